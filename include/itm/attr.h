@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Parameters declared once. A module or queueing discipline lists its
+ * parameters in a table of struct itm_attr; that table alone drives parsing
+ * (units, ranges), validation, printing as text and JSON, run-time get/set by
+ * name, and later the file tree. Values live in the owner's struct at `off`.
+ */
+#ifndef ITM_ATTR_H
+#define ITM_ATTR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "itm/err.h"
+
+enum itm_attr_type {
+	ITM_ATTR_U32,		/* uint32_t, plain number */
+	ITM_ATTR_U64,		/* uint64_t, plain number */
+	ITM_ATTR_PKTS,		/* uint32_t packets, printed "1000p" */
+	ITM_ATTR_BOOL,		/* bool: `name` sets, `no_name` or `name off` clears */
+	ITM_ATTR_TIME,		/* uint64_t nanoseconds */
+	ITM_ATTR_SIZE,		/* uint64_t bytes */
+	ITM_ATTR_RATE,		/* uint64_t bit/s */
+};
+
+enum itm_attr_flag {
+	ITM_ATTR_WRITABLE = 1u << 0,	/* may change at run time */
+	ITM_ATTR_FIXED = 1u << 1,	/* set only at creation */
+};
+
+struct itm_attr {
+	const char *name;
+	enum itm_attr_type type;
+	size_t off;
+	uint64_t min, max, def;
+	unsigned flags;
+	const char *unit;	/* for help text: "packets", "ns", ... */
+	const char *help;
+};
+
+#define ITM_ATTR_END { .name = NULL }
+
+const struct itm_attr *itm_attr_find(const struct itm_attr *tab,
+				     const char *name);
+
+/* Fill every attribute of base with its default. */
+void itm_attr_defaults(const struct itm_attr *tab, void *base);
+
+/* Parse text into a value, checking the range; nothing is stored. */
+int itm_attr_parse(const struct itm_attr *a, const char *text, uint64_t *val,
+		   struct itm_err *err);
+void itm_attr_store(const struct itm_attr *a, void *base, uint64_t val);
+uint64_t itm_attr_load(const struct itm_attr *a, const void *base);
+
+/* Parse text and store it; on error base is unchanged. */
+int itm_attr_set(const struct itm_attr *a, void *base, const char *text,
+		 struct itm_err *err);
+
+/* "15.0ms", "1000p", "32Mb", "100Mbit", "on"... */
+char *itm_attr_format(const struct itm_attr *a, const void *base, char *buf,
+		      size_t len);
+
+/*
+ * Consume "NAME VALUE" pairs (and bare boolean names / no_NAME) from argv
+ * into base, all or nothing. Returns the number of tokens consumed, or
+ * -errno with err naming the token. `creating` allows FIXED attributes.
+ */
+int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
+			char **argv, bool creating, struct itm_err *err);
+
+/* Print "name value name value" (text) in table order. */
+void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base);
+/* Print "\"name\":value,..." (JSON members, numbers in base units). */
+void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
+			 const void *base);
+/* One line per attribute for `help`: name, unit, range, default. */
+void itm_attr_print_help(FILE *f, const struct itm_attr *tab);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The command grammar shared by the CLI, configuration files and (later)
+ * the daemon's control socket. A configuration file is a batch of commands,
+ * one per line, `#` starting a comment. Loading a file builds a new engine
+ * and returns it only if every line succeeded.
+ */
+#ifndef ITM_CMD_H
+#define ITM_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "itm/engine.h"
+#include "itm/err.h"
+
+#define ITM_CMD_ARGS_MAX 64
+#define ITM_CMD_LINE_MAX 4096
+
+struct itm_cmd_ctx {
+	struct itm_engine *eng;
+	FILE *out;		/* where show/get/help print */
+	bool json;		/* --json given */
+};
+
+/* Split a line into tokens in place; returns the count or -E2BIG. */
+int itm_cmd_split(char *line, char **argv, int max);
+
+/* Run one command (argv[0] is the command word). */
+int itm_cmd_run(struct itm_cmd_ctx *c, int argc, char **argv,
+		struct itm_err *err);
+
+/*
+ * Build an engine from configuration text. On error returns -errno and
+ * writes "NAME:LINE: message" into msg; *out is untouched.
+ */
+int itm_config_load_buf(const char *name, const char *buf, size_t len,
+			struct itm_engine **out, char *msg, size_t msglen);
+int itm_config_load_file(const char *path, struct itm_engine **out,
+			 char *msg, size_t msglen);
+
+/* Grammar help: all commands, or the one named. */
+int itm_cmd_help(FILE *f, const char *cmd);
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The engine: one configured pipeline. It holds the registered modules and
+ * their hook chains, the shared flow table, the root queueing discipline and
+ * the drop counters. Backends (pcap replay, later NFQUEUE and AF_PACKET)
+ * feed it packets and time; the command grammar configures it.
+ *
+ * A configuration is applied by building a new engine from it and swapping
+ * it in only when every command succeeded, so nothing is half-applied.
+ */
+#ifndef ITM_ENGINE_H
+#define ITM_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "itm/err.h"
+#include "itm/flowtab.h"
+#include "itm/mod.h"
+#include "itm/qdisc.h"
+#include "itm/units.h"
+
+#define ITM_FLOWS_DEFAULT_LIMIT 65536
+#define ITM_FLOWS_DEFAULT_IDLE_NS (60 * ITM_NSEC_PER_SEC)
+#define ITM_MODS_MAX 64
+
+/* Called for every packet the pipeline drops, after it was counted. */
+typedef void itm_pkt_free_fn(void *ctx, struct itm_pkt *p);
+
+struct itm_engine {
+	struct itm_mod *mods;		/* registration order */
+	uint32_t n_mods, next_seq;
+	struct itm_mod *chain[ITM_HOOK_MAX][ITM_MODS_MAX];
+	uint32_t chain_len[ITM_HOOK_MAX];
+	size_t flow_state_size;
+	uint32_t flow_limit;
+	uint64_t flow_idle_ns;
+	struct itm_flowtab *flows;	/* created by itm_engine_start */
+	struct itm_qdisc *root;
+	uint64_t link_rate_bps;		/* 0 = unlimited */
+	uint32_t link_overhead;		/* bytes added per packet for rate */
+	uint64_t drops[ITM_DROP_CAUSE_MAX];
+	uint64_t csum_fixed;		/* checksums rewritten after changes */
+	itm_pkt_free_fn *free_fn;
+	void *free_ctx;
+	bool root_set;		/* a root qdisc was configured */
+	bool started;
+};
+
+int itm_engine_create(struct itm_engine **out, struct itm_err *err);
+void itm_engine_destroy(struct itm_engine *e);
+void itm_engine_set_free(struct itm_engine *e, itm_pkt_free_fn *fn, void *ctx);
+
+/* Module registration: argv holds interest clauses and parameters. */
+int itm_engine_mod_add(struct itm_engine *e, const char *kind,
+		       const char *label, enum itm_hook hook, int prio,
+		       int argc, char **argv, struct itm_err *err);
+struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label);
+int itm_engine_mod_del(struct itm_engine *e, const char *label,
+		       struct itm_err *err);
+int itm_engine_mod_enable(struct itm_engine *e, const char *label, bool on,
+			  struct itm_err *err);
+
+/* "label.param": run-time parameter access through the schema. */
+int itm_engine_param_set(struct itm_engine *e, const char *name,
+			 const char *value, struct itm_err *err);
+int itm_engine_param_get(struct itm_engine *e, const char *name, char *buf,
+			 size_t len, struct itm_err *err);
+
+/* "qdisc add|replace|change root KIND opts". */
+int itm_engine_qdisc_add(struct itm_engine *e, int argc, char **argv,
+			 bool replace, struct itm_err *err);
+int itm_engine_qdisc_change(struct itm_engine *e, int argc, char **argv,
+			    struct itm_err *err);
+
+/* Create the flow table and arm timers; call once configuration is done. */
+int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err);
+
+/* Run one hook's chain. On ITM_DROP the packet is still the caller's. */
+enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
+				     struct itm_pkt *p, uint64_t now);
+
+/* The forward path: pre-routing, forward, post-routing, then the root
+ * discipline. Takes ownership of p. */
+void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now);
+
+/* Periodic work due by `now`: module timers, flow expiry. Returns the time
+ * of the next timer, or UINT64_MAX. */
+uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now);
+
+void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json);
+
+#endif

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The itmBench module API.
+ *
+ * A module is registered at one hook with an interest filter and up to five
+ * callbacks, called for each interesting packet in this order:
+ *
+ *   cls = classify(m, p)       the packet's class; 0 = none
+ *   log(m, p, cls)             record what was seen
+ *   v = process(m, p, cls)     act; skipped when cls == 0 (as in the paper)
+ *   class_update(m, p, cls)    update class state from what was logged
+ *   ctl_update(m, now)         adapt controller parameters
+ *
+ * `process` returns ITM_ACCEPT, ITM_DROP or ITM_MODIFIED (headers changed:
+ * the framework re-parses the packet and fixes IPv4 and L4 checksums).
+ * `timer` runs every timer_ns of the clock in use (trace or monotonic time).
+ *
+ * Each module kind is one file in src/mod/ ending in one
+ * `const struct itm_mod_ops itm_mod_<id>` and one line in src/mod/modules.def.
+ * Its parameters are attributes in its private area, so `set <label>.<name>`
+ * and `get` work for all of them without module code.
+ */
+#ifndef ITM_MOD_H
+#define ITM_MOD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "itm/attr.h"
+#include "itm/err.h"
+#include "itm/flowtab.h"
+#include "itm/pkt.h"
+
+enum itm_hook {
+	ITM_HOOK_PRE_ROUTING,
+	ITM_HOOK_LOCAL_IN,
+	ITM_HOOK_FORWARD,
+	ITM_HOOK_LOCAL_OUT,
+	ITM_HOOK_POST_ROUTING,
+	ITM_HOOK_MAX,
+};
+
+enum itm_verdict {
+	ITM_ACCEPT,
+	ITM_DROP,
+	ITM_MODIFIED,
+};
+
+const char *itm_hook_name(enum itm_hook h);
+int itm_hook_parse(const char *s, enum itm_hook *h);
+
+#define ITM_IFNAME_MAX 16
+#define ITM_INTEREST_PREFIXES 4
+
+struct itm_prefix {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t len;		/* prefix length in bits */
+	uint8_t addr[16];
+};
+
+/* Which packets a module sees; an empty field matches everything. */
+struct itm_interest {
+	uint8_t protos[32];	/* bitmap of IP protocols; all zero = any */
+	struct itm_prefix src[ITM_INTEREST_PREFIXES], dst[ITM_INTEREST_PREFIXES];
+	uint8_t n_src, n_dst;
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;	/* hi 0 = any */
+	char iif[ITM_IFNAME_MAX], oif[ITM_IFNAME_MAX];
+};
+
+struct itm_mod;
+
+struct itm_mod_ops {
+	const char *id;
+	const char *help;		/* one line for `module help` */
+	size_t priv_size;		/* parameters and state */
+	size_t flow_state_size;		/* bytes of per-flow state it needs */
+	const struct itm_attr *attrs;	/* parameters, stored in priv */
+	enum itm_hook default_hook;
+	int (*init)(struct itm_mod *m, struct itm_err *err);
+	void (*fini)(struct itm_mod *m);
+	uint32_t (*classify)(struct itm_mod *m, struct itm_pkt *p);
+	void (*log)(struct itm_mod *m, struct itm_pkt *p, uint32_t cls);
+	enum itm_verdict (*process)(struct itm_mod *m, struct itm_pkt *p,
+				    uint32_t cls);
+	void (*class_update)(struct itm_mod *m, struct itm_pkt *p,
+			     uint32_t cls);
+	void (*ctl_update)(struct itm_mod *m, uint64_t now_ns);
+	uint64_t timer_ns;		/* 0 = no timer */
+	void (*timer)(struct itm_mod *m, uint64_t now_ns);
+};
+
+struct itm_mod_stats {
+	uint64_t seen;		/* packets offered at the hook */
+	uint64_t interested;	/* passed the interest filter */
+	uint64_t classified;	/* classify returned non-zero */
+	uint64_t accepted, dropped, modified;
+	uint64_t timer_runs;
+};
+
+#define ITM_LABEL_MAX 32
+
+struct itm_engine;
+
+struct itm_mod {
+	const struct itm_mod_ops *ops;
+	struct itm_engine *eng;
+	char label[ITM_LABEL_MAX];
+	enum itm_hook hook;
+	int prio;		/* lower runs first; ties by registration */
+	uint32_t seq;		/* registration order */
+	bool enabled;
+	struct itm_interest interest;
+	size_t flow_state_off;	/* offset of this module's per-flow state */
+	uint64_t next_timer_ns;
+	struct itm_mod_stats stats;
+	struct itm_mod *next;	/* registration list */
+	_Alignas(16) uint8_t priv[];
+};
+
+static inline void *itm_mod_priv(struct itm_mod *m)
+{
+	return m->priv;
+}
+
+/* This module's per-flow state inside a shared flow-table entry. */
+static inline void *itm_mod_flow_state(const struct itm_mod *m,
+				       struct itm_flow *f)
+{
+	return f->state + m->flow_state_off;
+}
+
+/* The shared flow table (NULL until the engine starts). */
+struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m);
+
+/* Flow key of a packet's outer (or inner) 5-tuple; false without IP. */
+bool itm_flow_key_from_l3(struct itm_flow_key *k, const struct itm_l3 *l3);
+void itm_flow_key_reverse(struct itm_flow_key *k);
+
+const struct itm_mod_ops *itm_mod_find(const char *id);
+const struct itm_mod_ops *const *itm_mod_all(void);
+
+bool itm_interest_match(const struct itm_interest *in, const struct itm_pkt *p,
+			const char *iif, const char *oif);
+/* Parse one interest clause at argv (e.g. "proto tcp,udp", "src 10/8").
+ * Returns tokens consumed, 0 if argv[0] is not an interest keyword. */
+int itm_interest_parse(struct itm_interest *in, int argc, char **argv,
+		       struct itm_err *err);
+void itm_interest_format(const struct itm_interest *in, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * itm: offline tools (parse, replay, check) and the command grammar. The
+ * grammar's commands are the configuration file's; without a running daemon
+ * they can be checked and their help printed here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "itm/cmd.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "parse", parse_main, "itm parse [--json] FILE" },
+	{ "replay", replay_main,
+	  "itm replay -c CONF IN.pcap [-w OUT.pcap] [--rate RATE] [--overhead BYTES] [--json]" },
+	{ "check", check_main, "itm check -c CONF" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	const struct subcommand *s;
+
+	fprintf(f, "Usage:\n");
+	for (s = subcommands; s->name; s++)
+		fprintf(f, "  %s\n", s->usage);
+	fprintf(f, "  itm help [COMMAND]\n  itm COMMAND help\n\n");
+	itm_cmd_help(f, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	const struct subcommand *s;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		if (argc > 2) {
+			for (s = subcommands; s->name; s++) {
+				if (!strcmp(argv[2], s->name)) {
+					printf("%s\n", s->usage);
+					return 0;
+				}
+			}
+			if (itm_cmd_help(stdout, argv[2]) < 0) {
+				fprintf(stderr, "itm: no command \"%s\"\n", argv[2]);
+				return 2;
+			}
+			return 0;
+		}
+		usage(stdout);
+		return 0;
+	}
+	for (s = subcommands; s->name; s++) {
+		if (strcmp(argv[1], s->name) != 0)
+			continue;
+		if (argc > 2 && !strcmp(argv[argc - 1], "help")) {
+			printf("%s\n", s->usage);
+			return 0;
+		}
+		return s->fn(argc - 1, argv + 1);
+	}
+	if (argc > 2 && !strcmp(argv[argc - 1], "help") &&
+	    itm_cmd_help(stdout, argv[1]) == 0)
+		return 0;
+	fprintf(stderr, "itm: unknown command \"%s\"; live commands need itmd "
+		"(not yet available), try: itm help\n", argv[1]);
+	return 2;
+}

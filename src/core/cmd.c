@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Commands, from a table: each has a name, a handler, and its grammar as
+ * usage text that `help` prints. Handlers validate everything before they
+ * change the engine, so a failing command leaves it as it was.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itm/cmd.h"
+#include "itm/units.h"
+
+struct cmd_def {
+	const char *name;
+	int (*fn)(struct itm_cmd_ctx *c, int argc, char **argv,
+		  struct itm_err *err);
+	const char *usage;
+};
+
+static const struct cmd_def cmd_table[];
+
+int itm_cmd_split(char *line, char **argv, int max)
+{
+	int n = 0;
+	char *s = line;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		if (!*s || *s == '#')
+			break;
+		if (n == max)
+			return -E2BIG;
+		argv[n++] = s;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\r' &&
+		       *s != '\n')
+			s++;
+		if (!*s)
+			break;
+		*s++ = '\0';
+	}
+	return n;
+}
+
+static bool is_help(int argc, char **argv)
+{
+	return argc > 0 && strcmp(argv[argc - 1], "help") == 0;
+}
+
+/* module add KIND [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]... */
+static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
+			  struct itm_err *err)
+{
+	const struct itm_mod_ops *ops;
+	const char *label = NULL;
+	enum itm_hook hook;
+	int64_t prio = 0;
+	int i = 1;
+
+	if (argc < 1)
+		return itm_err_set(err, EINVAL, "module add: KIND missing");
+	ops = itm_mod_find(argv[0]);
+	hook = ops ? ops->default_hook : ITM_HOOK_FORWARD;
+	while (i + 1 < argc) {
+		if (!strcmp(argv[i], "label")) {
+			label = argv[i + 1];
+		} else if (!strcmp(argv[i], "hook")) {
+			if (itm_hook_parse(argv[i + 1], &hook) < 0)
+				return itm_err_tok(err, argv[i + 1], EINVAL,
+						   "unknown hook \"%s\" (pre-routing, local-in, forward, local-out, post-routing)",
+						   argv[i + 1]);
+		} else if (!strcmp(argv[i], "prio")) {
+			char *end;
+
+			prio = strtoll(argv[i + 1], &end, 10);
+			if (*end || !*argv[i + 1] || prio < -1000 || prio > 1000)
+				return itm_err_tok(err, argv[i + 1], ERANGE,
+						   "prio must be in [-1000..1000]");
+		} else {
+			break;
+		}
+		i += 2;
+	}
+	return itm_engine_mod_add(c->eng, argv[0], label, hook, (int)prio,
+				  argc - i, argv + i, err);
+}
+
+static void module_help(FILE *f)
+{
+	const struct itm_mod_ops *const *o;
+
+	fprintf(f, "Modules:\n");
+	for (o = itm_mod_all(); *o; o++) {
+		fprintf(f, " %s (default hook %s): %s\n", (*o)->id,
+			itm_hook_name((*o)->default_hook), (*o)->help);
+		itm_attr_print_help(f, (*o)->attrs);
+	}
+}
+
+static int cmd_module(struct itm_cmd_ctx *c, int argc, char **argv,
+		      struct itm_err *err)
+{
+	const char *sub = argc > 1 ? argv[1] : "list";
+
+	if (is_help(argc, argv)) {
+		if (c->out)
+			module_help(c->out);
+		return 0;
+	}
+	if (!strcmp(sub, "add"))
+		return cmd_module_add(c, argc - 2, argv + 2, err);
+	if (!strcmp(sub, "list") || !strcmp(sub, "show")) {
+		if (c->out)
+			itm_engine_print_modules(c->eng, c->out, c->json);
+		if (c->out && c->json)
+			fputc('\n', c->out);
+		return 0;
+	}
+	if (argc != 3)
+		return itm_err_tok(err, sub, EINVAL,
+				   "usage: module add|del|enable|disable|list ...");
+	if (!strcmp(sub, "del"))
+		return itm_engine_mod_del(c->eng, argv[2], err);
+	if (!strcmp(sub, "enable") || !strcmp(sub, "disable"))
+		return itm_engine_mod_enable(c->eng, argv[2],
+					     !strcmp(sub, "enable"), err);
+	return itm_err_tok(err, sub, EINVAL, "module: what is \"%s\"?", sub);
+}
+
+static int cmd_set(struct itm_cmd_ctx *c, int argc, char **argv,
+		   struct itm_err *err)
+{
+	if (argc != 3)
+		return itm_err_set(err, EINVAL, "usage: set MODULE.PARAMETER VALUE");
+	return itm_engine_param_set(c->eng, argv[1], argv[2], err);
+}
+
+static int cmd_get(struct itm_cmd_ctx *c, int argc, char **argv,
+		   struct itm_err *err)
+{
+	char buf[64];
+	int r;
+
+	if (argc != 2)
+		return itm_err_set(err, EINVAL, "usage: get MODULE.PARAMETER");
+	r = itm_engine_param_get(c->eng, argv[1], buf, sizeof(buf), err);
+	if (r == 0 && c->out)
+		fprintf(c->out, "%s %s\n", argv[1], buf);
+	return r;
+}
+
+static void qdisc_help(FILE *f, const char *kind)
+{
+	const struct itm_qdisc_ops *const *o;
+
+	for (o = itm_qdisc_all(); *o; o++) {
+		if (kind && strcmp(kind, (*o)->id) != 0)
+			continue;
+		fprintf(f, " %s\n", (*o)->id);
+		itm_attr_print_help(f, (*o)->attrs);
+	}
+}
+
+static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
+		     struct itm_err *err)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+	int i;
+
+	if (is_help(argc, argv)) {
+		if (c->out)
+			qdisc_help(c->out, argc > 3 ? argv[argc - 2] : NULL);
+		return 0;
+	}
+	if (!strcmp(sub, "add") || !strcmp(sub, "replace"))
+		return itm_engine_qdisc_add(c->eng, argc - 2, argv + 2,
+					    !strcmp(sub, "replace"), err);
+	if (!strcmp(sub, "change"))
+		return itm_engine_qdisc_change(c->eng, argc - 2, argv + 2, err);
+	if (strcmp(sub, "show") != 0)
+		return itm_err_tok(err, sub, EINVAL, "qdisc: what is \"%s\"?", sub);
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-s") && strcmp(argv[i], "--json"))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "qdisc show: what is \"%s\"?", argv[i]);
+	}
+	if (c->out) {
+		bool stats = false;
+
+		for (i = 2; i < argc; i++)
+			stats |= !strcmp(argv[i], "-s");
+		itm_qdisc_print(c->eng->root, c->out, stats, c->json);
+		if (c->json)
+			fputc('\n', c->out);
+	}
+	return 0;
+}
+
+/* flows limit N idle TIME: the shared flow table, before it is created. */
+static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
+		     struct itm_err *err)
+{
+	uint64_t limit = c->eng->flow_limit, idle = c->eng->flow_idle_ns;
+	int i;
+
+	if (argc > 1 && !strcmp(argv[1], "clear")) {
+		if (c->eng->flows)
+			itm_flowtab_clear(c->eng->flows);
+		return 0;
+	}
+	if (c->eng->started)
+		return itm_err_tok(err, argv[0], EBUSY,
+				   "the flow table is sized at start");
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "limit")) {
+			if (itm_parse_u64(argv[i + 1], &limit) < 0 ||
+			    limit < 1 || limit > (1u << 28))
+				return itm_err_tok(err, argv[i + 1], ERANGE,
+						   "flows limit must be in [1..268435456]");
+		} else if (!strcmp(argv[i], "idle")) {
+			if (itm_parse_time(argv[i + 1], &idle) < 0)
+				return itm_err_tok(err, argv[i + 1], EINVAL,
+						   "flows idle: \"%s\" is not a time",
+						   argv[i + 1]);
+		} else {
+			break;
+		}
+	}
+	if (i != argc || argc == 1)
+		return itm_err_tok(err, i < argc ? argv[i] : argv[0], EINVAL,
+				   "usage: flows limit N idle TIME | flows clear");
+	c->eng->flow_limit = (uint32_t)limit;
+	c->eng->flow_idle_ns = idle;
+	return 0;
+}
+
+/* link rate RATE [overhead BYTES]: the virtual output link of a replay. */
+static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
+		    struct itm_err *err)
+{
+	uint64_t rate = c->eng->link_rate_bps, ovh = c->eng->link_overhead;
+	int i;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "rate")) {
+			if (!strcmp(argv[i + 1], "unlimited"))
+				rate = 0;
+			else if (itm_parse_rate(argv[i + 1], &rate) < 0 || !rate)
+				return itm_err_tok(err, argv[i + 1], EINVAL,
+						   "link rate: \"%s\" is not a rate such as 100mbit",
+						   argv[i + 1]);
+		} else if (!strcmp(argv[i], "overhead")) {
+			if (itm_parse_u64(argv[i + 1], &ovh) < 0 || ovh > 1024)
+				return itm_err_tok(err, argv[i + 1], ERANGE,
+						   "link overhead must be in [0..1024] bytes");
+		} else {
+			break;
+		}
+	}
+	if (i != argc || argc == 1)
+		return itm_err_tok(err, i < argc ? argv[i] : argv[0], EINVAL,
+				   "usage: link rate RATE|unlimited [overhead BYTES]");
+	c->eng->link_rate_bps = rate;
+	c->eng->link_overhead = (uint32_t)ovh;
+	return 0;
+}
+
+static int cmd_help(struct itm_cmd_ctx *c, int argc, char **argv,
+		    struct itm_err *err)
+{
+	if (c->out && itm_cmd_help(c->out, argc > 1 ? argv[1] : NULL) < 0)
+		return itm_err_tok(err, argv[1], ENOENT, "no command \"%s\"",
+				   argv[1]);
+	return 0;
+}
+
+static const struct cmd_def cmd_table[] = {
+	{ "module", cmd_module,
+	  "module add KIND [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
+	  "module del|enable|disable LABEL\n"
+	  "module list [--json]\n"
+	  "  HOOK := pre-routing | local-in | forward | local-out | post-routing\n"
+	  "  INTEREST := proto LIST | src PREFIX | dst PREFIX | sport P[-P] | dport P[-P]\n"
+	  "              | iif DEV | oif DEV     (LIST := tcp,udp,icmp,... or numbers)\n"
+	  "  Chains run in registration order; a lower prio runs earlier." },
+	{ "set", cmd_set, "set MODULE.PARAMETER VALUE" },
+	{ "get", cmd_get, "get MODULE.PARAMETER" },
+	{ "qdisc", cmd_qdisc,
+	  "qdisc add|replace root KIND [OPTIONS]\n"
+	  "qdisc change root KIND OPTIONS\n"
+	  "qdisc show [-s] [--json]\n"
+	  "qdisc help [KIND]" },
+	{ "flows", cmd_flows,
+	  "flows limit N idle TIME    size of the shared flow table and idle expiry\n"
+	  "flows clear" },
+	{ "link", cmd_link,
+	  "link rate RATE|unlimited [overhead BYTES]    output link of a replay" },
+	{ "help", cmd_help, "help [COMMAND]" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct cmd_def *cmd_find(const char *name)
+{
+	const struct cmd_def *d;
+
+	for (d = cmd_table; d->name; d++) {
+		if (strcmp(d->name, name) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+int itm_cmd_help(FILE *f, const char *cmd)
+{
+	const struct cmd_def *d;
+
+	if (cmd) {
+		d = cmd_find(cmd);
+		if (!d)
+			return -ENOENT;
+		fprintf(f, "%s\n", d->usage);
+		if (!strcmp(cmd, "qdisc"))
+			qdisc_help(f, NULL);
+		if (!strcmp(cmd, "module"))
+			module_help(f);
+		return 0;
+	}
+	fprintf(f, "Commands (the same in configuration files, one per line):\n");
+	for (d = cmd_table; d->name; d++)
+		fprintf(f, "%s\n", d->usage);
+	fprintf(f, "Units: time 15ms 1s 250us (bare: us); size 1514b 32kb 32mb; "
+		"rate 100mbit 1gbit 12mbps (bare: bit/s).\n");
+	return 0;
+}
+
+int itm_cmd_run(struct itm_cmd_ctx *c, int argc, char **argv,
+		struct itm_err *err)
+{
+	const struct cmd_def *d;
+	int i, n = 0;
+
+	if (argc < 1)
+		return 0;
+	d = cmd_find(argv[0]);
+	if (!d)
+		return itm_err_tok(err, argv[0], ENOENT,
+				   "unknown command \"%s\" (try help)", argv[0]);
+	/* --json anywhere is an output option, not an argument */
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 && d->fn != cmd_qdisc)
+			c->json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	if (d->fn == cmd_qdisc) {
+		for (i = 0; i < n; i++)
+			c->json |= strcmp(argv[i], "--json") == 0;
+	}
+	return d->fn(c, n, argv, err);
+}

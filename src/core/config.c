@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Configuration files: a batch of commands run against a new engine. The
+ * engine is handed over only if every line succeeded, so a bad file applies
+ * nothing and the caller keeps what it had.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itm/cmd.h"
+
+#define CONFIG_MAX_BYTES (1u << 20)
+
+static void config_msg(char *msg, size_t len, const char *name, unsigned line,
+		       const struct itm_err *err)
+{
+	if (err->tok[0])
+		snprintf(msg, len, "%s:%u: \"%s\": %s", name, line, err->tok,
+			 err->msg);
+	else
+		snprintf(msg, len, "%s:%u: %s", name, line, err->msg);
+}
+
+static int config_run_line(struct itm_cmd_ctx *c, char *line,
+			   struct itm_err *err)
+{
+	char *argv[ITM_CMD_ARGS_MAX];
+	int argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX);
+
+	if (argc < 0)
+		return itm_err_set(err, E2BIG, "more than %d words on a line",
+				   ITM_CMD_ARGS_MAX);
+	c->json = false;
+	return itm_cmd_run(c, argc, argv, err);
+}
+
+int itm_config_load_buf(const char *name, const char *buf, size_t len,
+			struct itm_engine **out, char *msg, size_t msglen)
+{
+	struct itm_cmd_ctx c = { .out = NULL };
+	char line[ITM_CMD_LINE_MAX];
+	struct itm_err err = { { 0 }, { 0 } };
+	unsigned lineno = 0;
+	size_t pos = 0;
+	int r;
+
+	r = itm_engine_create(&c.eng, &err);
+	if (r < 0) {
+		config_msg(msg, msglen, name, 0, &err);
+		return r;
+	}
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		lineno++;
+		if (n >= sizeof(line) || memchr(buf + pos, '\0', n)) {
+			r = itm_err_set(&err, EINVAL, n >= sizeof(line) ?
+					"line longer than %d bytes" :
+					"line holds a NUL byte (%d)", (int)sizeof(line) - 1);
+			break;
+		}
+		memcpy(line, buf + pos, n);
+		line[n] = '\0';
+		pos += n + 1;
+		r = config_run_line(&c, line, &err);
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		config_msg(msg, msglen, name, lineno, &err);
+		itm_engine_destroy(c.eng);
+		return r;
+	}
+	*out = c.eng;
+	return 0;
+}
+
+int itm_config_load_file(const char *path, struct itm_engine **out,
+			 char *msg, size_t msglen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+	int r;
+
+	if (!f) {
+		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	buf = malloc(CONFIG_MAX_BYTES + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(msg, msglen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f) || n > CONFIG_MAX_BYTES) {
+		snprintf(msg, msglen, "%s: %s", path, ferror(f) ?
+			 "read error" : "larger than 1 MiB");
+		r = -EINVAL;
+	} else {
+		r = itm_config_load_buf(path, buf, n, out, msg, msglen);
+	}
+	free(buf);
+	fclose(f);
+	return r;
+}

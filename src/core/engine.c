@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine runs packets through hook chains and into the root discipline.
+ * Chains are arrays rebuilt on every registration change, so the packet path
+ * walks a flat list with no locking and no allocation.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itm/csum.h"
+#include "itm/engine.h"
+
+static void engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
+{
+	struct itm_engine *e = ctx;
+
+	e->drops[c]++;
+	if (e->free_fn)
+		e->free_fn(e->free_ctx, p);
+}
+
+int itm_engine_create(struct itm_engine **out, struct itm_err *err)
+{
+	struct itm_engine *e = calloc(1, sizeof(*e));
+	char *args[] = { "pfifo" };
+	int r;
+
+	if (!e)
+		return itm_err_set(err, ENOMEM, "out of memory");
+	e->flow_limit = ITM_FLOWS_DEFAULT_LIMIT;
+	e->flow_idle_ns = ITM_FLOWS_DEFAULT_IDLE_NS;
+	/* like a fresh Linux interface: a 1000-packet FIFO until told otherwise */
+	r = itm_qdisc_create(&e->root, 1, args, engine_drop, e, err);
+	if (r < 0) {
+		free(e);
+		return r;
+	}
+	*out = e;
+	return 0;
+}
+
+void itm_engine_set_free(struct itm_engine *e, itm_pkt_free_fn *fn, void *ctx)
+{
+	e->free_fn = fn;
+	e->free_ctx = ctx;
+}
+
+void itm_engine_destroy(struct itm_engine *e)
+{
+	struct itm_mod *m, *next;
+
+	if (!e)
+		return;
+	itm_qdisc_destroy(e->root);
+	for (m = e->mods; m; m = next) {
+		next = m->next;
+		if (m->ops->fini)
+			m->ops->fini(m);
+		free(m);
+	}
+	itm_flowtab_destroy(e->flows);
+	free(e);
+}
+
+struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m)
+{
+	return m->eng->flows;
+}
+
+/* Chains ordered by priority, then registration: a stable insertion. */
+static void engine_rebuild_chains(struct itm_engine *e)
+{
+	struct itm_mod *m;
+
+	memset(e->chain_len, 0, sizeof(e->chain_len));
+	for (m = e->mods; m; m = m->next) {
+		struct itm_mod **c = e->chain[m->hook];
+		uint32_t i = e->chain_len[m->hook]++;
+
+		while (i > 0 && c[i - 1]->prio > m->prio) {
+			c[i] = c[i - 1];
+			i--;
+		}
+		c[i] = m;
+	}
+}
+
+struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label)
+{
+	struct itm_mod *m;
+
+	for (m = e->mods; m; m = m->next) {
+		if (strcmp(m->label, label) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static int mod_unknown_kind(const char *kind, struct itm_err *err)
+{
+	char known[160] = "";
+	const struct itm_mod_ops *const *o;
+
+	for (o = itm_mod_all(); *o; o++) {
+		strncat(known, " ", sizeof(known) - strlen(known) - 1);
+		strncat(known, (*o)->id, sizeof(known) - strlen(known) - 1);
+	}
+	return itm_err_tok(err, kind, ENOENT,
+			   "unknown module \"%s\" (known:%s)", kind, known);
+}
+
+/* Interest clauses and parameters in any order, all-or-nothing. */
+static int mod_parse_args(struct itm_mod *m, int argc, char **argv,
+			  struct itm_err *err)
+{
+	int i = 0, n;
+
+	while (i < argc) {
+		n = itm_interest_parse(&m->interest, argc - i, argv + i, err);
+		if (n == 0)
+			n = itm_attr_parse_args(m->ops->attrs, m->priv,
+						argc - i, argv + i, true, err);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "%s: what is \"%s\"?", m->ops->id,
+					   argv[i]);
+		i += n;
+	}
+	return 0;
+}
+
+static int mod_check_label(struct itm_engine *e, const char *label,
+			   struct itm_err *err)
+{
+	const char *c;
+
+	if (!*label || strlen(label) >= ITM_LABEL_MAX)
+		return itm_err_tok(err, label, EINVAL,
+				   "label must be 1..%d characters",
+				   ITM_LABEL_MAX - 1);
+	for (c = label; *c; c++) {
+		if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
+		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+			return itm_err_tok(err, label, EINVAL,
+					   "label may hold letters, digits, - and _");
+	}
+	if (itm_engine_mod_find(e, label))
+		return itm_err_tok(err, label, EEXIST,
+				   "a module labelled \"%s\" exists", label);
+	if (e->n_mods >= ITM_MODS_MAX)
+		return itm_err_set(err, ENOSPC, "at most %d modules",
+				   ITM_MODS_MAX);
+	return 0;
+}
+
+static void engine_link_mod(struct itm_engine *e, struct itm_mod *m)
+{
+	struct itm_mod **tail = &e->mods;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = m;
+	e->n_mods++;
+	m->flow_state_off = e->flow_state_size;
+	e->flow_state_size += (m->ops->flow_state_size + 7) & ~(size_t)7;
+	engine_rebuild_chains(e);
+}
+
+int itm_engine_mod_add(struct itm_engine *e, const char *kind,
+		       const char *label, enum itm_hook hook, int prio,
+		       int argc, char **argv, struct itm_err *err)
+{
+	const struct itm_mod_ops *ops = itm_mod_find(kind);
+	struct itm_mod *m;
+	int r;
+
+	if (!ops)
+		return mod_unknown_kind(kind, err);
+	if (e->started && ops->flow_state_size)
+		return itm_err_tok(err, kind, EBUSY,
+				   "%s keeps per-flow state: add it in the configuration",
+				   kind);
+	r = mod_check_label(e, label ? label : kind, err);
+	if (r < 0)
+		return r;
+	m = calloc(1, sizeof(*m) + ops->priv_size);
+	if (!m)
+		return itm_err_set(err, ENOMEM, "out of memory");
+	m->ops = ops;
+	m->eng = e;
+	snprintf(m->label, sizeof(m->label), "%s", label ? label : kind);
+	m->hook = hook;
+	m->prio = prio;
+	m->seq = e->next_seq++;
+	m->enabled = true;
+	itm_attr_defaults(ops->attrs, m->priv);
+	r = mod_parse_args(m, argc, argv, err);
+	if (r == 0 && ops->init)
+		r = ops->init(m, err);
+	if (r < 0) {
+		free(m);
+		return r;
+	}
+	engine_link_mod(e, m);
+	return 0;
+}
+
+int itm_engine_mod_del(struct itm_engine *e, const char *label,
+		       struct itm_err *err)
+{
+	struct itm_mod **pp, *m;
+
+	for (pp = &e->mods; (m = *pp); pp = &m->next) {
+		if (strcmp(m->label, label) == 0)
+			break;
+	}
+	if (!m)
+		return itm_err_tok(err, label, ENOENT, "no module \"%s\"", label);
+	*pp = m->next;
+	e->n_mods--;
+	engine_rebuild_chains(e);
+	if (m->ops->fini)
+		m->ops->fini(m);
+	free(m);	/* its per-flow bytes stay reserved until restart */
+	return 0;
+}
+
+int itm_engine_mod_enable(struct itm_engine *e, const char *label, bool on,
+			  struct itm_err *err)
+{
+	struct itm_mod *m = itm_engine_mod_find(e, label);
+
+	if (!m)
+		return itm_err_tok(err, label, ENOENT, "no module \"%s\"", label);
+	m->enabled = on;
+	return 0;
+}
+
+/* "label.param" -> module and attribute. */
+static int engine_param_find(struct itm_engine *e, const char *name,
+			     struct itm_mod **mp, const struct itm_attr **ap,
+			     struct itm_err *err)
+{
+	char label[ITM_LABEL_MAX];
+	const char *dot = strchr(name, '.');
+	size_t n = dot ? (size_t)(dot - name) : 0;
+
+	if (!dot || n == 0 || n >= sizeof(label))
+		return itm_err_tok(err, name, EINVAL,
+				   "\"%s\" is not MODULE.PARAMETER", name);
+	memcpy(label, name, n);
+	label[n] = '\0';
+	*mp = itm_engine_mod_find(e, label);
+	if (!*mp)
+		return itm_err_tok(err, name, ENOENT, "no module \"%s\"", label);
+	*ap = itm_attr_find((*mp)->ops->attrs, dot + 1);
+	if (!*ap)
+		return itm_err_tok(err, name, ENOENT,
+				   "module %s has no parameter \"%s\"", label,
+				   dot + 1);
+	return 0;
+}
+
+int itm_engine_param_set(struct itm_engine *e, const char *name,
+			 const char *value, struct itm_err *err)
+{
+	const struct itm_attr *a;
+	struct itm_mod *m;
+	int r = engine_param_find(e, name, &m, &a, err);
+
+	if (r < 0)
+		return r;
+	if (e->started && !(a->flags & ITM_ATTR_WRITABLE))
+		return itm_err_tok(err, name, EPERM,
+				   "%s is fixed while running", name);
+	return itm_attr_set(a, m->priv, value, err);
+}
+
+int itm_engine_param_get(struct itm_engine *e, const char *name, char *buf,
+			 size_t len, struct itm_err *err)
+{
+	const struct itm_attr *a;
+	struct itm_mod *m;
+	int r = engine_param_find(e, name, &m, &a, err);
+
+	if (r < 0)
+		return r;
+	itm_attr_format(a, m->priv, buf, len);
+	return 0;
+}
+
+int itm_engine_qdisc_add(struct itm_engine *e, int argc, char **argv,
+			 bool replace, struct itm_err *err)
+{
+	struct itm_qdisc *q, *old = e->root;
+	int r;
+
+	if (argc < 1 || strcmp(argv[0], "root") != 0)
+		return itm_err_tok(err, argc ? argv[0] : "", EINVAL,
+				   "only \"root\" can be given a qdisc here");
+	r = itm_qdisc_create(&q, argc - 1, argv + 1, engine_drop, e, err);
+	if (r < 0)
+		return r;
+	/* "add" over the built-in default is allowed, as tc allows it over
+	 * the kernel's default qdisc; a second explicit add is not */
+	if (!replace && e->root_set) {
+		itm_qdisc_destroy(q);
+		return itm_err_tok(err, "add", EEXIST,
+				   "a root qdisc exists: use replace or change");
+	}
+	e->root = q;
+	e->root_set = true;
+	itm_qdisc_destroy(old);	/* its packets are dropped as "flush" */
+	return 0;
+}
+
+int itm_engine_qdisc_change(struct itm_engine *e, int argc, char **argv,
+			    struct itm_err *err)
+{
+	if (argc < 2 || strcmp(argv[0], "root") != 0)
+		return itm_err_set(err, EINVAL, "usage: qdisc change root KIND OPTIONS");
+	if (strcmp(argv[1], e->root->ops->id) != 0)
+		return itm_err_tok(err, argv[1], EINVAL,
+				   "root qdisc is %s, not %s: use replace",
+				   e->root->ops->id, argv[1]);
+	return itm_qdisc_change(e->root, argc - 2, argv + 2, err);
+}
+
+int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
+{
+	struct itm_flowtab_cfg cfg = {
+		.max_flows = e->flow_limit,
+		.idle_timeout_ns = e->flow_idle_ns,
+		.state_size = (uint32_t)e->flow_state_size,
+	};
+	struct itm_mod *m;
+	int r;
+
+	if (e->started)
+		return 0;
+	r = itm_flowtab_create(&e->flows, &cfg);
+	if (r < 0)
+		return itm_err_set(err, -r, "cannot create flow table of %u flows",
+				   e->flow_limit);
+	for (m = e->mods; m; m = m->next)
+		m->next_timer_ns = m->ops->timer_ns ? now + m->ops->timer_ns : 0;
+	e->started = true;
+	return 0;
+}
+
+void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
+{
+	const char *sep = "";
+	struct itm_mod *m;
+	char in[256];
+
+	if (json)
+		fputc('[', f);
+	for (m = e->mods; m; m = m->next) {
+		const struct itm_mod_stats *s = &m->stats;
+
+		itm_interest_format(&m->interest, in, sizeof(in));
+		if (json) {
+			fprintf(f, "%s{\"label\":\"%s\",\"kind\":\"%s\",\"hook\":\"%s\","
+				"\"prio\":%d,\"enabled\":%s,\"params\":{", sep,
+				m->label, m->ops->id, itm_hook_name(m->hook),
+				m->prio, m->enabled ? "true" : "false");
+			itm_attr_print_json(f, m->ops->attrs, m->priv);
+			fprintf(f, "},\"seen\":%" PRIu64 ",\"interested\":%" PRIu64
+				",\"classified\":%" PRIu64 ",\"accepted\":%" PRIu64
+				",\"dropped\":%" PRIu64 ",\"modified\":%" PRIu64 "}",
+				s->seen, s->interested, s->classified,
+				s->accepted, s->dropped, s->modified);
+			sep = ",";
+			continue;
+		}
+		fprintf(f, "module %s %s hook %s prio %d %s%s\n  ", m->label,
+			m->ops->id, itm_hook_name(m->hook), m->prio,
+			m->enabled ? "enabled" : "disabled", in);
+		itm_attr_print(f, m->ops->attrs, m->priv);
+		fprintf(f, "\n  seen %" PRIu64 " interested %" PRIu64
+			" classified %" PRIu64 " accepted %" PRIu64
+			" dropped %" PRIu64 " modified %" PRIu64 "\n",
+			s->seen, s->interested, s->classified, s->accepted,
+			s->dropped, s->modified);
+	}
+	if (json)
+		fputc(']', f);
+}

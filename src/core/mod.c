@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The module registry, hook names and flow keys shared by modules. */
+#include <string.h>
+
+#include "itm/mod.h"
+
+#define ITM_MOD(id) extern const struct itm_mod_ops itm_mod_##id;
+#include "mod/modules.def"
+#undef ITM_MOD
+
+static const struct itm_mod_ops *const mod_list[] = {
+#define ITM_MOD(id) &itm_mod_##id,
+#include "mod/modules.def"
+#undef ITM_MOD
+	NULL,
+};
+
+static const char *const hook_names[ITM_HOOK_MAX] = {
+	[ITM_HOOK_PRE_ROUTING] = "pre-routing",
+	[ITM_HOOK_LOCAL_IN] = "local-in",
+	[ITM_HOOK_FORWARD] = "forward",
+	[ITM_HOOK_LOCAL_OUT] = "local-out",
+	[ITM_HOOK_POST_ROUTING] = "post-routing",
+};
+
+const char *itm_hook_name(enum itm_hook h)
+{
+	return h < ITM_HOOK_MAX ? hook_names[h] : "?";
+}
+
+int itm_hook_parse(const char *s, enum itm_hook *h)
+{
+	int i;
+
+	for (i = 0; i < ITM_HOOK_MAX; i++) {
+		if (strcmp(s, hook_names[i]) == 0) {
+			*h = (enum itm_hook)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const struct itm_mod_ops *const *itm_mod_all(void)
+{
+	return mod_list;
+}
+
+const struct itm_mod_ops *itm_mod_find(const char *id)
+{
+	const struct itm_mod_ops *const *o;
+
+	for (o = mod_list; *o; o++) {
+		if (strcmp((*o)->id, id) == 0)
+			return *o;
+	}
+	return NULL;
+}
+
+bool itm_flow_key_from_l3(struct itm_flow_key *k, const struct itm_l3 *l3)
+{
+	memset(k, 0, sizeof(*k));
+	if (!itm_l3_has(l3, ITM_HAVE_IP))
+		return false;
+	k->family = l3->family;
+	memcpy(k->src, l3->src, l3->family == 4 ? 4 : 16);
+	memcpy(k->dst, l3->dst, l3->family == 4 ? 4 : 16);
+	if (itm_l3_has(l3, ITM_HAVE_PROTO))
+		k->proto = l3->proto;
+	if (itm_l3_has(l3, ITM_HAVE_PORTS)) {
+		k->sport = l3->sport;
+		k->dport = l3->dport;
+	}
+	return true;
+}
+
+void itm_flow_key_reverse(struct itm_flow_key *k)
+{
+	uint8_t a[16];
+	uint16_t port = k->sport;
+
+	memcpy(a, k->src, 16);
+	memcpy(k->src, k->dst, 16);
+	memcpy(k->dst, a, 16);
+	k->sport = k->dport;
+	k->dport = port;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The packet path: hook chains in order, checksum repair after changes,
+ * hand-off to the root discipline, and periodic work. No allocation, no
+ * logging: everything that happens is a counter.
+ */
+#include "itm/csum.h"
+#include "itm/engine.h"
+
+static enum itm_verdict mod_run(struct itm_mod *m, struct itm_pkt *p,
+				uint64_t now)
+{
+	const struct itm_mod_ops *o = m->ops;
+	enum itm_verdict v = ITM_ACCEPT;
+	uint32_t cls = o->classify ? o->classify(m, p) : 0;
+
+	if (cls)
+		m->stats.classified++;
+	if (o->log)
+		o->log(m, p, cls);
+	if (cls && o->process)
+		v = o->process(m, p, cls);
+	if (o->class_update)
+		o->class_update(m, p, cls);
+	if (o->ctl_update)
+		o->ctl_update(m, now);
+	return v;
+}
+
+enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
+				     struct itm_pkt *p, uint64_t now)
+{
+	enum itm_verdict result = ITM_ACCEPT;
+	uint32_t i;
+
+	for (i = 0; i < e->chain_len[h]; i++) {
+		struct itm_mod *m = e->chain[h][i];
+		enum itm_verdict v;
+
+		if (!m->enabled)
+			continue;
+		m->stats.seen++;
+		if (!itm_interest_match(&m->interest, p, NULL, NULL))
+			continue;
+		m->stats.interested++;
+		v = mod_run(m, p, now);
+		if (v == ITM_DROP) {
+			m->stats.dropped++;
+			return ITM_DROP;
+		}
+		if (v == ITM_MODIFIED) {
+			/* the next module must see the packet as it is now */
+			m->stats.modified++;
+			itm_pkt_parse(p);
+			p->flags |= ITM_PKT_MODIFIED;
+			result = ITM_MODIFIED;
+		} else {
+			m->stats.accepted++;
+		}
+	}
+	return result;
+}
+
+void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now)
+{
+	static const enum itm_hook path[] = {
+		ITM_HOOK_PRE_ROUTING, ITM_HOOK_FORWARD, ITM_HOOK_POST_ROUTING,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
+		if (itm_engine_run_hook(e, path[i], p, now) == ITM_DROP) {
+			e->drops[ITM_DROP_MODULE]++;
+			if (e->free_fn)
+				e->free_fn(e->free_ctx, p);
+			return;
+		}
+	}
+	if (p->flags & ITM_PKT_MODIFIED)
+		e->csum_fixed += (uint64_t)itm_csum_fix(p);
+	itm_qdisc_enqueue(e->root, p, now);
+}
+
+uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+	struct itm_mod *m;
+
+	for (m = e->mods; m; m = m->next) {
+		if (!m->next_timer_ns)
+			continue;
+		while (m->next_timer_ns <= now) {
+			if (m->enabled) {
+				m->ops->timer(m, m->next_timer_ns);
+				m->stats.timer_runs++;
+			}
+			m->next_timer_ns += m->ops->timer_ns;
+		}
+		if (m->next_timer_ns < next)
+			next = m->next_timer_ns;
+	}
+	if (e->flows && e->flow_idle_ns)
+		itm_flowtab_expire(e->flows, now, 256);
+	return next;
+}
