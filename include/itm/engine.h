@@ -56,6 +56,11 @@ void itm_engine_set_free(struct itm_engine *e, itm_pkt_free_fn *fn, void *ctx);
 int itm_engine_mod_add(struct itm_engine *e, const char *kind,
 		       const char *label, enum itm_hook hook, int prio,
 		       int argc, char **argv, struct itm_err *err);
+/* The same for a module kind that is not built in (tests, loaded modules). */
+int itm_engine_mod_register(struct itm_engine *e,
+			    const struct itm_mod_ops *ops, const char *label,
+			    enum itm_hook hook, int prio, int argc, char **argv,
+			    struct itm_err *err);
 struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label);
 int itm_engine_mod_del(struct itm_engine *e, const char *label,
 		       struct itm_err *err);

@@ -169,21 +169,19 @@ static void engine_link_mod(struct itm_engine *e, struct itm_mod *m)
 	engine_rebuild_chains(e);
 }
 
-int itm_engine_mod_add(struct itm_engine *e, const char *kind,
-		       const char *label, enum itm_hook hook, int prio,
-		       int argc, char **argv, struct itm_err *err)
+int itm_engine_mod_register(struct itm_engine *e,
+			    const struct itm_mod_ops *ops, const char *label,
+			    enum itm_hook hook, int prio, int argc, char **argv,
+			    struct itm_err *err)
 {
-	const struct itm_mod_ops *ops = itm_mod_find(kind);
 	struct itm_mod *m;
 	int r;
 
-	if (!ops)
-		return mod_unknown_kind(kind, err);
 	if (e->started && ops->flow_state_size)
-		return itm_err_tok(err, kind, EBUSY,
+		return itm_err_tok(err, ops->id, EBUSY,
 				   "%s keeps per-flow state: add it in the configuration",
-				   kind);
-	r = mod_check_label(e, label ? label : kind, err);
+				   ops->id);
+	r = mod_check_label(e, label ? label : ops->id, err);
 	if (r < 0)
 		return r;
 	m = calloc(1, sizeof(*m) + ops->priv_size);
@@ -191,7 +189,7 @@ int itm_engine_mod_add(struct itm_engine *e, const char *kind,
 		return itm_err_set(err, ENOMEM, "out of memory");
 	m->ops = ops;
 	m->eng = e;
-	snprintf(m->label, sizeof(m->label), "%s", label ? label : kind);
+	snprintf(m->label, sizeof(m->label), "%s", label ? label : ops->id);
 	m->hook = hook;
 	m->prio = prio;
 	m->seq = e->next_seq++;
@@ -206,6 +204,18 @@ int itm_engine_mod_add(struct itm_engine *e, const char *kind,
 	}
 	engine_link_mod(e, m);
 	return 0;
+}
+
+int itm_engine_mod_add(struct itm_engine *e, const char *kind,
+		       const char *label, enum itm_hook hook, int prio,
+		       int argc, char **argv, struct itm_err *err)
+{
+	const struct itm_mod_ops *ops = itm_mod_find(kind);
+
+	if (!ops)
+		return mod_unknown_kind(kind, err);
+	return itm_engine_mod_register(e, ops, label, hook, prio, argc, argv,
+				       err);
 }
 
 int itm_engine_mod_del(struct itm_engine *e, const char *label,
@@ -377,7 +387,7 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 			sep = ",";
 			continue;
 		}
-		fprintf(f, "module %s %s hook %s prio %d %s%s\n  ", m->label,
+		fprintf(f, "module %s kind %s hook %s prio %d %s%s\n  ", m->label,
 			m->ops->id, itm_hook_name(m->hook), m->prio,
 			m->enabled ? "enabled" : "disabled", in);
 		itm_attr_print(f, m->ops->attrs, m->priv);

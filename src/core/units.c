@@ -113,6 +113,8 @@ char *itm_fmt_time(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%.1fms", ns / 1e6);
 	else if (ns % 1000 == 0)
 		snprintf(buf, len, "%lluus", (unsigned long long)(ns / 1000));
+	else if (ns >= 1000)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
 	else
 		snprintf(buf, len, "%lluns", (unsigned long long)ns);
 	return buf;

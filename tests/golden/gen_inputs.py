@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Writes the input traces of the golden replay cases, deterministically.
+
+sizeaware/in.pcap: interleaved TCP flows of 5, 25 and 40 data segments
+(IPv4, one of them starting with TOS 0x01 so ECN bits must survive), one
+IPv6 TCP flow of 30 segments, one TCP flow inside an IPv4-in-IPv4 tunnel,
+and a UDP stream the module must leave alone. Every flow ends with FIN.
+
+Run: /usr/bin/python3 tests/golden/gen_inputs.py tests/golden
+"""
+import sys
+
+from scapy.all import IP, IPv6, TCP, UDP, Ether, Raw, wrpcap
+
+T0 = 1_700_000_000
+
+
+def tcp_flow(ip, sport, dport, segs, t, step, tos=0):
+    """(time, packet) pairs: SYN, data segments, FIN."""
+    out = []
+    seq = 1000
+    mk = lambda flags, payload=b"": (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / ip
+        / TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=1, window=65535)
+        / Raw(payload)
+    )
+    out.append((t, mk("S")))
+    for i in range(segs):
+        t += step
+        seq += 1 if i == 0 else 500
+        out.append((t, mk("A", bytes([i % 256]) * 500)))
+    t += step
+    seq += 500
+    out.append((t, mk("FA")))
+    return out
+
+
+def sizeaware_trace():
+    pkts = []
+    pkts += tcp_flow(IP(src="192.0.2.1", dst="198.51.100.1"), 40001, 80, 5, T0, 0.010)
+    pkts += tcp_flow(IP(src="192.0.2.2", dst="198.51.100.1", tos=0x01), 40002, 80, 25, T0 + 0.003, 0.004)
+    pkts += tcp_flow(IP(src="192.0.2.3", dst="198.51.100.2"), 40003, 443, 40, T0 + 0.005, 0.002)
+    pkts += tcp_flow(IPv6(src="2001:db8::1", dst="2001:db8::2"), 40004, 443, 30, T0 + 0.007, 0.003)
+    pkts += tcp_flow(IP(src="203.0.113.1", dst="203.0.113.2") / IP(src="10.0.0.1", dst="10.0.0.2"),
+                     40005, 22, 22, T0 + 0.009, 0.005)
+    for i in range(20):
+        udp = (Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+               / IP(src="192.0.2.9", dst="198.51.100.9", tos=0xb8)
+               / UDP(sport=5004, dport=5004) / Raw(b"v" * 160))
+        pkts.append((T0 + 0.001 + i * 0.02, udp))
+    pkts.sort(key=lambda tp: tp[0])
+    out = []
+    for t, p in pkts:
+        p = p.__class__(bytes(p))  # fix lengths and checksums
+        p.time = round(t, 6)
+        out.append(p)
+    return out
+
+
+def main():
+    base = sys.argv[1] if len(sys.argv) > 1 else "tests/golden"
+    wrpcap(base + "/sizeaware/in.pcap", sizeaware_trace())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Offline replay: departure times at the link rate (exact, in trace time),
+ * drops by cause, output bytes deterministic, broken input reported.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "itm/cmd.h"
+#include "itm/pcapio.h"
+#include "itm/replay.h"
+#include "pktbuild.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	strcpy(dir, "/tmp/itm-replay-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void path(char *buf, const char *name)
+{
+	snprintf(buf, 128, "%s/%s", dir, name);
+}
+
+/* n TCP packets of 1000 bytes of one flow, `gap_ns` apart from t=1s. */
+static void write_input(const char *file, int n, uint64_t gap_ns)
+{
+	struct itm_pcap_out out;
+	struct itm_pkt p;
+	char msg[256];
+	struct pb b;
+	int i;
+
+	assert_int_equal(itm_pcap_create(&out, file, DLT_EN10MB, msg,
+					 sizeof(msg)), 0);
+	for (i = 0; i < n; i++) {
+		pb_init(&b);
+		pb_eth(&b, 0x0800);
+		pb_ipv4(&b, 0, 6, "192.0.2.1", "192.0.2.2", 0);
+		pb_tcp(&b, 4000, 80, ITM_TCP_ACK, 1000 - 14 - 20 - 20);
+		pb_finish(&b, &p);
+		itm_pcap_write(&out, &p, ITM_NSEC_PER_SEC + (uint64_t)i * gap_ns);
+	}
+	assert_int_equal(itm_pcap_finish(&out, msg, sizeof(msg)), 0);
+}
+
+static struct itm_engine *engine(const char *conf)
+{
+	struct itm_engine *e;
+	char msg[256];
+
+	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
+					     sizeof(msg)), 0);
+	return e;
+}
+
+static void read_times(const char *file, uint64_t *ts, int n)
+{
+	struct itm_pcap_in in;
+	struct itm_pkt *p;
+	char msg[256];
+	int i = 0;
+
+	assert_int_equal(itm_pcap_open(&in, file, msg, sizeof(msg)), 0);
+	while (itm_pcap_next(&in, &p, msg, sizeof(msg)) == 1) {
+		assert_true(i < n);
+		ts[i++] = p->ts_ns;
+		itm_pkt_free(p);
+	}
+	assert_int_equal(i, n);
+	itm_pcap_close(&in);
+}
+
+static void test_link_rate(void **state)
+{
+	char in[128], out[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	uint64_t ts[5];
+	int i;
+
+	path(in, "rate-in.pcap");
+	path(out, "rate-out.pcap");
+	write_input(in, 5, 0);	/* a burst of 5 at t = 1 s */
+	e = engine("link rate 8mbit\n");	/* 1000 bytes = 1 ms */
+	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	read_times(out, ts, 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(ts[i], ITM_NSEC_PER_SEC + (uint64_t)(i + 1) * 1000000);
+	assert_int_equal(st.out_pkts, 5);
+	assert_int_equal(st.delay_max_ns, 5000000);
+	itm_engine_destroy(e);
+}
+
+static void test_overhead(void **state)
+{
+	char in[128], out[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	uint64_t ts[2];
+
+	path(in, "ovh-in.pcap");
+	path(out, "ovh-out.pcap");
+	write_input(in, 2, 0);
+	e = engine("link rate 8mbit overhead 24\n");	/* 1024 bytes each */
+	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	read_times(out, ts, 2);
+	assert_int_equal(ts[0], ITM_NSEC_PER_SEC + 1024000);
+	assert_int_equal(ts[1], ITM_NSEC_PER_SEC + 2048000);
+	itm_engine_destroy(e);
+}
+
+static void test_unlimited_keeps_times(void **state)
+{
+	char in[128], out[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	uint64_t ts[3];
+
+	path(in, "unl-in.pcap");
+	path(out, "unl-out.pcap");
+	write_input(in, 3, 12345);
+	e = engine("");
+	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	read_times(out, ts, 3);
+	assert_int_equal(ts[2], ITM_NSEC_PER_SEC + 2 * 12345);
+	assert_int_equal(st.delay_max_ns, 0);
+	itm_engine_destroy(e);
+}
+
+static void test_drops_by_cause(void **state)
+{
+	char in[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+
+	path(in, "drop-in.pcap");
+	write_input(in, 10, 0);
+	e = engine("qdisc add root pfifo limit 3\nlink rate 1mbit\n");
+	assert_int_equal(itm_replay_run(e, in, NULL, &st, msg, sizeof(msg)), 0);
+	/* one leaves the queue at once, three wait, six are dropped */
+	assert_int_equal(e->drops[ITM_DROP_LIMIT], 6);
+	assert_int_equal(e->root->stats.drops, 6);
+	assert_int_equal(st.out_pkts, 4);
+	assert_int_equal(st.in_pkts, 10);
+	itm_engine_destroy(e);
+}
+
+static void slurp(const char *file, char **buf, long *len)
+{
+	FILE *f = fopen(file, "rb");
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	*buf = malloc((size_t)*len);
+	assert_int_equal(fread(*buf, 1, (size_t)*len, f), (size_t)*len);
+	fclose(f);
+}
+
+static void test_deterministic(void **state)
+{
+	char in[128], o1[128], o2[128], msg[256], *a, *b;
+	const char *conf = "module add sizeaware threshold 2\nlink rate 3mbit\n";
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	long la, lb;
+
+	path(in, "det-in.pcap");
+	path(o1, "det-1.pcap");
+	path(o2, "det-2.pcap");
+	write_input(in, 20, 777);
+	e = engine(conf);
+	assert_int_equal(itm_replay_run(e, in, o1, &st, msg, sizeof(msg)), 0);
+	itm_engine_destroy(e);
+	e = engine(conf);
+	assert_int_equal(itm_replay_run(e, in, o2, &st, msg, sizeof(msg)), 0);
+	itm_engine_destroy(e);
+	slurp(o1, &a, &la);
+	slurp(o2, &b, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, (size_t)la);
+	free(a);
+	free(b);
+}
+
+static void test_broken_pcap(void **state)
+{
+	char in[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+
+	path(in, "broken.pcap");
+	write_input(in, 3, 1000);
+	assert_int_equal(truncate(in, 24 + 2 * (16 + 1000) + 7), 0);
+	e = engine("");
+	assert_true(itm_replay_run(e, in, NULL, &st, msg, sizeof(msg)) < 0);
+	assert_non_null(strstr(msg, "broken.pcap"));
+	assert_int_equal(st.in_pkts, 2);	/* what came before is kept */
+	assert_int_equal(st.out_pkts, 2);
+	itm_engine_destroy(e);
+
+	e = engine("");
+	assert_true(itm_replay_run(e, "/nonexistent.pcap", NULL, &st, msg,
+				   sizeof(msg)) < 0);
+	assert_non_null(strstr(msg, "/nonexistent.pcap"));
+	itm_engine_destroy(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_rate),
+		cmocka_unit_test(test_overhead),
+		cmocka_unit_test(test_unlimited_keeps_times),
+		cmocka_unit_test(test_drops_by_cause),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_broken_pcap),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sizeaware (the paper's qos_mod): SHORT while a flow has sent at most
+ * `threshold` packets or on FIN, LONG after; the Minimize-Delay bit follows,
+ * ECN and the other TOS bits stay, checksums stay valid.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "itm/cmd.h"
+#include "pktbuild.h"
+
+static struct itm_engine *engine(const char *conf)
+{
+	struct itm_engine *e;
+	struct itm_err err;
+	char msg[256];
+
+	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
+					     sizeof(msg)), 0);
+	assert_int_equal(itm_engine_start(e, 0, &err), 0);
+	return e;
+}
+
+/* Send one packet through the forward path and return its TOS on exit. */
+static int send_pkt(struct itm_engine *e, int v6, uint8_t tos, uint8_t proto,
+		uint16_t sport, uint8_t flags)
+{
+	struct itm_pkt *p = calloc(1, sizeof(*p)), *out;
+	struct pb *b = calloc(1, sizeof(*b));
+	int r;
+
+	pb_init(b);
+	if (v6) {
+		pb_eth(b, 0x86dd);
+		pb_ipv6(b, tos, proto, "2001:db8::1", "2001:db8::2");
+	} else {
+		pb_eth(b, 0x0800);
+		pb_ipv4(b, tos, proto, "192.0.2.1", "192.0.2.2", 0);
+	}
+	if (proto == 6)
+		pb_tcp(b, sport, 80, flags, 50);
+	else
+		pb_udp(b, sport, 53, 50);
+	pb_finish(b, p);
+	itm_engine_forward(e, p, 0);
+	out = itm_qdisc_dequeue(e->root, 0);
+	assert_ptr_equal(out, p);
+	assert_int_equal(itm_csum_verify(p), 0);
+	r = p->v.outer.tos;
+	free(b);
+	free(p);
+	return r;
+}
+
+static void test_short_then_long(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware threshold 3\n");
+	int i;
+
+	for (i = 1; i <= 3; i++)
+		assert_int_equal(send_pkt(e, 0, 0x00, 6, 1000, ITM_TCP_ACK), 0x10);
+	for (i = 4; i <= 6; i++)
+		assert_int_equal(send_pkt(e, 0, 0x10, 6, 1000, ITM_TCP_ACK), 0x00);
+	/* a FIN is always SHORT */
+	assert_int_equal(send_pkt(e, 0, 0x00, 6, 1000, ITM_TCP_FIN | ITM_TCP_ACK),
+			 0x10);
+	/* another flow starts SHORT */
+	assert_int_equal(send_pkt(e, 0, 0x00, 6, 1001, ITM_TCP_SYN), 0x10);
+	itm_engine_destroy(e);
+}
+
+static void test_keeps_ecn_and_other_bits(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware threshold 1\n");
+
+	assert_int_equal(send_pkt(e, 0, 0xa3, 6, 7, 0), 0xb3);
+	assert_int_equal(send_pkt(e, 0, 0xb3, 6, 7, 0), 0xa3);
+	itm_engine_destroy(e);
+}
+
+static void test_ipv6(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware threshold 1\n");
+
+	assert_int_equal(send_pkt(e, 1, 0x01, 6, 9, 0), 0x11);
+	assert_int_equal(send_pkt(e, 1, 0x11, 6, 9, 0), 0x01);
+	itm_engine_destroy(e);
+}
+
+static void test_udp_untouched(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware threshold 0\n");
+	struct itm_mod *m = itm_engine_mod_find(e, "sizeaware");
+
+	assert_int_equal(send_pkt(e, 0, 0x10, 17, 9, 0), 0x10);
+	assert_int_equal(m->stats.classified, 0);
+	itm_engine_destroy(e);
+}
+
+static void test_threshold_at_run_time(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware threshold 1\n");
+	struct itm_err err;
+
+	assert_int_equal(send_pkt(e, 0, 0, 6, 5, 0), 0x10);
+	assert_int_equal(send_pkt(e, 0, 0, 6, 5, 0), 0x00);
+	assert_int_equal(itm_engine_param_set(e, "sizeaware.threshold", "10",
+					      &err), 0);
+	assert_int_equal(send_pkt(e, 0, 0, 6, 5, 0), 0x10);
+	itm_engine_destroy(e);
+}
+
+static void test_default_threshold(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware\n");
+	char buf[16];
+	struct itm_err err;
+
+	assert_int_equal(itm_engine_param_get(e, "sizeaware.threshold", buf,
+					      sizeof(buf), &err), 0);
+	assert_string_equal(buf, "20");
+	itm_engine_destroy(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_short_then_long),
+		cmocka_unit_test(test_keeps_ecn_and_other_bits),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_udp_untouched),
+		cmocka_unit_test(test_threshold_at_run_time),
+		cmocka_unit_test(test_default_threshold),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
