@@ -5,6 +5,7 @@
 
 #include "itm/err.h"
 
+__attribute__((format(printf, 2, 0)))
 static void err_vformat(struct itm_err *err, const char *fmt, va_list ap)
 {
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
