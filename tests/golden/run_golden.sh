@@ -24,7 +24,7 @@ fields() {
 	tshark -n -r "$1" -T fields -E separator=' ' -E occurrence=a \
 		-o ip.defragment:FALSE \
 		-e frame.time_epoch -e frame.len -e ip.src -e ipv6.src \
-		-e tcp.srcport -e udp.srcport -e tcp.flags.str -e ip.dsfield \
+		-e tcp.srcport -e udp.srcport -e tcp.flags -e ip.dsfield \
 		-e ipv6.tclass
 }
 fields "$out" > "$work/$name.fields"
