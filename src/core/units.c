@@ -120,24 +120,18 @@ char *itm_fmt_time(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
-/* tc prints a size in the largest binary unit that divides it to within 1 KiB. */
+/* As tc: Mb when within 1 KiB of a whole MiB, Kb when within 16 bytes of a
+ * whole KiB, else bytes. */
 char *itm_fmt_size(char *buf, size_t len, uint64_t bytes)
 {
-	static const struct { const char *name; double scale; } u[] = {
-		{ "Gb", 1073741824. }, { "Mb", 1048576. }, { "Kb", 1024. },
-	};
-	size_t i;
+	double b = (double)bytes;
 
-	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
-		double q = rint((double)bytes / u[i].scale);
-
-		if (bytes >= u[i].scale &&
-		    fabs(q * u[i].scale - (double)bytes) < 1024) {
-			snprintf(buf, len, "%.0f%s", q, u[i].name);
-			return buf;
-		}
-	}
-	snprintf(buf, len, "%llub", (unsigned long long)bytes);
+	if (bytes >= 1048576 && fabs(1048576 * rint(b / 1048576) - b) < 1024)
+		snprintf(buf, len, "%.0fMb", rint(b / 1048576));
+	else if (bytes >= 1024 && fabs(1024 * rint(b / 1024) - b) < 16)
+		snprintf(buf, len, "%.0fKb", rint(b / 1024));
+	else
+		snprintf(buf, len, "%llub", (unsigned long long)bytes);
 	return buf;
 }
 

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The itm command line as a user meets it: help, error messages that name
+# file, line and token, exit codes, and bad input refused without a crash.
+set -u
+itm=$1 work=$2
+mkdir -p "$work"
+fails=0
+
+# expect RC PATTERN -- CMD...: run CMD, check its exit code and that its
+# output (stdout and stderr) matches the extended regular expression.
+expect() {
+	local rc=$1 pat=$2 out got
+	shift 3
+	out=$("$@" 2>&1)
+	got=$?
+	if [ "$got" != "$rc" ] || ! grep -Eq -- "$pat" <<< "$out"; then
+		echo "FAIL: $* -> rc $got (want $rc), output:"
+		sed 's/^/    /' <<< "$out" | head -20
+		echo "  wanted /$pat/"
+		fails=$((fails + 1))
+	fi
+}
+
+conf=$work/ok.conf
+printf 'module add sizeaware hook forward threshold 5\nqdisc add root pfifo limit 10\n' > "$conf"
+printf 'module add sizeaware\nqdisc add root pfifoo limit 10\n' > "$work/badkind.conf"
+printf '# comment\n\nset sizeaware.threshold 5\n' > "$work/nomod.conf"
+printf 'qdisc add root pfifo limit 0\n' > "$work/range.conf"
+printf 'link rate 10furlongs\n' > "$work/unit.conf"
+printf 'module add sizeaware threshold -1\n' > "$work/neg.conf"
+printf 'not a pcap file at all, just text\n' > "$work/text.pcap"
+head -c 100 "$(dirname "$0")/../golden/sizeaware/in.pcap" > "$work/cut.pcap"
+
+expect 0 'itm replay -c CONF' -- "$itm" help
+expect 0 'qdisc add\|replace root KIND' -- "$itm" qdisc help
+expect 0 'limit +packets in \[1p\.\.2147483647p\], default 1000p' -- "$itm" qdisc help
+expect 0 'threshold +packets in \[0\.\.4294967295\], default 20' -- "$itm" module help
+expect 0 'itm parse \[--json\] FILE' -- "$itm" parse help
+expect 2 'unknown command "frobnicate"' -- "$itm" frobnicate
+expect 0 'qdisc pfifo 1: root limit 10p' -- "$itm" check -c "$conf"
+expect 1 'badkind.conf:2: "pfifoo": unknown qdisc "pfifoo" \(known: pfifo bfifo' -- "$itm" check -c "$work/badkind.conf"
+expect 1 'nomod.conf:3: "sizeaware.threshold": no module "sizeaware"' -- "$itm" check -c "$work/nomod.conf"
+expect 1 'range.conf:1: "0": limit must be in \[1p\.\.' -- "$itm" check -c "$work/range.conf"
+expect 1 'unit.conf:1: "10furlongs": link rate' -- "$itm" check -c "$work/unit.conf"
+expect 1 'neg.conf:1: "-1": threshold' -- "$itm" check -c "$work/neg.conf"
+expect 1 'missing.conf: No such file' -- "$itm" check -c "$work/missing.conf"
+expect 1 'text.pcap: unknown file format' -- "$itm" parse "$work/text.pcap"
+expect 1 'cut.pcap: after record [0-9]+: truncated' -- "$itm" parse "$work/cut.pcap"
+expect 1 'cut.pcap' -- "$itm" replay -c "$conf" "$work/cut.pcap" -w "$work/cut-out.pcap"
+expect 2 'usage: itm replay' -- "$itm" replay "$work/cut.pcap"
+expect 2 '"fast".*rate' -- "$itm" replay -c "$conf" --rate fast "$work/cut.pcap"
+expect 1 'badkind.conf:2' -- "$itm" replay -c "$work/badkind.conf" "$work/cut.pcap"
+expect 0 '"src":"192.0.2.1","dst":"198.51.100.1","proto":6,"proto-src":40001' -- "$itm" parse --json "$(dirname "$0")/../golden/sizeaware/in.pcap"
+expect 0 '"drops":\{"module":0,"limit":0' -- "$itm" replay --json -c "$conf" "$(dirname "$0")/../golden/sizeaware/in.pcap"
+
+if [ $fails -gt 0 ]; then
+	echo "$fails CLI checks failed"
+	exit 1
+fi
+echo "CLI checks ok"
