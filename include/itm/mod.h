@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "itm/attr.h"
 #include "itm/err.h"
@@ -135,6 +136,8 @@ struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m);
 /* Flow key of a packet's outer (or inner) 5-tuple; false without IP. */
 bool itm_flow_key_from_l3(struct itm_flow_key *k, const struct itm_l3 *l3);
 void itm_flow_key_reverse(struct itm_flow_key *k);
+/* One line of `flows show`, or a JSON object. */
+void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json);
 
 const struct itm_mod_ops *itm_mod_find(const char *id);
 const struct itm_mod_ops *const *itm_mod_all(void);

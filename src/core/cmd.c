@@ -197,6 +197,37 @@ static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 	return 0;
 }
 
+struct flows_show_ctx {
+	FILE *out;
+	bool json;
+	const char *sep;
+};
+
+static int flows_show_one(struct itm_flow *fl, void *arg)
+{
+	struct flows_show_ctx *s = arg;
+
+	fputs(s->sep, s->out);
+	itm_flow_print(s->out, fl, s->json);
+	s->sep = s->json ? "," : "";
+	return 0;
+}
+
+static int flows_show(struct itm_cmd_ctx *c)
+{
+	struct flows_show_ctx s = { .out = c->out, .json = c->json, .sep = "" };
+
+	if (!c->out)
+		return 0;
+	if (c->json)
+		fputc('[', c->out);
+	if (c->eng->flows)
+		itm_flowtab_foreach(c->eng->flows, flows_show_one, &s);
+	if (c->json)
+		fputs("]\n", c->out);
+	return 0;
+}
+
 /* flows limit N idle TIME: the shared flow table, before it is created. */
 static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 		     struct itm_err *err)
@@ -204,11 +235,13 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 	uint64_t limit = c->eng->flow_limit, idle = c->eng->flow_idle_ns;
 	int i;
 
-	if (argc > 1 && !strcmp(argv[1], "clear")) {
+	if (argc == 2 && !strcmp(argv[1], "clear")) {
 		if (c->eng->flows)
 			itm_flowtab_clear(c->eng->flows);
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "show"))
+		return flows_show(c);
 	if (c->eng->started)
 		return itm_err_tok(err, argv[0], EBUSY,
 				   "the flow table is sized at start");
@@ -229,7 +262,7 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 	}
 	if (i != argc || argc == 1)
 		return itm_err_tok(err, i < argc ? argv[i] : argv[0], EINVAL,
-				   "usage: flows limit N idle TIME | flows clear");
+				   "usage: flows limit N idle TIME | flows show | flows clear");
 	c->eng->flow_limit = (uint32_t)limit;
 	c->eng->flow_idle_ns = idle;
 	return 0;
@@ -293,6 +326,7 @@ static const struct cmd_def cmd_table[] = {
 	  "qdisc help [KIND]" },
 	{ "flows", cmd_flows,
 	  "flows limit N idle TIME    size of the shared flow table and idle expiry\n"
+	  "flows show [--json]\n"
 	  "flows clear" },
 	{ "link", cmd_link,
 	  "link rate RATE|unlimited [overhead BYTES]    output link of a replay" },

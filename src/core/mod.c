@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The module registry, hook names and flow keys shared by modules. */
+#include <arpa/inet.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "itm/mod.h"
@@ -84,4 +86,23 @@ void itm_flow_key_reverse(struct itm_flow_key *k)
 	memcpy(k->dst, a, 16);
 	k->sport = k->dport;
 	k->dport = port;
+}
+
+void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json)
+{
+	const struct itm_flow_key *k = &fl->key;
+	int af = k->family == 4 ? AF_INET : AF_INET6;
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+	inet_ntop(af, k->src, s, sizeof(s));
+	inet_ntop(af, k->dst, d, sizeof(d));
+	if (json)
+		fprintf(f, "{\"src\":\"%s\",\"dst\":\"%s\",\"proto\":%u,"
+			"\"proto-src\":%u,\"proto-dst\":%u,\"created_ns\":%" PRIu64
+			",\"last_ns\":%" PRIu64 "}", s, d, k->proto, k->sport,
+			k->dport, fl->created_ns, fl->last_ns);
+	else
+		fprintf(f, "proto %u %s.%u > %s.%u created %" PRIu64
+			"ns last %" PRIu64 "ns\n", k->proto, s, k->sport, d,
+			k->dport, fl->created_ns, fl->last_ns);
 }

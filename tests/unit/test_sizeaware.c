@@ -127,6 +127,27 @@ static void test_default_threshold(void **state)
 	itm_engine_destroy(e);
 }
 
+static void test_flows_show(void **state)
+{
+	struct itm_engine *e = engine("module add sizeaware threshold 1\n");
+	char *argv[] = { "flows", "show", "--json" }, *buf = NULL;
+	struct itm_cmd_ctx c = { .eng = e };
+	struct itm_err err;
+	size_t len = 0;
+
+	send_pkt(e, 0, 0, 6, 4242, 0);
+	send_pkt(e, 1, 0, 6, 4343, 0);
+	c.out = open_memstream(&buf, &len);
+	assert_int_equal(itm_cmd_run(&c, 3, argv, &err), 0);
+	fclose(c.out);
+	assert_non_null(strstr(buf, "\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\","
+			       "\"proto\":6,\"proto-src\":4242,\"proto-dst\":80"));
+	assert_non_null(strstr(buf, "\"src\":\"2001:db8::1\""));
+	assert_int_equal(buf[0], '[');
+	free(buf);
+	itm_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_udp_untouched),
 		cmocka_unit_test(test_threshold_at_run_time),
 		cmocka_unit_test(test_default_threshold),
+		cmocka_unit_test(test_flows_show),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
