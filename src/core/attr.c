@@ -222,7 +222,10 @@ int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 			v = 0;
 			i++;
 		} else if (a->type == ITM_ATTR_BOOL) {
+			/* "ecn" alone, or "ecn on|off" */
 			i++;
+			if (i < argc && attr_parse_value(a, argv[i], &v) == 0)
+				i++;
 		} else {
 			if (i + 1 >= argc)
 				return itm_err_tok(err, argv[i], EINVAL,

@@ -19,6 +19,7 @@ struct cmd_def {
 };
 
 static const struct cmd_def cmd_table[];
+static const struct cmd_def *cmd_find(const char *name);
 
 int itm_cmd_split(char *line, char **argv, int max)
 {
@@ -43,9 +44,11 @@ int itm_cmd_split(char *line, char **argv, int max)
 	return n;
 }
 
+/* "CMD help [KIND]" or "CMD ... help" */
 static bool is_help(int argc, char **argv)
 {
-	return argc > 0 && strcmp(argv[argc - 1], "help") == 0;
+	return (argc > 1 && strcmp(argv[1], "help") == 0) ||
+	       (argc > 0 && strcmp(argv[argc - 1], "help") == 0);
 }
 
 /* module add KIND [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]... */
@@ -162,17 +165,32 @@ static void qdisc_help(FILE *f, const char *kind)
 	}
 }
 
+static int qdisc_help_cmd(struct itm_cmd_ctx *c, int argc, char **argv,
+			  struct itm_err *err)
+{
+	const char *kind = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (itm_qdisc_find(argv[i]))
+			kind = argv[i];
+	}
+	if (argc == 3 && !strcmp(argv[1], "help") && !kind)
+		return itm_err_tok(err, argv[2], ENOENT, "unknown qdisc \"%s\"",
+				   argv[2]);
+	if (c->out)
+		qdisc_help(c->out, kind);
+	return 0;
+}
+
 static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 		     struct itm_err *err)
 {
 	const char *sub = argc > 1 ? argv[1] : "show";
 	int i;
 
-	if (is_help(argc, argv)) {
-		if (c->out)
-			qdisc_help(c->out, argc > 3 ? argv[argc - 2] : NULL);
-		return 0;
-	}
+	if (is_help(argc, argv))
+		return qdisc_help_cmd(c, argc, argv, err);
 	if (!strcmp(sub, "add") || !strcmp(sub, "replace"))
 		return itm_engine_qdisc_add(c->eng, argc - 2, argv + 2,
 					    !strcmp(sub, "replace"), err);
@@ -302,9 +320,11 @@ static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
 static int cmd_help(struct itm_cmd_ctx *c, int argc, char **argv,
 		    struct itm_err *err)
 {
-	if (c->out && itm_cmd_help(c->out, argc > 1 ? argv[1] : NULL) < 0)
+	if (argc > 1 && !cmd_find(argv[1]))
 		return itm_err_tok(err, argv[1], ENOENT, "no command \"%s\"",
 				   argv[1]);
+	if (c->out)
+		itm_cmd_help(c->out, argc > 1 ? argv[1] : NULL);
 	return 0;
 }
 

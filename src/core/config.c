@@ -56,9 +56,13 @@ int itm_config_load_buf(const char *name, const char *buf, size_t len,
 
 		lineno++;
 		if (n >= sizeof(line) || memchr(buf + pos, '\0', n)) {
-			r = itm_err_set(&err, EINVAL, n >= sizeof(line) ?
-					"line longer than %d bytes" :
-					"line holds a NUL byte (%d)", (int)sizeof(line) - 1);
+			if (n >= sizeof(line))
+				r = itm_err_set(&err, EINVAL,
+						"line longer than %d bytes",
+						(int)sizeof(line) - 1);
+			else
+				r = itm_err_set(&err, EINVAL,
+						"line holds a NUL byte");
 			break;
 		}
 		memcpy(line, buf + pos, n);

@@ -51,6 +51,9 @@ static int protos_parse(uint8_t *bitmap, const char *list, struct itm_err *err)
 					   "unknown protocol \"%s\"", tok);
 		bits[p / 8] |= (uint8_t)(1u << (p % 8));
 	}
+	if (!memcmp(bits, (uint8_t[32]){ 0 }, sizeof(bits)))
+		return itm_err_tok(err, list, EINVAL,
+				   "empty protocol list (e.g. proto tcp,udp)");
 	memcpy(bitmap, bits, sizeof(bits));
 	return 0;
 }
@@ -105,7 +108,7 @@ static int range_parse(const char *s, uint16_t *lo, uint16_t *hi,
 	b = a;
 	if (dash && (itm_parse_u64(dash + 1, &b) < 0 || b > 65535 || b < a))
 		goto bad;
-	if (b == 0)
+	if (a == 0)	/* port 0 is what port-less packets report */
 		goto bad;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;

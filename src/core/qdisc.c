@@ -98,24 +98,44 @@ int itm_qdisc_create(struct itm_qdisc **out, int argc, char **argv,
 	return 0;
 }
 
+#define QDISC_ATTRS_MAX 64
+
+/* Only the options are saved and restored, never the queue state. */
+static void qdisc_attrs_save(const struct itm_qdisc *q, uint64_t *vals)
+{
+	const struct itm_attr *a;
+	int i = 0;
+
+	for (a = q->ops->attrs; a && a->name && i < QDISC_ATTRS_MAX; a++)
+		vals[i++] = itm_attr_load(a, q->priv);
+}
+
+static void qdisc_attrs_restore(struct itm_qdisc *q, const uint64_t *vals)
+{
+	const struct itm_attr *a;
+	int i = 0;
+
+	for (a = q->ops->attrs; a && a->name && i < QDISC_ATTRS_MAX; a++)
+		itm_attr_store(a, q->priv, vals[i++]);
+}
+
+/* A change callback validates before it touches the queue: if it fails,
+ * the queue is as it was and the old options come back. */
 int itm_qdisc_change(struct itm_qdisc *q, int argc, char **argv,
 		     struct itm_err *err)
 {
 	const struct itm_qdisc_ops *ops = q->ops;
-	uint8_t *saved = malloc(ops->priv_size ? ops->priv_size : 1);
+	uint64_t saved[QDISC_ATTRS_MAX];
 	int n, r;
 
-	if (!saved)
-		return itm_err_set(err, ENOMEM, "out of memory");
-	memcpy(saved, q->priv, ops->priv_size);
+	qdisc_attrs_save(q, saved);
 	n = itm_attr_parse_args(ops->attrs, q->priv, argc, argv, false, err);
 	if (n >= 0 && n < argc)
 		n = itm_err_tok(err, argv[n], EINVAL, "%s: what is \"%s\"?",
 				ops->id, argv[n]);
 	r = n < 0 ? n : (ops->change ? ops->change(q, err) : 0);
-	if (r < 0)	/* keep the old options: nothing half-applied */
-		memcpy(q->priv, saved, ops->priv_size);
-	free(saved);
+	if (r < 0)
+		qdisc_attrs_restore(q, saved);
 	return r;
 }
 

@@ -4,8 +4,10 @@
  * result is checked to be finite, non-negative and representable before it is
  * rounded: a value that does not fit is an error, never a wrapped number.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,17 +51,33 @@ static const struct unit_suffix rate_units[] = {
 	{ NULL, 0 },
 };
 
+/* A number must start with a digit: strto* would skip white space and
+ * accept a sign, and "-1" would wrap to a huge value. */
+static bool starts_with_digit(const char *s)
+{
+	return s && *s >= '0' && *s <= '9';
+}
+
 int itm_parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
+	int base = 10;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!starts_with_digit(s))
 		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+	}
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
+	v = strtoull(s, &end, base);	/* a leading 0 is not octal */
+	if (*end)
 		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
 	*out = v;
 	return 0;
 }
@@ -71,7 +89,7 @@ static int units_parse(const char *s, const struct unit_suffix *tab,
 	double v;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!starts_with_digit(s) && !(s && s[0] == '.'))
 		return -EINVAL;
 	v = strtod(s, &end);
 	if (end == s || !isfinite(v) || v < 0)
