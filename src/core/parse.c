@@ -124,15 +124,20 @@ static bool ipv6_walk_ext(const uint8_t *d, struct itm_l3 *l3)
 				return false;
 			len = ((uint32_t)d[off + 1] + 2) * 4;
 			break;
-		case 44:			/* fragment: payload is not headers */
+		case 44:			/* fragment */
 			if (l3->end - off < 8)
 				return false;
 			l3->flags |= ITM_L3_FRAG;
-			if (!(rd16(d + off + 2) & 0xfff8))
-				l3->flags |= ITM_L3_FIRST_FRAG;
-			l3->proto = d[off];
-			l3->l4_off = off + 8;
-			return true;
+			if (rd16(d + off + 2) & 0xfff8) {
+				/* a later fragment carries payload, not headers */
+				l3->proto = d[off];
+				l3->l4_off = off + 8;
+				return true;
+			}
+			/* the first may still hold extension headers */
+			l3->flags |= ITM_L3_FIRST_FRAG;
+			len = 8;
+			break;
 		default:
 			l3->proto = nh;
 			l3->l4_off = off;
