@@ -6,8 +6,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh run
-[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
-ninja -C build itm >/dev/null
+[ -f build/build.ninja ] || meson setup build --buildtype=release -Dtests=disabled >/dev/null
+ninja -C build src/cli/itm >/dev/null
 out=${1:-example-out.pcap}
-build/itm replay -c examples/default.conf examples/example.pcap -w "$out"
+build/src/cli/itm replay -c examples/default.conf examples/example.pcap -w "$out"
 echo "annotated trace written to $out"

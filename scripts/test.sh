@@ -10,7 +10,7 @@ fuzz_secs=${FUZZ_SECONDS:-20}
 build=build-test
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-[ -f $build/build.ninja ] || meson setup $build -Db_sanitize=address,undefined \
+[ -f $build/build.ninja ] || meson setup $build -Dtests=enabled -Db_sanitize=address,undefined \
 	-Db_lundef=false --buildtype=debug >/dev/null || exit 1
 ninja -C $build || exit 1
 meson test -C $build --print-errorlogs --num-processes 2 --no-rebuild \
