@@ -32,6 +32,16 @@ print(ok, fail, skip)
 PY
 )
 
+# An optimised build warns about things a debug build does not see.
+if { [ -f build-release/build.ninja ] || meson setup build-release \
+	--buildtype=release -Dtests=enabled >/dev/null; } && ninja -C build-release >/dev/null; then
+	echo "release build (-O3, warnings as errors): ok"
+	ok=$((ok + 1))
+else
+	echo "release build (-O3, warnings as errors): FAILED"
+	fail=$((fail + 1))
+fi
+
 # Fuzz smoke: each target over its corpus for a few seconds, clang-built.
 fuzz_build=build-fuzz
 if CC=clang meson setup $fuzz_build -Dfuzz=true -Db_sanitize=address,undefined \

@@ -277,8 +277,8 @@ static int engine_param_find(struct itm_engine *e, const char *name,
 int itm_engine_param_set(struct itm_engine *e, const char *name,
 			 const char *value, struct itm_err *err)
 {
-	const struct itm_attr *a;
-	struct itm_mod *m;
+	const struct itm_attr *a = NULL;
+	struct itm_mod *m = NULL;
 	int r = engine_param_find(e, name, &m, &a, err);
 
 	if (r < 0)
@@ -292,8 +292,8 @@ int itm_engine_param_set(struct itm_engine *e, const char *name,
 int itm_engine_param_get(struct itm_engine *e, const char *name, char *buf,
 			 size_t len, struct itm_err *err)
 {
-	const struct itm_attr *a;
-	struct itm_mod *m;
+	const struct itm_attr *a = NULL;
+	struct itm_mod *m = NULL;
 	int r = engine_param_find(e, name, &m, &a, err);
 
 	if (r < 0)

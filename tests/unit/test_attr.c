@@ -267,7 +267,7 @@ static void test_store_load_widths(void **state)
 static int parse_args(struct opts *o, const char *line, bool creating,
 		      struct itm_err *err)
 {
-	static char buf[256];
+	static char buf[1024];
 	char *argv[32], *save = NULL, *t;
 	int argc = 0;
 
@@ -473,7 +473,7 @@ static void test_print_text(void **state)
 	/* what is printed parses back to the same values */
 	{
 		struct opts again;
-		char line[256];
+		char line[1024];
 
 		snprintf(line, sizeof(line), "%s", print_text(&o, false));
 		fresh(&again);
