@@ -66,6 +66,8 @@ static uint64_t rnd_next(uint64_t *s)
 }
 
 /* Random IPv6 five-tuples; the index in the source keeps them distinct. */
+static uint8_t key_family = 6;	/* --ipv4: keys as IPv4 flows make them */
+
 static void make_keys(struct itm_flow_key *k, size_t n, uint64_t seed)
 {
 	uint64_t r[4];
@@ -82,7 +84,12 @@ static void make_keys(struct itm_flow_key *k, size_t n, uint64_t seed)
 		k[i].sport = (uint16_t)r[3];
 		k[i].dport = (uint16_t)(r[3] >> 16);
 		k[i].proto = (r[3] >> 32) & 1 ? 6 : 17;
-		k[i].family = 6;
+		k[i].family = key_family;
+		if (key_family == 4) {	/* IPv4 keys are zero past 4 bytes */
+			memset(k[i].src + 4, 0, 12);
+			memset(k[i].dst + 4, 0, 12);
+			memcpy(k[i].src, &i, 4);
+		}
 	}
 }
 
@@ -369,7 +376,7 @@ static void bench_size(uint32_t n, bool dpdk)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bench_flowtab [--quick | --flows N]\n");
+	fprintf(stderr, "usage: bench_flowtab [--ipv4] [--quick | --flows N]\n");
 	return 2;
 }
 
@@ -385,6 +392,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			nsizes = 2;
+		} else if (!strcmp(argv[i], "--ipv4")) {
+			key_family = 4;
 		} else if (!strcmp(argv[i], "--flows") &&
 			   i + 1 < (size_t)argc) {
 			char *end;
@@ -413,8 +422,8 @@ int main(int argc, char **argv)
 	printf("DPDK comparison skipped: libdpdk-dev is not installed"
 	       " (or -Ddpdk=disabled)\n");
 #endif
-	printf("pinned to cpu %d; lookups of random existing keys, burst %d\n",
-	       cpu, BURST);
+	printf("pinned to cpu %d; lookups of random existing IPv%u keys, burst %d\n",
+	       cpu, key_family, BURST);
 	for (i = 0; i < nsizes; i++)
 		bench_size(sizes[i], dpdk);
 #ifdef ITM_HAVE_DPDK

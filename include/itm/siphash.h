@@ -45,6 +45,24 @@ static inline uint64_t itm_sip_load64(const uint8_t *p)
 	memcpy(&v, p, sizeof(v));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap64(v);
+/* SipHash-1-3 of exactly 16 bytes; equals itm_siphash13(data, 16, k). */
+static inline __attribute__((always_inline))
+uint64_t itm_siphash13_16(const void *data, const struct itm_siphash_key *k)
+{
+	const uint8_t *p = data;
+	struct itm_sip_state s;
+
+	itm_sip_init(&s, k);
+	itm_sip_block(&s, itm_sip_load64(p), 1);
+	itm_sip_block(&s, itm_sip_load64(p + 8), 1);
+	itm_sip_block(&s, (uint64_t)16 << 56, 1);
+	s.v2 ^= 0xff;
+	itm_sip_round(&s);
+	itm_sip_round(&s);
+	itm_sip_round(&s);
+	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
 #endif
 	return v;
 }
@@ -117,6 +135,24 @@ uint64_t itm_siphash13_40(const void *data, const struct itm_siphash_key *k)
 	itm_sip_block(&s, itm_sip_load64(p + 24), 1);
 	itm_sip_block(&s, itm_sip_load64(p + 32), 1);
 	itm_sip_block(&s, (uint64_t)40 << 56, 1);
+	s.v2 ^= 0xff;
+	itm_sip_round(&s);
+	itm_sip_round(&s);
+	itm_sip_round(&s);
+	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+/* SipHash-1-3 of exactly 16 bytes; equals itm_siphash13(data, 16, k). */
+static inline __attribute__((always_inline))
+uint64_t itm_siphash13_16(const void *data, const struct itm_siphash_key *k)
+{
+	const uint8_t *p = data;
+	struct itm_sip_state s;
+
+	itm_sip_init(&s, k);
+	itm_sip_block(&s, itm_sip_load64(p), 1);
+	itm_sip_block(&s, itm_sip_load64(p + 8), 1);
+	itm_sip_block(&s, (uint64_t)16 << 56, 1);
 	s.v2 ^= 0xff;
 	itm_sip_round(&s);
 	itm_sip_round(&s);
