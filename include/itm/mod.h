@@ -96,6 +96,7 @@ struct itm_mod_stats {
 	uint64_t classified;	/* classify returned non-zero */
 	uint64_t accepted, dropped, modified;
 	uint64_t timer_runs;
+	uint64_t timer_skips;	/* runs not made after a long gap */
 };
 
 #define ITM_LABEL_MAX 32

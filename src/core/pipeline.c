@@ -7,6 +7,8 @@
 #include "itm/csum.h"
 #include "itm/engine.h"
 
+#define ITM_TIMER_CATCHUP 64	/* runs owed before a timer skips ahead */
+
 static enum itm_verdict mod_run(struct itm_mod *m, struct itm_pkt *p,
 				uint64_t now)
 {
@@ -87,14 +89,23 @@ uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 	struct itm_mod *m;
 
 	for (m = e->mods; m; m = m->next) {
+		uint64_t step = m->ops->timer_ns;
+
 		if (!m->next_timer_ns)
 			continue;
+		/* After a long gap (a trace that jumps ahead, a stopped
+		 * process) the missed runs are not caught up one by one:
+		 * the timer runs once and resumes on its grid. */
+		if (now >= m->next_timer_ns + ITM_TIMER_CATCHUP * step) {
+			m->stats.timer_skips += (now - m->next_timer_ns) / step;
+			m->next_timer_ns += (now - m->next_timer_ns) / step * step;
+		}
 		while (m->next_timer_ns <= now) {
 			if (m->enabled) {
 				m->ops->timer(m, m->next_timer_ns);
 				m->stats.timer_runs++;
 			}
-			m->next_timer_ns += m->ops->timer_ns;
+			m->next_timer_ns += step;
 		}
 		if (m->next_timer_ns < next)
 			next = m->next_timer_ns;

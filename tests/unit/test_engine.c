@@ -288,6 +288,23 @@ static void test_timers(void **state)
 	itm_engine_destroy(e);
 }
 
+static void test_timer_skips_long_gap(void **state)
+{
+	struct itm_engine *e = new_engine();
+	struct itm_err err;
+	struct itm_mod *a;
+
+	a = add_rec(e, "a", ITM_HOOK_FORWARD, 0, 0, 0);
+	assert_int_equal(itm_engine_start(e, 0, &err), 0);
+	/* a trace starting at 2023: not 1.7e15 timer runs, one */
+	assert_int_equal(itm_engine_timers(e, UINT64_C(1700000000000000000)),
+			 UINT64_C(1700000000000001000));
+	assert_string_equal(trace, "a:t ");
+	assert_int_equal(a->stats.timer_runs, 1);
+	assert_true(a->stats.timer_skips > 1000000);
+	itm_engine_destroy(e);
+}
+
 static void test_builtin_registration(void **state)
 {
 	struct itm_engine *e = new_engine();
@@ -359,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_interest_and_disable),
 		cmocka_unit_test(test_params_by_name),
 		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_timer_skips_long_gap),
 		cmocka_unit_test(test_builtin_registration),
 		cmocka_unit_test(test_hook_names),
 		cmocka_unit_test(test_flow_key),
