@@ -23,6 +23,10 @@ enum itm_attr_type {
 	ITM_ATTR_TIME,		/* uint64_t nanoseconds */
 	ITM_ATTR_SIZE,		/* uint64_t bytes */
 	ITM_ATTR_RATE,		/* uint64_t bit/s */
+	ITM_ATTR_S32,		/* int32_t; min/max hold int64_t values */
+	ITM_ATTR_ENUM,		/* uint32_t index into names[] */
+	ITM_ATTR_FLAGS,		/* uint32_t bit set of names[], "a,b,c" */
+	ITM_ATTR_HANDLE,	/* uint32_t tc handle "MAJOR:MINOR", hex */
 };
 
 enum itm_attr_flag {
@@ -37,6 +41,7 @@ struct itm_attr {
 	uint64_t min, max, def;
 	unsigned flags;
 	const char *unit;	/* for help text: "packets", "ns", ... */
+	const char *const *names;	/* ENUM and FLAGS: NULL-terminated */
 	const char *help;
 };
 

@@ -44,6 +44,10 @@ struct itm_engine {
 	uint64_t csum_fixed;		/* checksums rewritten after changes */
 	itm_pkt_free_fn *free_fn;
 	void *free_ctx;
+	uint64_t now;			/* latest time the engine was given */
+	uint64_t rand_seed;		/* with seeded: keys derive from it */
+	uint64_t rand_count;
+	bool seeded;			/* replay: reproducible "random" keys */
 	bool root_set;		/* a root qdisc was configured */
 	bool started;
 };
@@ -93,6 +97,13 @@ void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now);
 /* Periodic work due by `now`: module timers, flow expiry. Returns the time
  * of the next timer, or UINT64_MAX. */
 uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now);
+
+/*
+ * A key for a module's keyed hash: random per call live, derived from
+ * rand_seed in a deterministic replay, so that the same input gives the same
+ * output bytes. Returns 0 or -errno.
+ */
+int itm_engine_random_key(struct itm_engine *e, struct itm_siphash_key *k);
 
 void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json);
 

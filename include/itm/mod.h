@@ -78,6 +78,8 @@ struct itm_mod_ops {
 	const struct itm_attr *attrs;	/* parameters, stored in priv */
 	enum itm_hook default_hook;
 	int (*init)(struct itm_mod *m, struct itm_err *err);
+	/* the engine starts: draw keys (itm_engine_random_key), arm state */
+	int (*start)(struct itm_mod *m, uint64_t now_ns, struct itm_err *err);
 	void (*fini)(struct itm_mod *m);
 	uint32_t (*classify)(struct itm_mod *m, struct itm_pkt *p);
 	void (*log)(struct itm_mod *m, struct itm_pkt *p, uint32_t cls);
@@ -86,6 +88,8 @@ struct itm_mod_ops {
 	void (*class_update)(struct itm_mod *m, struct itm_pkt *p,
 			     uint32_t cls);
 	void (*ctl_update)(struct itm_mod *m, uint64_t now_ns);
+	/* optional: state worth showing, after the parameters */
+	void (*dump)(struct itm_mod *m, FILE *f, bool json);
 	uint64_t timer_ns;		/* 0 = no timer */
 	void (*timer)(struct itm_mod *m, uint64_t now_ns);
 };

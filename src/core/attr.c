@@ -3,7 +3,9 @@
  * The attribute schema engine. All-or-nothing: arguments are parsed and range
  * checked into a list first, and stored only when every one is valid.
  */
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "itm/attr.h"
@@ -27,7 +29,11 @@ void itm_attr_store(const struct itm_attr *a, void *base, uint64_t val)
 
 	switch (a->type) {
 	case ITM_ATTR_U32:
-	case ITM_ATTR_PKTS: {
+	case ITM_ATTR_PKTS:
+	case ITM_ATTR_S32:
+	case ITM_ATTR_ENUM:
+	case ITM_ATTR_FLAGS:
+	case ITM_ATTR_HANDLE: {
 		uint32_t v = (uint32_t)val;
 
 		memcpy(p, &v, sizeof(v));
@@ -50,8 +56,17 @@ uint64_t itm_attr_load(const struct itm_attr *a, const void *base)
 	const uint8_t *p = (const uint8_t *)base + a->off;
 
 	switch (a->type) {
+	case ITM_ATTR_S32: {
+		int32_t v;
+
+		memcpy(&v, p, sizeof(v));
+		return (uint64_t)(int64_t)v;
+	}
 	case ITM_ATTR_U32:
-	case ITM_ATTR_PKTS: {
+	case ITM_ATTR_PKTS:
+	case ITM_ATTR_ENUM:
+	case ITM_ATTR_FLAGS:
+	case ITM_ATTR_HANDLE: {
 		uint32_t v;
 
 		memcpy(&v, p, sizeof(v));
@@ -76,6 +91,96 @@ void itm_attr_defaults(const struct itm_attr *tab, void *base)
 {
 	for (; tab && tab->name; tab++)
 		itm_attr_store(tab, base, tab->def);
+}
+
+static int attr_parse_s32(const char *text, uint64_t *val)
+{
+	uint64_t v;
+	int r;
+
+	if (*text == '-') {
+		r = itm_parse_u64(text + 1, &v);
+		if (r < 0 || v > (uint64_t)INT32_MAX + 1)
+			return -EINVAL;
+		*val = (uint64_t)-(int64_t)v;
+		return 0;
+	}
+	r = itm_parse_u64(text, &v);
+	if (r < 0 || v > INT32_MAX)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+static int attr_name_index(const char *const *names, const char *s,
+			   size_t len)
+{
+	int i;
+
+	for (i = 0; names && names[i]; i++) {
+		if (strlen(names[i]) == len && !strncmp(names[i], s, len))
+			return i;
+	}
+	return -1;
+}
+
+static int attr_parse_enum(const char *const *names, const char *text,
+			   uint64_t *val)
+{
+	int i = attr_name_index(names, text, strlen(text));
+
+	if (i < 0)
+		return -EINVAL;
+	*val = (uint64_t)i;
+	return 0;
+}
+
+/* "a,b,c": every name known, none twice, at least one */
+static int attr_parse_flags(const char *const *names, const char *text,
+			    uint64_t *val)
+{
+	uint64_t bits = 0;
+	const char *s = text;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int i = attr_name_index(names, s, n);
+
+		if (i < 0 || i >= 32 || bits & (1ull << i))
+			return -EINVAL;
+		bits |= 1ull << i;
+		s += n;
+		if (*s == ',' && *++s == '\0')
+			return -EINVAL;
+	}
+	if (!bits)
+		return -EINVAL;
+	*val = bits;
+	return 0;
+}
+
+/* tc's "[MAJOR:]MINOR" in hex; major defaults to 1, as the root's 1: */
+static int attr_parse_handle(const char *text, uint64_t *val)
+{
+	unsigned long major = 1, minor;
+	const char *colon = strchr(text, ':');
+	char *end;
+
+	if (colon) {
+		if (!isxdigit((unsigned char)*text))
+			return -EINVAL;
+		major = strtoul(text, &end, 16);
+		if (end != colon || major > 0xffff)
+			return -EINVAL;
+		text = colon + 1;
+	}
+	if (!isxdigit((unsigned char)*text))
+		return -EINVAL;
+	minor = strtoul(text, &end, 16);
+	if (*end || minor > 0xffff || minor == 0 || major == 0)
+		return -EINVAL;
+	*val = (uint64_t)(major << 16 | minor);
+	return 0;
 }
 
 static int attr_parse_value(const struct itm_attr *a, const char *text,
@@ -114,6 +219,14 @@ static int attr_parse_value(const struct itm_attr *a, const char *text,
 		return itm_parse_size(text, val);
 	case ITM_ATTR_RATE:
 		return itm_parse_rate(text, val);
+	case ITM_ATTR_S32:
+		return attr_parse_s32(text, val);
+	case ITM_ATTR_ENUM:
+		return attr_parse_enum(a->names, text, val);
+	case ITM_ATTR_FLAGS:
+		return attr_parse_flags(a->names, text, val);
+	case ITM_ATTR_HANDLE:
+		return attr_parse_handle(text, val);
 	default:
 		return itm_parse_u64(text, val);
 	}
@@ -126,7 +239,25 @@ static const char *attr_type_hint(const struct itm_attr *a)
 	case ITM_ATTR_TIME: return "a time such as 15ms";
 	case ITM_ATTR_SIZE: return "a size such as 1514b or 32mb";
 	case ITM_ATTR_RATE: return "a rate such as 100mbit";
+	case ITM_ATTR_S32: return "a signed number";
+	case ITM_ATTR_ENUM: return "one of the names listed in help";
+	case ITM_ATTR_FLAGS: return "a comma-separated list of the names in help";
+	case ITM_ATTR_HANDLE: return "a class MAJOR:MINOR in hex, minor not 0";
 	default: return "a number";
+	}
+}
+
+static void attr_fmt_flags(const char *const *names, uint64_t v, char *buf,
+			   size_t len)
+{
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; names[i] && o < len; i++) {
+		if (v & (1ull << i))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      o ? "," : "", names[i]);
 	}
 }
 
@@ -139,7 +270,29 @@ static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 	case ITM_ATTR_TIME: itm_fmt_time(buf, len, v); break;
 	case ITM_ATTR_SIZE: itm_fmt_size(buf, len, v); break;
 	case ITM_ATTR_RATE: itm_fmt_rate(buf, len, v); break;
+	case ITM_ATTR_S32: snprintf(buf, len, "%" PRId64, (int64_t)v); break;
+	case ITM_ATTR_ENUM: snprintf(buf, len, "%s", a->names[v]); break;
+	case ITM_ATTR_FLAGS: attr_fmt_flags(a->names, v, buf, len); break;
+	case ITM_ATTR_HANDLE:
+		snprintf(buf, len, "%x:%x", (unsigned)(v >> 16),
+			 (unsigned)(v & 0xffff));
+		break;
 	default: snprintf(buf, len, "%" PRIu64, v); break;
+	}
+}
+
+static bool attr_out_of_range(const struct itm_attr *a, uint64_t v)
+{
+	switch (a->type) {
+	case ITM_ATTR_BOOL:
+	case ITM_ATTR_ENUM:
+	case ITM_ATTR_FLAGS:
+	case ITM_ATTR_HANDLE:
+		return false;	/* the names and the syntax are the range */
+	case ITM_ATTR_S32:
+		return (int64_t)v < (int64_t)a->min || (int64_t)v > (int64_t)a->max;
+	default:
+		return v < a->min || v > a->max;
 	}
 }
 
@@ -157,7 +310,7 @@ int itm_attr_parse(const struct itm_attr *a, const char *text, uint64_t *val,
 		if (v > UINT32_MAX)
 			v = UINT64_MAX;	/* fails the range check below */
 	}
-	if (a->type != ITM_ATTR_BOOL && (v < a->min || v > a->max)) {
+	if (attr_out_of_range(a, v)) {
 		attr_fmt_value(a, a->min, lo, sizeof(lo));
 		attr_fmt_value(a, a->max, hi, sizeof(hi));
 		return itm_err_tok(err, text, ERANGE,
@@ -249,7 +402,7 @@ int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 
 void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base)
 {
-	char buf[64];
+	char buf[256];
 	const char *sep = "";
 
 	for (; tab && tab->name; tab++) {
@@ -271,9 +424,17 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 	for (; tab && tab->name; tab++) {
 		uint64_t v = itm_attr_load(tab, base);
 
+		char buf[256];
+
 		if (tab->type == ITM_ATTR_BOOL)
 			fprintf(f, "%s\"%s\":%s", sep, tab->name,
 				v ? "true" : "false");
+		else if (tab->type == ITM_ATTR_S32)
+			fprintf(f, "%s\"%s\":%" PRId64, sep, tab->name,
+				(int64_t)v);
+		else if (tab->names || tab->type == ITM_ATTR_HANDLE)
+			fprintf(f, "%s\"%s\":\"%s\"", sep, tab->name,
+				itm_attr_format(tab, base, buf, sizeof(buf)));
 		else
 			fprintf(f, "%s\"%s\":%" PRIu64, sep, tab->name, v);
 		sep = ",";
@@ -282,12 +443,31 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 
 void itm_attr_print_help(FILE *f, const struct itm_attr *tab)
 {
-	char lo[32], hi[32], def[32];
+	char lo[32], hi[32], def[256];
 
 	for (; tab && tab->name; tab++) {
 		attr_fmt_value(tab, tab->def, def, sizeof(def));
 		if (tab->type == ITM_ATTR_BOOL) {
 			fprintf(f, "  %-22s on|off, default %s%s. %s\n",
+				tab->name, def,
+				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
+				tab->help ? tab->help : "");
+			continue;
+		}
+		if (tab->names) {
+			const char *const *n;
+
+			fprintf(f, "  %-22s %s of", tab->name,
+				tab->type == ITM_ATTR_FLAGS ? "any" : "one");
+			for (n = tab->names; *n; n++)
+				fprintf(f, " %s", *n);
+			fprintf(f, ", default %s%s. %s\n", def,
+				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
+				tab->help ? tab->help : "");
+			continue;
+		}
+		if (tab->type == ITM_ATTR_HANDLE) {
+			fprintf(f, "  %-22s class MAJOR:MINOR, default %s%s. %s\n",
 				tab->name, def,
 				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
 				tab->help ? tab->help : "");

@@ -63,6 +63,21 @@ void itm_engine_destroy(struct itm_engine *e)
 	free(e);
 }
 
+int itm_engine_random_key(struct itm_engine *e, struct itm_siphash_key *k)
+{
+	static const struct itm_siphash_key fixed = { 0x6974, 0x6d };
+	uint64_t in[2];
+
+	if (!e->seeded)
+		return itm_siphash_key_random(k);
+	in[0] = e->rand_seed;
+	in[1] = e->rand_count++;
+	k->k0 = itm_siphash24(in, sizeof(in), &fixed);
+	in[1] = e->rand_count++;
+	k->k1 = itm_siphash24(in, sizeof(in), &fixed);
+	return 0;
+}
+
 struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m)
 {
 	return m->eng->flows;
@@ -198,6 +213,13 @@ int itm_engine_mod_register(struct itm_engine *e,
 	r = mod_parse_args(m, argc, argv, err);
 	if (r == 0 && ops->init)
 		r = ops->init(m, err);
+	if (r == 0 && e->started) {
+		m->next_timer_ns = ops->timer_ns ? e->now + ops->timer_ns : 0;
+		if (ops->start)
+			r = ops->start(m, e->now, err);
+		if (r < 0 && ops->fini)
+			ops->fini(m);
+	}
 	if (r < 0) {
 		free(m);
 		return r;
@@ -351,12 +373,20 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 
 	if (e->started)
 		return 0;
+	e->now = now;
 	r = itm_flowtab_create(&e->flows, &cfg);
 	if (r < 0)
 		return itm_err_set(err, -r, "cannot create flow table of %u flows",
 				   e->flow_limit);
-	for (m = e->mods; m; m = m->next)
+	for (m = e->mods; m; m = m->next) {
 		m->next_timer_ns = m->ops->timer_ns ? now + m->ops->timer_ns : 0;
+		r = m->ops->start ? m->ops->start(m, now, err) : 0;
+		if (r < 0) {
+			itm_flowtab_destroy(e->flows);
+			e->flows = NULL;
+			return r;
+		}
+	}
 	e->started = true;
 	return 0;
 }
@@ -381,9 +411,14 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 			itm_attr_print_json(f, m->ops->attrs, m->priv);
 			fprintf(f, "},\"seen\":%" PRIu64 ",\"interested\":%" PRIu64
 				",\"classified\":%" PRIu64 ",\"accepted\":%" PRIu64
-				",\"dropped\":%" PRIu64 ",\"modified\":%" PRIu64 "}",
+				",\"dropped\":%" PRIu64 ",\"modified\":%" PRIu64,
 				s->seen, s->interested, s->classified,
 				s->accepted, s->dropped, s->modified);
+			if (m->ops->dump) {
+				fputs(",\"state\":", f);
+				m->ops->dump(m, f, true);
+			}
+			fputc('}', f);
 			sep = ",";
 			continue;
 		}
@@ -396,6 +431,8 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 			" dropped %" PRIu64 " modified %" PRIu64 "\n",
 			s->seen, s->interested, s->classified, s->accepted,
 			s->dropped, s->modified);
+		if (m->ops->dump)
+			m->ops->dump(m, f, false);
 	}
 	if (json)
 		fputc(']', f);

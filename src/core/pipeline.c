@@ -88,6 +88,8 @@ uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 	uint64_t next = UINT64_MAX;
 	struct itm_mod *m;
 
+	if (now > e->now)
+		e->now = now;
 	for (m = e->mods; m; m = m->next) {
 		uint64_t step = m->ops->timer_ns;
 

@@ -116,6 +116,7 @@ int itm_replay_run(struct itm_engine *e, const char *in_path,
 		r.writing = true;
 	}
 	itm_engine_set_free(e, replay_free, &r);
+	e->seeded = true;	/* same input, same output: no random keys */
 	ret = itm_engine_start(e, 0, &err);
 	if (ret < 0) {
 		snprintf(msg, len, "%s", err.msg);

@@ -50,6 +50,28 @@ def sizeaware_trace():
                / IP(src="192.0.2.9", dst="198.51.100.9", tos=0xb8)
                / UDP(sport=5004, dport=5004) / Raw(b"v" * 160))
         pkts.append((T0 + 0.001 + i * 0.02, udp))
+    return finish(pkts)
+
+
+def tunnel_keys_trace():
+    """The blog's setup: a home network's flows carried to the ISP router in
+    an IPv4-in-IPv4 and an IPv6-in-IPv4 tunnel, beside the router's own
+    plain traffic."""
+    pkts = []
+    ipip = IP(src="203.0.113.1", dst="203.0.113.2")
+    for i in range(4):
+        inner = IP(src="10.0.0.%d" % (i + 1), dst="198.51.100.7")
+        pkts += tcp_flow(ipip / inner, 50000 + i, 443, 6, T0 + i * 0.001, 0.01)
+    for i in range(2):
+        inner = IPv6(src="2001:db8:1::%d" % (i + 1), dst="2001:db8:2::7")
+        pkts += tcp_flow(ipip.copy() / inner, 51000 + i, 80, 6, T0 + 0.005 + i * 0.001, 0.01)
+    for i in range(2):
+        pkts += tcp_flow(IP(src="203.0.113.2", dst="192.0.2.%d" % (i + 50)),
+                         52000 + i, 22, 6, T0 + 0.007 + i * 0.001, 0.01)
+    return finish(pkts)
+
+
+def finish(pkts):
     pkts.sort(key=lambda tp: tp[0])
     out = []
     for t, p in pkts:
@@ -62,6 +84,7 @@ def sizeaware_trace():
 def main():
     base = sys.argv[1] if len(sys.argv) > 1 else "tests/golden"
     wrpcap(base + "/sizeaware/in.pcap", sizeaware_trace())
+    wrpcap(base + "/flow-tunnel-keys/in.pcap", tunnel_keys_trace())
 
 
 if __name__ == "__main__":

@@ -275,7 +275,7 @@ static void test_config_errors(void **state)
 		{ "qdisc add root pfifo limit 10 flows 3\n", -EINVAL,
 		  "t.conf:1: \"flows\": pfifo: what is \"flows\"?" },
 		{ "module add nosuch\n", -ENOENT,
-		  "t.conf:1: \"nosuch\": unknown module \"nosuch\" (known: sizeaware)" },
+		  "t.conf:1: \"nosuch\": unknown module \"nosuch\" (known: sizeaware flow)" },
 		{ "module add sizeaware\nmodule add sizeaware\n", -EEXIST,
 		  "t.conf:2: \"sizeaware\": a module labelled \"sizeaware\" exists" },
 		{ "module add sizeaware label x\nmodule add sizeaware label x\n",

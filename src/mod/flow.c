@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * flow: the flow classifier, as tc's flow filter (cls_flow) with the tunnel
+ * keys of Dan Siemon's patch.
+ *
+ * Each packet gets a class: baseclass plus a value computed from its keys.
+ *   hash mode: a keyed hash of the chosen keys, modulo divisor; the key is
+ *              drawn at start and again every `perturb` seconds (0 = never).
+ *   map mode:  one key, ((key & and | or) ^ xor) >> rshift, plus addend,
+ *              modulo divisor (0 = none).
+ * The class minor is (baseclass minor + value) & 0xffff, as in the kernel.
+ *
+ * Keys are 32-bit values. Addresses: IPv4 as a number, IPv6 as the XOR of
+ * its four words. proto, proto-src and proto-dst are the outer header's; a
+ * tunnel's inner header gives the tunnel-* keys. A key the packet lacks
+ * reads as 0, never as something unrelated to the packet (the kernel folds
+ * socket and route pointers in): so with outer keys only, all flows of a
+ * tunnel are one flow; add the tunnel keys and they separate, while plain
+ * traffic (tunnel keys all 0) still classifies by its outer keys.
+ *
+ * Differences from tc: keys are hashed with SipHash-1-3 rather than jhash;
+ * map ops apply in the fixed order and, or, xor, rshift, addend, not in the
+ * order typed; addend takes a number, not an address.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itm/engine.h"
+#include "itm/mod.h"
+#include "itm/units.h"
+
+enum flow_key_id {
+	FK_SRC, FK_DST, FK_PROTO, FK_PROTO_SRC, FK_PROTO_DST, FK_IIF,
+	FK_PRIORITY, FK_MARK, FK_VLAN_TAG, FK_TUNNEL_SRC, FK_TUNNEL_DST,
+	FK_TUNNEL_PROTO, FK_TUNNEL_PROTO_SRC, FK_TUNNEL_PROTO_DST, FK_MAX,
+};
+
+static const char *const flow_key_names[] = {
+	"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority",
+	"mark", "vlan-tag", "tunnel-src", "tunnel-dst", "tunnel-proto",
+	"tunnel-proto-src", "tunnel-proto-dst", NULL,
+};
+
+static const char *const flow_mode_names[] = { "hash", "map", NULL };
+
+enum { FLOW_HASH, FLOW_MAP };
+
+struct flow_count {
+	uint64_t pkts, bytes;
+};
+
+struct flow {
+	uint32_t mode;
+	uint32_t keys;		/* hash mode: bit set of enum flow_key_id */
+	uint32_t key;		/* map mode: one enum flow_key_id */
+	uint32_t divisor;
+	uint64_t perturb_ns;
+	uint32_t baseclass;
+	uint32_t and_mask, or_mask, xor_mask, rshift;
+	int32_t addend;
+	struct itm_siphash_key hkey;
+	struct flow_count *count;	/* per class minor */
+	uint64_t rekey_ns;	/* when the hash key was last drawn */
+};
+
+#define FLOW_ATTR(n, t, field, lo, hi, d, ...) \
+	{ .name = n, .type = t, .off = offsetof(struct flow, field), \
+	  .min = lo, .max = hi, .def = d, .flags = ITM_ATTR_WRITABLE, __VA_ARGS__ }
+
+static const struct itm_attr flow_attrs[] = {
+	FLOW_ATTR("mode", ITM_ATTR_ENUM, mode, 0, 0, FLOW_HASH,
+		  .names = flow_mode_names, .help = "hash several keys or map one"),
+	FLOW_ATTR("keys", ITM_ATTR_FLAGS, keys, 0, 0,
+		  1u << FK_SRC | 1u << FK_DST | 1u << FK_PROTO |
+		  1u << FK_PROTO_SRC | 1u << FK_PROTO_DST,
+		  .names = flow_key_names, .help = "hash mode: keys hashed"),
+	FLOW_ATTR("key", ITM_ATTR_ENUM, key, 0, 0, FK_SRC,
+		  .names = flow_key_names, .help = "map mode: the key mapped"),
+	FLOW_ATTR("divisor", ITM_ATTR_U32, divisor, 0, 65536, 0,
+		  .unit = "classes", .help = "result modulo this; 0 = none"),
+	FLOW_ATTR("perturb", ITM_ATTR_TIME, perturb_ns, 0,
+		  UINT64_C(86400) * ITM_NSEC_PER_SEC, 0, .unit = "time",
+		  .help = "hash mode: new hash key this often; 0 = never"),
+	FLOW_ATTR("baseclass", ITM_ATTR_HANDLE, baseclass, 0, 0, 0x10001,
+		  .help = "class of value 0"),
+	FLOW_ATTR("and", ITM_ATTR_U32, and_mask, 0, UINT32_MAX, UINT32_MAX,
+		  .help = "map mode"),
+	FLOW_ATTR("or", ITM_ATTR_U32, or_mask, 0, UINT32_MAX, 0,
+		  .help = "map mode"),
+	FLOW_ATTR("xor", ITM_ATTR_U32, xor_mask, 0, UINT32_MAX, 0,
+		  .help = "map mode"),
+	FLOW_ATTR("rshift", ITM_ATTR_U32, rshift, 0, 31, 0, .help = "map mode"),
+	FLOW_ATTR("addend", ITM_ATTR_S32, addend, (uint64_t)(int64_t)INT32_MIN,
+		  INT32_MAX, 0, .help = "map mode"),
+	ITM_ATTR_END,
+};
+
+static uint32_t addr_key(const struct itm_l3 *l3, const uint8_t *a)
+{
+	uint32_t w[4];
+
+	if (!itm_l3_has(l3, ITM_HAVE_IP))
+		return 0;
+	memcpy(w, a, sizeof(w));
+	if (l3->family == 4)
+		return __builtin_bswap32(w[0]);
+	return __builtin_bswap32(w[0] ^ w[1] ^ w[2] ^ w[3]);
+}
+
+static uint32_t l3_key(const struct itm_l3 *l3, int which)
+{
+	switch (which) {
+	case 0: return addr_key(l3, l3->src);
+	case 1: return addr_key(l3, l3->dst);
+	case 2: return itm_l3_has(l3, ITM_HAVE_PROTO) ? l3->proto : 0;
+	case 3: return itm_l3_has(l3, ITM_HAVE_PORTS) ? l3->sport : 0;
+	default: return itm_l3_has(l3, ITM_HAVE_PORTS) ? l3->dport : 0;
+	}
+}
+
+static uint32_t flow_key_value(const struct itm_pkt *p, unsigned k)
+{
+	static const struct itm_l3 none;
+	const struct itm_l3 *in = p->v.tunnel ? &p->v.inner : &none;
+
+	switch (k) {
+	case FK_IIF: return p->iif;
+	case FK_PRIORITY: return p->priority;
+	case FK_MARK: return p->mark;
+	case FK_VLAN_TAG: return p->v.n_vlan ? p->v.vlan_tci[0] & 0x0fff : 0;
+	default:
+		if (k >= FK_TUNNEL_SRC)
+			return l3_key(in, (int)(k - FK_TUNNEL_SRC));
+		return l3_key(&p->v.outer, (int)k);
+	}
+}
+
+static uint32_t flow_hash(const struct flow *f, const struct itm_pkt *p)
+{
+	uint32_t vals[FK_MAX];
+	unsigned k, n = 0;
+
+	for (k = 0; k < FK_MAX; k++) {	/* in key order, as the kernel */
+		if (f->keys & (1u << k))
+			vals[n++] = flow_key_value(p, k);
+	}
+	return (uint32_t)itm_siphash13(vals, n * sizeof(vals[0]), &f->hkey);
+}
+
+static uint32_t flow_map(const struct flow *f, const struct itm_pkt *p)
+{
+	uint32_t v = flow_key_value(p, f->key);
+
+	v = ((v & f->and_mask) | f->or_mask) ^ f->xor_mask;
+	return (v >> f->rshift) + (uint32_t)f->addend;
+}
+
+/* The class, never 0: a baseclass minor is at least 1. */
+static uint32_t flow_classify(struct itm_mod *m, struct itm_pkt *p)
+{
+	const struct flow *f = itm_mod_priv(m);
+	uint32_t v = f->mode == FLOW_HASH ? flow_hash(f, p) : flow_map(f, p);
+	uint32_t minor;
+
+	if (f->divisor)
+		v %= f->divisor;
+	minor = (f->baseclass + v) & 0xffff;
+	return (f->baseclass & 0xffff0000u) | minor;
+}
+
+static enum itm_verdict flow_process(struct itm_mod *m, struct itm_pkt *p,
+				     uint32_t cls)
+{
+	p->classid = cls;
+	return ITM_ACCEPT;
+}
+
+/* Count per class: what `module list` shows of the classifier's work. */
+static void flow_class_update(struct itm_mod *m, struct itm_pkt *p,
+			      uint32_t cls)
+{
+	struct flow *f = itm_mod_priv(m);
+
+	f->count[cls & 0xffff].pkts++;
+	f->count[cls & 0xffff].bytes += p->caplen;
+}
+
+static void flow_dump(struct itm_mod *m, FILE *out, bool json)
+{
+	const struct flow *f = itm_mod_priv(m);
+	const char *sep = "";
+	uint32_t i, major = f->baseclass >> 16;
+
+	fputs(json ? "{\"classes\":[" : "  classes:", out);
+	for (i = 0; i <= 0xffff; i++) {
+		if (!f->count[i].pkts)
+			continue;
+		if (json)
+			fprintf(out, "%s{\"class\":\"%x:%x\",\"packets\":%" PRIu64
+				",\"bytes\":%" PRIu64 "}", sep, major, i,
+				f->count[i].pkts, f->count[i].bytes);
+		else
+			fprintf(out, " %x:%x %" PRIu64 "p", major, i,
+				f->count[i].pkts);
+		sep = ",";
+	}
+	fputs(json ? "]}" : "\n", out);
+}
+
+static int flow_init(struct itm_mod *m, struct itm_err *err)
+{
+	struct flow *f = itm_mod_priv(m);
+
+	if (f->mode == FLOW_HASH && !f->keys)
+		return itm_err_set(err, EINVAL, "flow: hash mode needs keys");
+	f->count = calloc(0x10000, sizeof(*f->count));
+	if (!f->count)
+		return itm_err_set(err, ENOMEM, "flow: out of memory");
+	return 0;
+}
+
+static void flow_fini(struct itm_mod *m)
+{
+	free(((struct flow *)itm_mod_priv(m))->count);
+}
+
+static int flow_start(struct itm_mod *m, uint64_t now, struct itm_err *err)
+{
+	struct flow *f = itm_mod_priv(m);
+	int r = itm_engine_random_key(m->eng, &f->hkey);
+
+	f->rekey_ns = now;
+	return r < 0 ? itm_err_set(err, -r, "flow: no random key") : 0;
+}
+
+/* A one-second tick re-keys when `perturb` has passed, so a changed
+ * perturb takes effect without re-arming a timer. */
+static void flow_timer(struct itm_mod *m, uint64_t now)
+{
+	struct flow *f = itm_mod_priv(m);
+
+	if (f->mode != FLOW_HASH || !f->perturb_ns ||
+	    now - f->rekey_ns < f->perturb_ns)
+		return;
+	itm_engine_random_key(m->eng, &f->hkey);
+	f->rekey_ns = now;
+}
+
+const struct itm_mod_ops itm_mod_flow = {
+	.id = "flow",
+	.help = "classify by tc flow keys, tunnel keys included (hash or map)",
+	.priv_size = sizeof(struct flow),
+	.attrs = flow_attrs,
+	.default_hook = ITM_HOOK_POST_ROUTING,
+	.init = flow_init,
+	.fini = flow_fini,
+	.class_update = flow_class_update,
+	.dump = flow_dump,
+	.start = flow_start,
+	.classify = flow_classify,
+	.process = flow_process,
+	.timer_ns = ITM_NSEC_PER_SEC,
+	.timer = flow_timer,
+};
