@@ -88,6 +88,9 @@ struct itm_mod_ops {
 	void (*class_update)(struct itm_mod *m, struct itm_pkt *p,
 			     uint32_t cls);
 	void (*ctl_update)(struct itm_mod *m, uint64_t now_ns);
+	/* optional: an operation on the module's state, `module ctl LABEL OP` */
+	int (*ctl)(struct itm_mod *m, const char *op, FILE *out, bool json,
+		   struct itm_err *err);
 	/* optional: state worth showing, after the parameters */
 	void (*dump)(struct itm_mod *m, FILE *f, bool json);
 	uint64_t timer_ns;		/* 0 = no timer */

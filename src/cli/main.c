@@ -19,7 +19,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "parse", parse_main, "itm parse [--json] FILE" },
 	{ "replay", replay_main,
-	  "itm replay -c CONF IN.pcap [-w OUT.pcap] [--rate RATE] [--overhead BYTES] [--json]" },
+	  "itm replay -c CONF IN.pcap [-w OUT.pcap] [--rate RATE] [--overhead BYTES] [--json]\n"
+	  "           [-e COMMAND]...   (commands run after the replay, e.g. -e 'flows show')" },
 	{ "check", check_main, "itm check -c CONF" },
 	{ NULL, NULL, NULL },
 };

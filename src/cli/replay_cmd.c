@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* itm replay and itm check: run a configuration over a capture file. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,12 +28,15 @@ static const struct option replay_opts[] = {
 	{ "rate", required_argument, NULL, 'r' },
 	{ "overhead", required_argument, NULL, 'o' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "exec", required_argument, NULL, 'e' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct replay_args {
 	const char *conf, *in, *out;
 	const char *rate, *overhead;
+	const char *exec[8];	/* commands run after the replay */
+	int n_exec;
 	bool json;
 };
 
@@ -41,19 +45,24 @@ static int replay_parse_args(int argc, char **argv, struct replay_args *a)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:w:", replay_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:w:e:", replay_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->conf = optarg; break;
 		case 'w': a->out = optarg; break;
 		case 'r': a->rate = optarg; break;
 		case 'o': a->overhead = optarg; break;
 		case 'j': a->json = true; break;
+		case 'e':
+			if (a->n_exec == 8)
+				return -1;
+			a->exec[a->n_exec++] = optarg;
+			break;
 		default: return -1;
 		}
 	}
 	if (optind != argc - 1 || !a->conf) {
 		fprintf(stderr, "usage: itm replay -c CONF IN.pcap [-w OUT.pcap] "
-			"[--rate RATE] [--overhead BYTES] [--json]\n");
+			"[--rate RATE] [--overhead BYTES] [--json] [-e COMMAND]...\n");
 		return -1;
 	}
 	a->in = argv[optind];
@@ -83,6 +92,28 @@ static int replay_link(struct itm_engine *e, const struct replay_args *a)
 	return -1;
 }
 
+/* -e COMMAND: grammar commands run on the engine as the replay left it,
+ * e.g. "module ctl pias print" or "flows show". */
+static int replay_exec(struct itm_engine *e, const struct replay_args *a)
+{
+	char line[ITM_CMD_LINE_MAX], *argv[ITM_CMD_ARGS_MAX];
+	struct itm_cmd_ctx c = { .eng = e, .out = stdout };
+	struct itm_err err;
+	int i, n;
+
+	for (i = 0; i < a->n_exec; i++) {
+		snprintf(line, sizeof(line), "%s", a->exec[i]);
+		n = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX);
+		c.json = false;
+		if (n < 0 || itm_cmd_run(&c, n, argv, &err) < 0) {
+			fprintf(stderr, "itm replay: -e \"%s\": %s\n", a->exec[i],
+				n < 0 ? "too many words" : err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int replay_main(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
@@ -104,6 +135,8 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "itm replay: %s\n", msg);
 	if (st.in_pkts || r == 0)
 		itm_replay_print(stdout, e, &st, a.json);
+	if (r == 0 && replay_exec(e, &a) < 0)
+		r = -EINVAL;
 	itm_engine_destroy(e);
 	return r < 0 ? 1 : 0;
 }

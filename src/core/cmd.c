@@ -101,6 +101,24 @@ static void module_help(FILE *f)
 	}
 }
 
+/* module ctl LABEL OP: an operation the module offers on its state */
+static int module_ctl(struct itm_cmd_ctx *c, int argc, char **argv,
+		      struct itm_err *err)
+{
+	struct itm_mod *m;
+
+	if (argc != 4)
+		return itm_err_set(err, EINVAL, "usage: module ctl LABEL OPERATION");
+	m = itm_engine_mod_find(c->eng, argv[2]);
+	if (!m)
+		return itm_err_tok(err, argv[2], ENOENT, "no module \"%s\"",
+				   argv[2]);
+	if (!m->ops->ctl)
+		return itm_err_tok(err, argv[2], EOPNOTSUPP,
+				   "module %s has no operations", argv[2]);
+	return m->ops->ctl(m, argv[3], c->out, c->json, err);
+}
+
 static int cmd_module(struct itm_cmd_ctx *c, int argc, char **argv,
 		      struct itm_err *err)
 {
@@ -120,9 +138,11 @@ static int cmd_module(struct itm_cmd_ctx *c, int argc, char **argv,
 			fputc('\n', c->out);
 		return 0;
 	}
+	if (!strcmp(sub, "ctl"))
+		return module_ctl(c, argc, argv, err);
 	if (argc != 3)
 		return itm_err_tok(err, sub, EINVAL,
-				   "usage: module add|del|enable|disable|list ...");
+				   "usage: module add|del|enable|disable|ctl|list ...");
 	if (!strcmp(sub, "del"))
 		return itm_engine_mod_del(c->eng, argv[2], err);
 	if (!strcmp(sub, "enable") || !strcmp(sub, "disable"))
@@ -332,6 +352,7 @@ static const struct cmd_def cmd_table[] = {
 	{ "module", cmd_module,
 	  "module add KIND [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
 	  "module del|enable|disable LABEL\n"
+	  "module ctl LABEL OPERATION [--json]   e.g. pias: print, clear\n"
 	  "module list [--json]\n"
 	  "  HOOK := pre-routing | local-in | forward | local-out | post-routing\n"
 	  "  INTEREST := proto LIST | src PREFIX | dst PREFIX | sport P[-P] | dport P[-P]\n"

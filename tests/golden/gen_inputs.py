@@ -71,6 +71,60 @@ def tunnel_keys_trace():
     return finish(pkts)
 
 
+def seg(ip, sport, dport, flags, seq, ack, payload=b""):
+    return (Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / ip
+            / TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack,
+                  window=65535) / Raw(payload))
+
+
+def pias_conversation(cip, sip, cport, t, nseg, tos, end="F", retransmit=None):
+    """A client sending nseg 1000-byte segments to a server that ACKs every
+    second one; segment `retransmit` is sent again (late) after the next."""
+    c = lambda: cip.copy()
+    s = lambda: sip.copy()
+    out = [(t, seg(c(), cport, 80, "S", 1000, 0)),
+           (t + 0.001, seg(s(), 80, cport, "SA", 5000, 1001)),
+           (t + 0.002, seg(c(), cport, 80, "A", 1001, 5001))]
+    t += 0.003
+    for i in range(nseg):
+        out.append((t, seg(c(), cport, 80, "A", 1001 + i * 1000, 5001, bytes([i]) * 1000)))
+        t += 0.001
+        if i % 2 == 1:
+            out.append((t, seg(s(), 80, cport, "A", 5001, 1001 + (i + 1) * 1000)))
+            t += 0.001
+        if retransmit is not None and i == retransmit + 1:
+            out.append((t, seg(c(), cport, 80, "A", 1001 + retransmit * 1000, 5001,
+                                bytes([retransmit]) * 1000)))
+            t += 0.001
+    if end:
+        out.append((t, seg(c(), cport, 80, end + "A", 1001 + nseg * 1000, 5001)))
+    return out
+
+
+def pias_trace():
+    """PIAS golden input: an ECT(0) IPv4 flow of 14 segments with one
+    retransmission, an IPv6 flow of 8, a flow reset by RST, and a flow
+    that goes silent and must expire (the config's idle timeout is 1 s)."""
+    pkts = []
+    pkts += pias_conversation(IP(src="192.0.2.10", dst="198.51.100.10", tos=0x02),
+                              IP(src="198.51.100.10", dst="192.0.2.10"),
+                              33000, T0, 14, 0x02, retransmit=3)
+    pkts += pias_conversation(IPv6(src="2001:db8::10", dst="2001:db8::20"),
+                              IPv6(src="2001:db8::20", dst="2001:db8::10"),
+                              33001, T0 + 0.0005, 8, 0)
+    pkts += pias_conversation(IP(src="192.0.2.11", dst="198.51.100.10"),
+                              IP(src="198.51.100.10", dst="192.0.2.11"),
+                              33002, T0 + 0.05, 3, 0, end="R")
+    pkts += pias_conversation(IP(src="192.0.2.12", dst="198.51.100.10"),
+                              IP(src="198.51.100.10", dst="192.0.2.12"),
+                              33003, T0 + 0.06, 2, 0, end=None)
+    # two seconds later a new flow opens: the silent one has expired
+    pkts += pias_conversation(IP(src="192.0.2.13", dst="198.51.100.10"),
+                              IP(src="198.51.100.10", dst="192.0.2.13"),
+                              33004, T0 + 2.5, 1, 0, end=None)
+    return finish(pkts)
+
+
 def finish(pkts):
     pkts.sort(key=lambda tp: tp[0])
     out = []
@@ -85,6 +139,7 @@ def main():
     base = sys.argv[1] if len(sys.argv) > 1 else "tests/golden"
     wrpcap(base + "/sizeaware/in.pcap", sizeaware_trace())
     wrpcap(base + "/flow-tunnel-keys/in.pcap", tunnel_keys_trace())
+    wrpcap(base + "/pias/in.pcap", pias_trace())
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ out="$work/$name.out.pcap"
 mkdir -p "$work"
 command -v tshark >/dev/null || { echo "tshark missing: skip"; exit 77; }
 
-read -r -a args < "$case/cmd"
+# the cmd file is shell words: quotes group, as on a command line
+eval "args=( $(< "$case/cmd") )"
 for i in "${!args[@]}"; do
 	args[$i]=${args[$i]//@OUT@/$out}
 done
