@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "itm/csum.h"
@@ -129,6 +130,8 @@ static inline uint32_t pb_tcp(struct pb *b, uint16_t sp, uint16_t dp,
 {
 	uint32_t o = b->len;
 
+	if (o + 20 + payload > sizeof(b->d))
+		abort();	/* a test asked for more than the buffer */
 	memset(b->d + o, 0, 20 + payload);
 	pb_put16(b->d + o, sp);
 	pb_put16(b->d + o + 2, dp);
@@ -145,6 +148,8 @@ static inline uint32_t pb_udp(struct pb *b, uint16_t sp, uint16_t dp,
 {
 	uint32_t o = b->len;
 
+	if (o + 8 + payload > sizeof(b->d))
+		abort();	/* a test asked for more than the buffer */
 	memset(b->d + o, 0, 8 + payload);
 	pb_put16(b->d + o, sp);
 	pb_put16(b->d + o + 2, dp);
