@@ -6,5 +6,6 @@
 int parse_main(int argc, char **argv);
 int replay_main(int argc, char **argv);
 int check_main(int argc, char **argv);
+int pias_main(int argc, char **argv);
 
 #endif

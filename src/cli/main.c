@@ -22,6 +22,8 @@ static const struct subcommand subcommands[] = {
 	  "itm replay -c CONF IN.pcap [-w OUT.pcap] [--rate RATE] [--overhead BYTES] [--json]\n"
 	  "           [-e COMMAND]...   (commands run after the replay, e.g. -e 'flows show')" },
 	{ "check", check_main, "itm check -c CONF" },
+	{ "pias", pias_main,
+	  "itm pias thresholds --cdf FILE --load RHO --queues K [--json]" },
 	{ NULL, NULL, NULL },
 };
 
