@@ -27,6 +27,8 @@ enum itm_attr_type {
 	ITM_ATTR_ENUM,		/* uint32_t index into names[] */
 	ITM_ATTR_FLAGS,		/* uint32_t bit set of names[], "a,b,c" */
 	ITM_ATTR_HANDLE,	/* uint32_t tc handle "MAJOR:MINOR", hex */
+	ITM_ATTR_IFNAME,	/* char[ITM_ATTR_IFNAME_LEN], "" = any; its
+				 * uint64_t value is a pointer to the text */
 };
 
 enum itm_attr_flag {
@@ -46,6 +48,7 @@ struct itm_attr {
 };
 
 #define ITM_ATTR_END { .name = NULL }
+#define ITM_ATTR_IFNAME_LEN 16
 
 const struct itm_attr *itm_attr_find(const struct itm_attr *tab,
 				     const char *name);

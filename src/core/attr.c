@@ -45,6 +45,15 @@ void itm_attr_store(const struct itm_attr *a, void *base, uint64_t val)
 		memcpy(p, &v, sizeof(v));
 		break;
 	}
+	case ITM_ATTR_IFNAME: {
+		const char *s = (const char *)(uintptr_t)val;
+
+		if (!s || !strcmp(s, "any"))
+			s = "";
+		if (s != (const char *)p)
+			snprintf((char *)p, ITM_ATTR_IFNAME_LEN, "%s", s);
+		break;
+	}
 	default:
 		memcpy(p, &val, sizeof(val));
 		break;
@@ -78,6 +87,8 @@ uint64_t itm_attr_load(const struct itm_attr *a, const void *base)
 		memcpy(&v, p, sizeof(v));
 		return v;
 	}
+	case ITM_ATTR_IFNAME:
+		return (uint64_t)(uintptr_t)p;
 	default: {
 		uint64_t v;
 
@@ -227,6 +238,13 @@ static int attr_parse_value(const struct itm_attr *a, const char *text,
 		return attr_parse_flags(a->names, text, val);
 	case ITM_ATTR_HANDLE:
 		return attr_parse_handle(text, val);
+	case ITM_ATTR_IFNAME:
+		if (!*text || strlen(text) >= ITM_ATTR_IFNAME_LEN ||
+		    strspn(text, "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") != strlen(text))
+			return -EINVAL;
+		*val = (uint64_t)(uintptr_t)text;
+		return 0;
 	default:
 		return itm_parse_u64(text, val);
 	}
@@ -243,6 +261,7 @@ static const char *attr_type_hint(const struct itm_attr *a)
 	case ITM_ATTR_ENUM: return "one of the names listed in help";
 	case ITM_ATTR_FLAGS: return "a comma-separated list of the names in help";
 	case ITM_ATTR_HANDLE: return "a class MAJOR:MINOR in hex, minor not 0";
+	case ITM_ATTR_IFNAME: return "an interface name or any";
 	default: return "a number";
 	}
 }
@@ -277,6 +296,12 @@ static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 		snprintf(buf, len, "%x:%x", (unsigned)(v >> 16),
 			 (unsigned)(v & 0xffff));
 		break;
+	case ITM_ATTR_IFNAME: {
+		const char *s = (const char *)(uintptr_t)v;
+
+		snprintf(buf, len, "%s", s && *s ? s : "any");
+		break;
+	}
 	default: snprintf(buf, len, "%" PRIu64, v); break;
 	}
 }
@@ -288,6 +313,7 @@ static bool attr_out_of_range(const struct itm_attr *a, uint64_t v)
 	case ITM_ATTR_ENUM:
 	case ITM_ATTR_FLAGS:
 	case ITM_ATTR_HANDLE:
+	case ITM_ATTR_IFNAME:
 		return false;	/* the names and the syntax are the range */
 	case ITM_ATTR_S32:
 		return (int64_t)v < (int64_t)a->min || (int64_t)v > (int64_t)a->max;
@@ -432,7 +458,8 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 		else if (tab->type == ITM_ATTR_S32)
 			fprintf(f, "%s\"%s\":%" PRId64, sep, tab->name,
 				(int64_t)v);
-		else if (tab->names || tab->type == ITM_ATTR_HANDLE)
+		else if (tab->names || tab->type == ITM_ATTR_HANDLE ||
+			 tab->type == ITM_ATTR_IFNAME)
 			fprintf(f, "%s\"%s\":\"%s\"", sep, tab->name,
 				itm_attr_format(tab, base, buf, sizeof(buf)));
 		else
@@ -466,9 +493,11 @@ void itm_attr_print_help(FILE *f, const struct itm_attr *tab)
 				tab->help ? tab->help : "");
 			continue;
 		}
-		if (tab->type == ITM_ATTR_HANDLE) {
-			fprintf(f, "  %-22s class MAJOR:MINOR, default %s%s. %s\n",
-				tab->name, def,
+		if (tab->type == ITM_ATTR_HANDLE || tab->type == ITM_ATTR_IFNAME) {
+			fprintf(f, "  %-22s %s, default %s%s. %s\n",
+				tab->name, tab->type == ITM_ATTR_HANDLE ?
+				"class MAJOR:MINOR" : "interface name or any",
+				def,
 				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
 				tab->help ? tab->help : "");
 			continue;

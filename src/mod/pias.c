@@ -30,6 +30,7 @@
  * what can be seen), and the new message starts at the top again.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -43,6 +44,9 @@ struct pias {
 	int32_t prio_dscp[PIAS_PRIO_MAX];
 	uint64_t prio_thresh[PIAS_PRIO_MAX - 1];
 	uint32_t port;
+	char dev[ITM_ATTR_IFNAME_LEN];
+	char dev_resolved[ITM_ATTR_IFNAME_LEN];	/* dev when dev_index was found */
+	uint32_t dev_index;
 	bool ect, enable_aging, message;
 	uint64_t idle_time_ns, rto_min_ns;
 	uint32_t timeout_thresh, timeout_seq_gap;
@@ -95,6 +99,9 @@ static const struct itm_attr pias_attrs[] = {
 	PIAS_THRESH(6, 3626640),
 	PIAS_ATTR("port", ITM_ATTR_U32, port, 0, 65535, 0, "port",
 		  "only flows with this source or destination port (0 = all)"),
+	{ .name = "dev", .type = ITM_ATTR_IFNAME, .off = offsetof(struct pias, dev),
+	  .flags = ITM_ATTR_WRITABLE,
+	  .help = "only packets entering or leaving this interface (any = all)" },
 	{ .name = "ect", .type = ITM_ATTR_BOOL, .off = offsetof(struct pias, ect),
 	  .flags = ITM_ATTR_WRITABLE, .help = "set ECT(0) on not-ECT tagged packets" },
 	{ .name = "enable_aging", .type = ITM_ATTR_BOOL,
@@ -230,9 +237,22 @@ static void pias_account(struct pias *pi, struct pias_flow *f,
 	f->last_send_ns = p->ts_ns;
 }
 
-static bool pias_port_ok(const struct pias *pi, const struct itm_l3 *l3)
+/* The seed's filters: a device (in or out) and a port (source or
+ * destination). A device is looked up when its name changes; one that does
+ * not exist matches nothing, as do packets from a trace, which have none. */
+static bool pias_filter_ok(struct pias *pi, const struct itm_pkt *p)
 {
-	return !pi->port || l3->sport == pi->port || l3->dport == pi->port;
+	const struct itm_l3 *l3 = &p->v.outer;
+
+	if (pi->port && l3->sport != pi->port && l3->dport != pi->port)
+		return false;
+	if (!pi->dev[0])
+		return true;
+	if (strcmp(pi->dev, pi->dev_resolved)) {
+		pi->dev_index = if_nametoindex(pi->dev);
+		memcpy(pi->dev_resolved, pi->dev, sizeof(pi->dev));
+	}
+	return pi->dev_index && (p->iif == pi->dev_index || p->oif == pi->dev_index);
 }
 
 /* The class is the priority + 1: 0 means "not a PIAS packet". */
@@ -247,7 +267,7 @@ static uint32_t pias_classify(struct itm_mod *m, struct itm_pkt *p)
 	uint8_t fl;
 
 	if (!itm_l3_has(l3, ITM_HAVE_L4) || l3->proto != 6 ||
-	    l3->flags & ITM_L3_FRAG || !pias_port_ok(pi, l3) ||
+	    l3->flags & ITM_L3_FRAG || !pias_filter_ok(pi, p) ||
 	    !itm_flow_key_from_l3(&k, l3))
 		return 0;
 	pias_note_ack(m, p, &k);

@@ -206,6 +206,37 @@ static void test_port_filter(void **state)
 	itm_engine_destroy(e);
 }
 
+static void test_dev_filter(void **state)
+{
+	struct itm_engine *e = engine("module add pias dev lo\n");
+	struct itm_err err;
+	char buf[32];
+	struct itm_pkt p;
+	struct pb b;
+
+	pb_init(&b);
+	pb_eth(&b, 0x0800);
+	pb_ipv4(&b, 0, 6, "192.0.2.1", "192.0.2.2", 0);
+	pb_tcp(&b, 1, 2, ITM_TCP_SYN, 0);
+	pb_finish(&b, &p);
+	itm_engine_run_hook(e, ITM_HOOK_POST_ROUTING, &p, 1);
+	assert_int_equal(p.v.outer.tos, 0);	/* no device: not ours */
+	p.oif = 1;				/* the loopback's index */
+	itm_engine_run_hook(e, ITM_HOOK_POST_ROUTING, &p, 1);
+	assert_int_equal(p.v.outer.tos, 7 << 2);
+	assert_int_equal(itm_engine_param_get(e, "pias.dev", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "lo");
+	assert_int_equal(itm_engine_param_set(e, "pias.dev", "any", &err), 0);
+	assert_int_equal(itm_engine_param_get(e, "pias.dev", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "any");
+	assert_int_equal(itm_engine_param_set(e, "pias.dev", "a/b", &err), -EINVAL);
+	assert_int_equal(itm_engine_param_set(e, "pias.dev",
+					      "sixteen-chars-xx", &err), -EINVAL);
+	assert_int_equal(itm_engine_param_get(e, "pias.dev", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "any");
+	itm_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_message_detection),
 		cmocka_unit_test(test_ecn_and_unmarked),
 		cmocka_unit_test(test_port_filter),
+		cmocka_unit_test(test_dev_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
