@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "itm/cmd.h"
+#include "testutil.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SENTINEL ((struct itm_engine *)(uintptr_t)0x5e17e1)
@@ -428,11 +429,11 @@ static void test_config_nul_message(void **state)
 
 static void test_config_file(void **state)
 {
-	char dir[] = "/tmp/itm-test-cmd-XXXXXX", path[64], msg[256];
+	char dir[64], path[96], msg[256];
 	struct itm_engine *e = SENTINEL;
 	FILE *f;
 
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(test_mkdtemp(dir, sizeof(dir), "itm-test-cmd"));
 	snprintf(path, sizeof(path), "%s/a.conf", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -443,7 +444,7 @@ static void test_config_file(void **state)
 			 -EEXIST);
 	assert_ptr_equal(e, SENTINEL);
 	{
-		char want[128];
+		char want[256];
 
 		snprintf(want, sizeof(want),
 			 "%s:8: \"add\": a root qdisc exists: use replace or change",

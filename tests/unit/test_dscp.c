@@ -10,17 +10,11 @@
 #include "itm/cmd.h"
 #include "itm/dscp.h"
 #include "pktbuild.h"
+#include "testutil.h"
 
 static struct itm_engine *engine(const char *conf)
 {
-	struct itm_engine *e;
-	struct itm_err err;
-	char msg[256];
-
-	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
-					     sizeof(msg)), 0);
-	assert_int_equal(itm_engine_start(e, 0, &err), 0);
-	return e;
+	return test_engine(conf, TEST_START);
 }
 
 static uint32_t prio_of(struct itm_engine *e, uint8_t tos)

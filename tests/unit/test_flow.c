@@ -13,18 +13,11 @@
 
 #include "itm/cmd.h"
 #include "pktbuild.h"
+#include "testutil.h"
 
 static struct itm_engine *engine(const char *conf)
 {
-	struct itm_engine *e;
-	struct itm_err err;
-	char msg[256];
-
-	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
-					     sizeof(msg)), 0);
-	e->seeded = true;
-	assert_int_equal(itm_engine_start(e, 0, &err), 0);
-	return e;
+	return test_engine(conf, TEST_START | TEST_SEEDED);
 }
 
 static uint32_t classify(struct itm_engine *e, struct itm_pkt *p)

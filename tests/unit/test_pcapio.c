@@ -20,6 +20,7 @@
 
 #include "itm/pcapio.h"
 #include "pktbuild.h"
+#include "testutil.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PCAP_FILE_HDR 24
@@ -49,8 +50,7 @@ static int setup_tmp(void **state)
 
 	if (!t)
 		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/itm-test-pcapio-XXXXXX");
-	if (!mkdtemp(t->dir)) {
+	if (!test_mkdtemp(t->dir, sizeof(t->dir), "itm-test-pcapio")) {
 		free(t);
 		return -1;
 	}

@@ -13,19 +13,13 @@
 
 #include "itm/cmd.h"
 #include "pktbuild.h"
+#include "testutil.h"
 
 #define MS 1000000ull
 
 static struct itm_engine *engine(const char *conf)
 {
-	struct itm_engine *e;
-	struct itm_err err;
-	char msg[256];
-
-	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
-					     sizeof(msg)), 0);
-	assert_int_equal(itm_engine_start(e, 0, &err), 0);
-	return e;
+	return test_engine(conf, TEST_START);
 }
 
 /* 3 priorities: DSCP 46 to 1000 bytes, 26 to 3000, 8 beyond */

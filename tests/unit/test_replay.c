@@ -16,13 +16,13 @@
 #include "itm/pcapio.h"
 #include "itm/replay.h"
 #include "pktbuild.h"
+#include "testutil.h"
 
 static char dir[64];
 
 static int setup(void **state)
 {
-	strcpy(dir, "/tmp/itm-replay-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return test_mkdtemp(dir, sizeof(dir), "itm-replay") ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -62,12 +62,7 @@ static void write_input(const char *file, int n, uint64_t gap_ns)
 
 static struct itm_engine *engine(const char *conf)
 {
-	struct itm_engine *e;
-	char msg[256];
-
-	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
-					     sizeof(msg)), 0);
-	return e;
+	return test_engine(conf, 0);
 }
 
 static void read_times(const char *file, uint64_t *ts, int n)

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Helpers shared by the unit tests (include after cmocka.h). */
+#ifndef ITM_TESTS_TESTUTIL_H
+#define ITM_TESTS_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itm/cmd.h"
+
+enum {
+	TEST_START = 1,		/* start the engine (flow table, keys) */
+	TEST_SEEDED = 2,	/* reproducible keys, as a replay has */
+};
+
+/* An engine built from configuration text that must be valid. */
+static inline struct itm_engine *test_engine(const char *conf, unsigned flags)
+{
+	struct itm_engine *e;
+	struct itm_err err;
+	char msg[256];
+
+	assert_int_equal(itm_config_load_buf("t", conf, strlen(conf), &e, msg,
+					     sizeof(msg)), 0);
+	e->seeded = (flags & TEST_SEEDED) != 0;
+	if (flags & TEST_START)
+		assert_int_equal(itm_engine_start(e, 0, &err), 0);
+	return e;
+}
+
+/* A new directory /tmp/PREFIX-?????? (mkdtemp); NULL on failure. */
+static inline char *test_mkdtemp(char *buf, size_t len, const char *prefix)
+{
+	int n = snprintf(buf, len, "/tmp/%s-", prefix);
+
+	if (n < 0 || (size_t)n + 7 > len)
+		return NULL;
+	memset(buf + n, 'X', 6);	/* the template mkdtemp fills in */
+	buf[n + 6] = '\0';
+	return mkdtemp(buf);
+}
+
+#endif
