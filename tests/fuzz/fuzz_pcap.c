@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Capture-file fuzzer: the input is a pcap or pcapng file, replayed through
- * a pipeline with the size-aware module (which rewrites headers) into a
- * shaped FIFO, writing an output file, exactly as `itm replay` does.
+ * a pipeline with every module (sizeaware and pias rewrite headers, flow
+ * and dscp classify, pias reads sequence numbers) into a shaped FIFO,
+ * writing an output file, exactly as `itm replay` does.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char conf[] =
 	"module add sizeaware hook forward threshold 3\n"
+	"module add dscp hook pre-routing\n"
+	"module add flow keys src,proto-dst,priority,vlan-tag,tunnel-src,tunnel-proto-src divisor 64\n"
+	"module add flow label m mode map key tunnel-dst and 0xff addend -3\n"
+	"module add pias prio_num 3 prio_thresh_0 1000 prio_thresh_1 4000 message on ect\n"
 	"qdisc add root pfifo limit 16\n"
 	"link rate 10mbit\n"
 	"flows limit 64 idle 1s\n";
