@@ -11,6 +11,8 @@
 #include "itm/pcapio.h"
 #include "itm/units.h"
 
+#define ITM_PCAP_MAX_SEC INT64_C(9223372035)
+
 uint16_t itm_pcap_link(int dlt)
 {
 	switch (dlt) {
@@ -82,8 +84,11 @@ int itm_pcap_next(struct itm_pcap_in *in, struct itm_pkt **out, char *msg,
 		return -EINVAL;
 	}
 	in->count++;
-	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000) {
-		snprintf(msg, len, "%s: record %llu: invalid timestamp",
+	/* time is u64 ns: keep to before 2262 (2^63 ns), leaving headroom
+	 * for the link and timers to add to it without wrapping */
+	if (h->ts.tv_sec < 0 || h->ts.tv_sec > ITM_PCAP_MAX_SEC ||
+	    h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000) {
+		snprintf(msg, len, "%s: record %llu: timestamp out of range",
 			 in->path, (unsigned long long)in->count);
 		return -EINVAL;
 	}

@@ -83,6 +83,34 @@ void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now)
 	itm_qdisc_enqueue(e->root, p, now);
 }
 
+/*
+ * Run a module's timer for every period that ended by `now`. After a long
+ * gap (a trace that jumps ahead, a stopped process) the missed runs are not
+ * caught up one by one: the timer runs once and resumes on its grid. Times
+ * near the end of the clock stop the timer rather than wrap.
+ */
+static void mod_run_timer(struct itm_mod *m, uint64_t now)
+{
+	uint64_t step = m->ops->timer_ns;
+	uint64_t missed = (now - m->next_timer_ns) / step;
+
+	if (missed >= ITM_TIMER_CATCHUP) {
+		m->stats.timer_skips += missed;
+		m->next_timer_ns += missed * step;	/* still <= now */
+	}
+	while (m->next_timer_ns <= now) {
+		if (m->enabled) {
+			m->ops->timer(m, m->next_timer_ns);
+			m->stats.timer_runs++;
+		}
+		if (m->next_timer_ns > UINT64_MAX - step) {
+			m->next_timer_ns = UINT64_MAX;
+			return;
+		}
+		m->next_timer_ns += step;
+	}
+}
+
 uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
@@ -91,24 +119,10 @@ uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 	if (now > e->now)
 		e->now = now;
 	for (m = e->mods; m; m = m->next) {
-		uint64_t step = m->ops->timer_ns;
-
 		if (!m->next_timer_ns)
 			continue;
-		/* After a long gap (a trace that jumps ahead, a stopped
-		 * process) the missed runs are not caught up one by one:
-		 * the timer runs once and resumes on its grid. */
-		if (now >= m->next_timer_ns + ITM_TIMER_CATCHUP * step) {
-			m->stats.timer_skips += (now - m->next_timer_ns) / step;
-			m->next_timer_ns += (now - m->next_timer_ns) / step * step;
-		}
-		while (m->next_timer_ns <= now) {
-			if (m->enabled) {
-				m->ops->timer(m, m->next_timer_ns);
-				m->stats.timer_runs++;
-			}
-			m->next_timer_ns += step;
-		}
+		if (m->next_timer_ns <= now)
+			mod_run_timer(m, now);
 		if (m->next_timer_ns < next)
 			next = m->next_timer_ns;
 	}

@@ -305,6 +305,20 @@ static void test_timer_skips_long_gap(void **state)
 	itm_engine_destroy(e);
 }
 
+static void test_timer_at_end_of_clock(void **state)
+{
+	struct itm_engine *e = new_engine();
+	struct itm_err err;
+
+	add_rec(e, "a", ITM_HOOK_FORWARD, 0, 0, 0);
+	assert_int_equal(itm_engine_start(e, 0, &err), 0);
+	/* a found-by-fuzzing hang: next + step wrapped around */
+	assert_int_equal(itm_engine_timers(e, UINT64_MAX - 10), UINT64_MAX);
+	assert_string_equal(trace, "a:t ");
+	assert_int_equal(itm_engine_timers(e, UINT64_MAX), UINT64_MAX);
+	itm_engine_destroy(e);
+}
+
 static void test_builtin_registration(void **state)
 {
 	struct itm_engine *e = new_engine();
@@ -377,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_params_by_name),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_timer_skips_long_gap),
+		cmocka_unit_test(test_timer_at_end_of_clock),
 		cmocka_unit_test(test_builtin_registration),
 		cmocka_unit_test(test_hook_names),
 		cmocka_unit_test(test_flow_key),

@@ -219,6 +219,45 @@ static void test_broken_pcap(void **state)
 	itm_engine_destroy(e);
 }
 
+static void put32le(FILE *f, uint32_t v)
+{
+	assert_int_equal(fwrite(&v, 4, 1, f), 1);	/* host is little-endian */
+}
+
+/* pcapng carries 64-bit timestamps: a record in the year 2603 must be
+ * refused, not wrap the nanosecond clock (a hang the fuzzer found). */
+static void test_timestamp_out_of_range(void **state)
+{
+	static const uint8_t frame[60] = { [12] = 0x08, [13] = 0x00, [14] = 0x45 };
+	uint64_t us = UINT64_C(20000000000) * 1000000;	/* 2e10 s */
+	char in[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	FILE *f;
+
+	path(in, "far-future.pcapng");
+	f = fopen(in, "wb");
+	assert_non_null(f);
+	/* section header: type, length, byte-order magic, 1.0, length -1 */
+	put32le(f, 0x0a0d0d0a); put32le(f, 28); put32le(f, 0x1a2b3c4d);
+	put32le(f, 1); put32le(f, 0xffffffff); put32le(f, 0xffffffff);
+	put32le(f, 28);
+	/* interface: Ethernet, snaplen 65535, microsecond resolution */
+	put32le(f, 1); put32le(f, 20); put32le(f, 1); put32le(f, 65535);
+	put32le(f, 20);
+	/* enhanced packet */
+	put32le(f, 6); put32le(f, 32 + 60); put32le(f, 0);
+	put32le(f, (uint32_t)(us >> 32)); put32le(f, (uint32_t)us);
+	put32le(f, 60); put32le(f, 60);
+	assert_int_equal(fwrite(frame, 1, 60, f), 60);
+	put32le(f, 32 + 60);
+	fclose(f);
+	e = engine("module add flow\n");
+	assert_true(itm_replay_run(e, in, NULL, &st, msg, sizeof(msg)) < 0);
+	assert_non_null(strstr(msg, "record 1: timestamp out of range"));
+	itm_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_drops_by_cause),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_broken_pcap),
+		cmocka_unit_test(test_timestamp_out_of_range),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
