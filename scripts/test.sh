@@ -49,7 +49,7 @@ if CC=clang meson setup $fuzz_build -Dfuzz=true -Db_sanitize=address,undefined \
 	ninja -C $fuzz_build >/dev/null || { echo "fuzz build failed"; fail=$((fail + 1)); }
 	for t in parse config pcap; do
 		mkdir -p "$fuzz_build/corpus-$t"
-		if "$fuzz_build/tests/fuzz/fuzz_$t" -max_total_time="$fuzz_secs" \
+		if "$fuzz_build/tests/fuzz/fuzz_$t" -max_total_time="$fuzz_secs" -timeout=10 \
 			-print_final_stats=1 -artifact_prefix="$fuzz_build/" \
 			"$fuzz_build/corpus-$t" "tests/fuzz/corpus/$t" \
 			> "$fuzz_build/fuzz_$t.log" 2>&1; then
