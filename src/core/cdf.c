@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "itm/cdf.h"
+#include "itm/file.h"
 
 static int cdf_line(struct itm_cdf *c, const char *line, const char **why)
 {
@@ -73,22 +74,12 @@ int itm_cdf_parse(struct itm_cdf *c, const char *name, const char *text,
 
 int itm_cdf_load(struct itm_cdf *c, const char *path, char *msg, size_t len)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
 	size_t n;
-	int r;
+	int r = itm_file_read(path, 1 << 20, &buf, &n, msg, len);
 
-	if (!f) {
-		snprintf(msg, len, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	buf = malloc(1 << 20);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
+	if (r < 0)
+		return r;
 	if (strlen(buf) != n) {
 		snprintf(msg, len, "%s: holds a NUL byte", path);
 		r = -EINVAL;
@@ -96,7 +87,6 @@ int itm_cdf_load(struct itm_cdf *c, const char *path, char *msg, size_t len)
 		r = itm_cdf_parse(c, path, buf, msg, len);
 	}
 	free(buf);
-	fclose(f);
 	return r;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itm/cmd.h"
+#include "itm/file.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
@@ -84,30 +85,13 @@ int itm_config_load_buf(const char *name, const char *buf, size_t len,
 int itm_config_load_file(const char *path, struct itm_engine **out,
 			 char *msg, size_t msglen)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
 	size_t n;
-	int r;
+	int r = itm_file_read(path, CONFIG_MAX_BYTES, &buf, &n, msg, msglen);
 
-	if (!f) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	buf = malloc(CONFIG_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(msg, msglen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
-	if (ferror(f) || n > CONFIG_MAX_BYTES) {
-		snprintf(msg, msglen, "%s: %s", path, ferror(f) ?
-			 "read error" : "larger than 1 MiB");
-		r = -EINVAL;
-	} else {
-		r = itm_config_load_buf(path, buf, n, out, msg, msglen);
-	}
+	if (r < 0)
+		return r;
+	r = itm_config_load_buf(path, buf, n, out, msg, msglen);
 	free(buf);
-	fclose(f);
 	return r;
 }
