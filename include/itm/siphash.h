@@ -120,21 +120,21 @@ static inline uint64_t itm_sip_final(struct itm_sip_state *s,
 	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
 }
 
-/* SipHash-1-3 of exactly 40 bytes; equals itm_siphash13(data, 40, k).
- * Unrolled by hand: the compiler keeps the loops otherwise. */
+/* SipHash-1-3 of nwords 64-bit words (8 * nwords bytes). With a constant
+ * nwords and forced inlining the loop unrolls: the compiler keeps a loop
+ * over a variable length otherwise. */
 static inline __attribute__((always_inline))
-uint64_t itm_siphash13_40(const void *data, const struct itm_siphash_key *k)
+uint64_t itm_siphash13_words(const uint8_t *p, unsigned nwords,
+			     const struct itm_siphash_key *k)
 {
-	const uint8_t *p = data;
 	struct itm_sip_state s;
+	unsigned i;
 
 	itm_sip_init(&s, k);
-	itm_sip_block(&s, itm_sip_load64(p), 1);
-	itm_sip_block(&s, itm_sip_load64(p + 8), 1);
-	itm_sip_block(&s, itm_sip_load64(p + 16), 1);
-	itm_sip_block(&s, itm_sip_load64(p + 24), 1);
-	itm_sip_block(&s, itm_sip_load64(p + 32), 1);
-	itm_sip_block(&s, (uint64_t)40 << 56, 1);
+#pragma GCC unroll 8
+	for (i = 0; i < nwords; i++)
+		itm_sip_block(&s, itm_sip_load64(p + 8 * i), 1);
+	itm_sip_block(&s, (uint64_t)(8 * nwords) << 56, 1);
 	s.v2 ^= 0xff;
 	itm_sip_round(&s);
 	itm_sip_round(&s);
@@ -142,22 +142,18 @@ uint64_t itm_siphash13_40(const void *data, const struct itm_siphash_key *k)
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
+/* SipHash-1-3 of exactly 40 bytes; equals itm_siphash13(data, 40, k). */
+static inline __attribute__((always_inline))
+uint64_t itm_siphash13_40(const void *data, const struct itm_siphash_key *k)
+{
+	return itm_siphash13_words(data, 5, k);
+}
+
 /* SipHash-1-3 of exactly 16 bytes; equals itm_siphash13(data, 16, k). */
 static inline __attribute__((always_inline))
 uint64_t itm_siphash13_16(const void *data, const struct itm_siphash_key *k)
 {
-	const uint8_t *p = data;
-	struct itm_sip_state s;
-
-	itm_sip_init(&s, k);
-	itm_sip_block(&s, itm_sip_load64(p), 1);
-	itm_sip_block(&s, itm_sip_load64(p + 8), 1);
-	itm_sip_block(&s, (uint64_t)16 << 56, 1);
-	s.v2 ^= 0xff;
-	itm_sip_round(&s);
-	itm_sip_round(&s);
-	itm_sip_round(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+	return itm_siphash13_words(data, 2, k);
 }
 
 #endif
