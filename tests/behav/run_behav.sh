@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# One behavioural scenario: generate a trace, replay it through a discipline
+# on a 10 Mbit/s link, and check per-flow figures (analyze) and drop causes
+# (itm replay --json). Figures are printed; exit 1 on any failed check.
+#   run_behav.sh SCENARIO ITM GEN_TRACE ANALYZE WORKDIR
+# Scenarios (reference: PIE/FQ-PIE behavioural cases 12-14):
+#   pie-overload, fq_pie-overload  one 20 Mbit/s CBR into 10 Mbit/s: after 2 s
+#       drop 50 % +- 5 %, mean sojourn 7.5..30 ms (0.5..2 x target), no limit drops
+#   fq_pie-fair    four 5 Mbit/s CBR: 2.5 Mbit/s +- 5 % each; a sparse flow
+#       (100 B / 20 ms) is never dropped and waits at most 2 MTU times + its own
+#   pie-burst, fq_pie-burst   a burst after idle: no early drop in its first
+#       150 ms; with a short limit only limit drops
+#   fifo-contrast  the same traffic through pfifo limit 1000: standing queue
+#   fq_pie-tunnel  four flows in one IPIP tunnel: one queue with the default
+#       keys (the sparse inner flow queues behind the others), separate
+#       queues with the tunnel keys (the sparse inner flow is protected)
+set -eu
+sc=$1 itm=$2 gen=$3 ana=$4 work=$5/$sc
+rm -rf "$work"
+mkdir -p "$work"
+fails=0
+
+# 1500-B frames at 10 Mbit/s take 1.2 ms, a 100-B one 0.08 ms: the sparse
+# flow's bound is two MTU serialisation times plus its own, 2.48 ms.
+SPARSE_MAX_MS=2.48
+TUPLE="src=10.0.0.1:1001,dst=10.0.1.1:5001"
+
+trace() {	# NAME FLOW...
+	local name=$1
+	shift
+	"$gen" --seed 7 "$work/$name.pcap" "$@" >/dev/null
+}
+
+trace_overload() {
+	trace overload "id=1,kind=cbr,rate=20mbit,size=1500,start=0s,stop=20s,$TUPLE"
+}
+
+trace_fair() {
+	local f=() i
+	for i in 1 2 3 4; do
+		f+=("id=$i,kind=cbr,rate=5mbit,size=1500,start=${i}ms,stop=20s,src=10.0.0.$i:100$i,dst=10.0.1.1:5001")
+	done
+	trace fair "${f[@]}" "id=5,kind=sparse,every=20ms,size=100,start=500ms,stop=20s,src=10.0.0.5:1005,dst=10.0.1.1:5001"
+}
+
+# flow 1 overloads the queue for 3 s, the link idles 5 s, then flow 2 (the
+# same 5-tuple) sends 467 packets at 40 Mbit/s: 140 ms of arrivals
+trace_burst() {
+	trace burst "id=1,kind=cbr,rate=20mbit,size=1500,start=0s,stop=3s,$TUPLE" \
+		"id=2,kind=burst,rate=40mbit,count=467,size=1500,start=8s,$TUPLE"
+	trace burst-only "id=2,kind=burst,rate=40mbit,count=467,size=1500,start=1s,$TUPLE"
+}
+
+trace_tunnel() {
+	local f=() i
+	for i in 1 2 3; do
+		f+=("id=$i,kind=cbr,rate=5mbit,size=1500,start=${i}ms,stop=10s,src=10.0.0.$i:100$i,dst=10.0.1.1:5001,tunnel=192.0.2.1>192.0.2.2")
+	done
+	trace tunnel "${f[@]}" "id=4,kind=sparse,every=20ms,size=100,start=500ms,stop=10s,src=10.0.0.4:1004,dst=10.0.1.1:5001,tunnel=192.0.2.1>192.0.2.2"
+}
+
+# replay NAME TRACE QDISC...: the run's JSON in NAME.json, output NAME.out.pcap
+replay() {
+	local name=$1 in=$2
+	shift 2
+	echo "qdisc add root $*" > "$work/$name.conf"
+	echo "== $name: $* on $in"
+	if ! "$itm" replay -c "$work/$name.conf" "$work/$in.pcap" \
+		-w "$work/$name.out.pcap" --rate 10mbit --json > "$work/$name.json"; then
+		echo "$name: itm replay failed"
+		fails=$((fails + 1))
+		return 1
+	fi
+	grep -o '"drops":{[^}]*}' "$work/$name.json" | sed 's/^/   /'
+}
+
+# drops NAME CAUSE MIN MAX: drops of one cause from the replay's JSON
+drops() {
+	local n
+	n=$(grep -o '"drops":{[^}]*}' "$work/$1.json" | grep -o "\"$2\":[0-9]*" | cut -d: -f2)
+	if [ -n "$n" ] && [ "$n" -ge "$3" ] && [ "$n" -le "$4" ]; then
+		echo "check $1 $2 drops = $n in [$3, $4]: ok"
+	else
+		echo "check $1 $2 drops = ${n:-?} in [$3, $4]: FAIL"
+		fails=$((fails + 1))
+	fi
+}
+
+# analyze NAME TRACE ARGS...: per-flow figures and checks
+analyze() {
+	local name=$1 in=$2
+	shift 2
+	"$ana" "$work/$in.pcap" "$work/$name.out.pcap" "$@" || fails=$((fails + 1))
+}
+
+overload() {	# KIND OPTIONS...
+	trace_overload
+	replay "$1" overload "$@" || return 0
+	analyze "$1" overload --from 2 --to 20 --check 1:drop:0.45:0.55 \
+		--check 1:mean_ms:7.5:30
+	drops "$1" limit 0 0
+	drops "$1" aqm 1 1000000000
+}
+
+burst() {	# KIND OPTIONS...
+	trace_burst
+	replay "$1" burst "$@" || return 0
+	analyze "$1" burst --from 8 --to 8.15 --check 2:drop:0:0
+	replay "$1-limit" burst-only "$@" limit 100 || return 0
+	analyze "$1-limit" burst-only
+	drops "$1-limit" aqm 0 0
+	drops "$1-limit" limit 1 1000000000
+}
+
+case $sc in
+fifo-contrast)
+	trace_overload
+	trace_fair
+	replay fifo-overload overload pfifo limit 1000
+	analyze fifo-overload overload --from 2 --to 20 --check 1:mean_ms:200:2000
+	replay fifo-fair fair pfifo limit 1000
+	analyze fifo-fair fair --from 2 --to 20 --check 5:mean_ms:200:2000
+	;;
+pie-overload)
+	overload pie limit 1000 target 15ms tupdate 15ms alpha 2 beta 20
+	;;
+fq_pie-overload)
+	overload fq_pie limit 10240 flows 1024 target 15ms tupdate 15ms
+	;;
+fq_pie-fair)
+	trace_fair
+	replay fq_pie-fair fair fq_pie || exit 1
+	analyze fq_pie-fair fair --from 2 --to 20 \
+		--check 1:tput_mbit:2.375:2.625 --check 2:tput_mbit:2.375:2.625 \
+		--check 3:tput_mbit:2.375:2.625 --check 4:tput_mbit:2.375:2.625 \
+		--check 5:drop:0:0 --check 5:max_ms:0:$SPARSE_MAX_MS
+	;;
+pie-burst)
+	burst pie
+	;;
+fq_pie-burst)
+	burst fq_pie
+	;;
+fq_pie-tunnel)
+	trace_tunnel
+	replay tunnel-outer tunnel fq_pie || exit 1
+	analyze tunnel-outer tunnel --from 2 --to 10 --check 4:mean_ms:5:1000
+	replay tunnel-inner tunnel fq_pie keys src,dst,proto,proto-src,proto-dst,tunnel-src,tunnel-dst,tunnel-proto,tunnel-proto-src,tunnel-proto-dst || exit 1
+	analyze tunnel-inner tunnel --from 2 --to 10 --check 4:drop:0:0 \
+		--check 4:max_ms:0:$SPARSE_MAX_MS
+	;;
+*)
+	echo "unknown scenario $sc"
+	exit 2
+	;;
+esac
+[ "$fails" = 0 ] && echo "$sc: ok" || echo "$sc: $fails failed"
+[ "$fails" = 0 ]
