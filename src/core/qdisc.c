@@ -94,6 +94,9 @@ int itm_qdisc_create(struct itm_qdisc **out, int argc, char **argv,
 				"%s: what is \"%s\"?", ops->id, argv[1 + n]);
 	r = n < 0 ? n : (ops->init ? ops->init(q, err) : 0);
 	if (r < 0) {
+		/* like Linux, destroy undoes a half-done init */
+		if (n >= 0 && ops->destroy)
+			ops->destroy(q);
 		free(q);
 		return r;
 	}

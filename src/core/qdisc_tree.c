@@ -171,13 +171,15 @@ static void class_print_text(struct itm_qdisc *q, uint32_t m,
 	const struct itm_class_ops *cl = q->ops->cl;
 	char h[16];
 
-	fprintf(c->f, "class %s %x:%x parent %x: ", q->ops->id, q->handle >> 16,
+	fprintf(c->f, "class %s %x:%x parent %x:", q->ops->id, q->handle >> 16,
 		m, q->handle >> 16);
 	if (leaf && leaf->handle)
-		fprintf(c->f, "leaf %s ",
+		fprintf(c->f, " leaf %s",
 			itm_qdisc_fmt_handle(h, sizeof(h), leaf->handle));
-	if (cl->attrs)
+	if (cl->attrs) {
+		fputc(' ', c->f);
 		itm_attr_print(c->f, cl->attrs, cl->opts(q, m));
+	}
 	fputc('\n', c->f);
 	if (!c->stats)
 		return;
