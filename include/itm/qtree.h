@@ -20,9 +20,10 @@ int itm_qtree_walk(struct itm_qdisc *q, itm_qtree_fn *fn, void *arg);
 struct itm_qdisc *itm_qtree_find(struct itm_qdisc *root, uint32_t handle);
 /* The slot a discipline hanging from `parent` lives in: rootp for
  * ITM_H_ROOT, else the leaf slot of that class, *owner set to its
- * discipline. NULL with err set when there is no such class. */
-struct itm_qdisc **itm_qtree_slot(struct itm_qdisc **rootp, uint32_t parent,
-				  struct itm_qdisc **owner, struct itm_err *err);
+ * discipline. -errno with err set when there is no such class. */
+int itm_qtree_slot(struct itm_qdisc **rootp, uint32_t parent,
+		   struct itm_qdisc ***slot, struct itm_qdisc **owner,
+		   struct itm_err *err);
 /* An unused handle for a discipline created without one; 0 if none. */
 uint32_t itm_qtree_free_handle(struct itm_qdisc *root);
 

@@ -111,17 +111,17 @@ static int class_add(struct itm_engine *e, int argc, char **argv,
 	return r;
 }
 
-static void *class_opts(const struct class_ref *c, struct itm_err *err)
+static int class_opts(const struct class_ref *c, void **opts,
+		      struct itm_err *err)
 {
-	void *opts = c->cl->opts ? c->cl->opts(c->q, ITM_H_MIN(c->classid)) : NULL;
-
-	if (!opts && !c->cl->leaf(c->q, ITM_H_MIN(c->classid)))
-		itm_err_set(err, ENOENT, "no class %x:%x", c->classid >> 16,
-			    ITM_H_MIN(c->classid));
-	else if (!opts)
-		itm_err_set(err, EINVAL, "%s classes have no options",
-			    c->q->ops->id);
-	return opts;
+	*opts = c->cl->opts ? c->cl->opts(c->q, ITM_H_MIN(c->classid)) : NULL;
+	if (*opts)
+		return 0;
+	if (!c->cl->leaf(c->q, ITM_H_MIN(c->classid)))
+		return itm_err_set(err, ENOENT, "no class %x:%x", c->classid >> 16,
+				   ITM_H_MIN(c->classid));
+	return itm_err_set(err, EINVAL, "%s classes have no options",
+			   c->q->ops->id);
 }
 
 static int class_change(struct itm_engine *e, int argc, char **argv,
@@ -134,9 +134,9 @@ static int class_change(struct itm_engine *e, int argc, char **argv,
 
 	if (r < 0)
 		return r;
-	opts = class_opts(&c, err);
-	if (!opts)
-		return -EINVAL;
+	r = class_opts(&c, &opts, err);
+	if (r < 0)
+		return r;
 	itm_qdisc_opts_save(c.cl->attrs, opts, saved);
 	r = class_parse(&c, opts, argc, argv, false, err);
 	if (r == 0 && c.cl->change)

@@ -76,8 +76,7 @@ static int loc_resolve(struct itm_engine *e, struct qloc *l,
 	if (!l->parent)
 		return itm_err_set(err, EINVAL,
 				   "say where: root, parent MAJOR:MINOR or handle MAJOR:");
-	l->slot = itm_qtree_slot(&e->root, l->parent, &l->owner, err);
-	return l->slot ? 0 : -ENOENT;
+	return itm_qtree_slot(&e->root, l->parent, &l->slot, &l->owner, err);
 }
 
 static bool slot_configured(const struct itm_engine *e, const struct qloc *l)

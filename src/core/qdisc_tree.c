@@ -82,34 +82,31 @@ struct itm_qdisc *itm_qtree_find(struct itm_qdisc *root, uint32_t handle)
 	return c.found;
 }
 
-struct itm_qdisc **itm_qtree_slot(struct itm_qdisc **rootp, uint32_t parent,
-				  struct itm_qdisc **owner, struct itm_err *err)
+int itm_qtree_slot(struct itm_qdisc **rootp, uint32_t parent,
+		   struct itm_qdisc ***slot, struct itm_qdisc **owner,
+		   struct itm_err *err)
 {
-	struct itm_qdisc *q, **slot;
+	struct itm_qdisc *q;
 	char h[16];
 
 	*owner = NULL;
+	*slot = rootp;
 	if (parent == ITM_H_ROOT)
-		return rootp;
+		return 0;
 	itm_qdisc_fmt_handle(h, sizeof(h), parent);
 	q = itm_qtree_find(*rootp, parent);
-	if (!q) {
-		itm_err_set(err, ENOENT, "no qdisc with handle %x:", parent >> 16);
-		return NULL;
-	}
-	if (!q->ops->cl) {
-		itm_err_set(err, EINVAL, "%s is classless: %s has no class %s",
-			    q->ops->id, q->ops->id, h);
-		return NULL;
-	}
-	slot = ITM_H_MIN(parent) ? q->ops->cl->leaf(q, ITM_H_MIN(parent)) : NULL;
-	if (!slot) {
-		itm_err_set(err, ENOENT, "%s %x: has no class %s", q->ops->id,
-			    q->handle >> 16, h);
-		return NULL;
-	}
+	if (!q)
+		return itm_err_set(err, ENOENT, "no qdisc with handle %x:",
+				   parent >> 16);
+	if (!q->ops->cl)
+		return itm_err_set(err, EINVAL, "%s is classless: %s has no class %s",
+				   q->ops->id, q->ops->id, h);
+	*slot = ITM_H_MIN(parent) ? q->ops->cl->leaf(q, ITM_H_MIN(parent)) : NULL;
+	if (!*slot)
+		return itm_err_set(err, ENOENT, "%s %x: has no class %s",
+				   q->ops->id, q->handle >> 16, h);
 	*owner = q;
-	return slot;
+	return 0;
 }
 
 /* The first major from 8001 up that no discipline uses, as the kernel. */
@@ -177,8 +174,14 @@ static void class_print_text(struct itm_qdisc *q, uint32_t m,
 		fprintf(c->f, " leaf %s",
 			itm_qdisc_fmt_handle(h, sizeof(h), leaf->handle));
 	if (cl->attrs) {
-		fputc(' ', c->f);
-		itm_attr_print(c->f, cl->attrs, cl->opts(q, m));
+		char opts[256] = "";
+		FILE *o = fmemopen(opts, sizeof(opts) - 1, "w");
+
+		if (o) {
+			itm_attr_print(o, cl->attrs, cl->opts(q, m));
+			fclose(o);
+		}
+		fprintf(c->f, "%s%s", *opts ? " " : "", opts);
 	}
 	fputc('\n', c->f);
 	if (!c->stats)
