@@ -34,6 +34,11 @@ enum itm_attr_type {
 enum itm_attr_flag {
 	ITM_ATTR_WRITABLE = 1u << 0,	/* may change at run time */
 	ITM_ATTR_FIXED = 1u << 1,	/* set only at creation */
+	/* text output: a boolean prints its bare name when on, nothing when
+	 * off (tc's "ecn" / "bytemode" style) */
+	ITM_ATTR_TC_FLAG = 1u << 2,
+	/* text output: printed only when not the default */
+	ITM_ATTR_NONDEFAULT = 1u << 3,
 };
 
 struct itm_attr {

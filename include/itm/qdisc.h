@@ -20,6 +20,7 @@
 #include "itm/attr.h"
 #include "itm/err.h"
 #include "itm/pkt.h"
+#include "itm/siphash.h"
 
 enum itm_drop_cause {
 	ITM_DROP_MODULE,	/* a module's verdict */
@@ -66,6 +67,10 @@ struct itm_qdisc {
 	uint32_t handle;
 	itm_qdisc_drop_fn *drop_fn;
 	void *drop_ctx;
+	/* for hashing and random draws: random at creation, replaced by the
+	 * engine's (reproducible in a replay) when it starts or adds the
+	 * qdisc; read it at each use, never copy it at init */
+	struct itm_siphash_key hash_key;
 	_Alignas(16) uint8_t priv[];
 };
 

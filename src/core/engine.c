@@ -343,6 +343,8 @@ int itm_engine_qdisc_add(struct itm_engine *e, int argc, char **argv,
 		return itm_err_tok(err, "add", EEXIST,
 				   "a root qdisc exists: use replace or change");
 	}
+	if (e->started)
+		itm_engine_random_key(e, &q->hash_key);
 	e->root = q;
 	e->root_set = true;
 	itm_qdisc_destroy(old);	/* its packets are dropped as "flush" */
@@ -387,6 +389,8 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 			return r;
 		}
 	}
+	/* after the modules, so that their keys do not depend on it */
+	itm_engine_random_key(e, &e->root->hash_key);
 	e->started = true;
 	return 0;
 }
