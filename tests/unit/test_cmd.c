@@ -264,7 +264,7 @@ static void test_config_errors(void **state)
 		{ "module add sizeaware\n"
 		  "# fine so far\n"
 		  "qdisc add root fq_codel limit 5\n", -ENOENT,
-		  "t.conf:3: \"fq_codel\": unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop)" },
+		  "t.conf:3: \"fq_codel\": unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop pie fq_pie)" },
 		{ "flows limit 1000 idle 30parsecs\n", -EINVAL,
 		  "t.conf:1: \"30parsecs\": flows idle: \"30parsecs\" is not a time" },
 		{ "\nlink rate 10mbyte\n", -EINVAL,

@@ -233,7 +233,9 @@ static void test_registry(void **state)
 	assert_string_equal(all[0]->id, "pfifo");
 	assert_string_equal(all[1]->id, "bfifo");
 	assert_string_equal(all[2]->id, "pfifo_head_drop");
-	assert_null(all[3]);
+	assert_string_equal(all[3]->id, "pie");
+	assert_string_equal(all[4]->id, "fq_pie");
+	assert_null(all[5]);
 	assert_ptr_equal(itm_qdisc_find("bfifo"), all[1]);
 	assert_null(itm_qdisc_find("fq_codel"));
 	assert_null(itm_qdisc_find("PFIFO"));
@@ -289,9 +291,9 @@ static void test_create_errors(void **state)
 		const char *tok, *msg;
 	} c[] = {
 		{ "fq_codel limit 5", -ENOENT, "fq_codel",
-		  "unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop)" },
+		  "unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop pie fq_pie)" },
 		{ "PFIFO", -ENOENT, "PFIFO",
-		  "unknown qdisc \"PFIFO\" (known: pfifo bfifo pfifo_head_drop)" },
+		  "unknown qdisc \"PFIFO\" (known: pfifo bfifo pfifo_head_drop pie fq_pie)" },
 		{ "pfifo limit 5 burst 3", -EINVAL, "burst",
 		  "pfifo: what is \"burst\"?" },
 		{ "pfifo bogus", -EINVAL, "bogus", "pfifo: what is \"bogus\"?" },
