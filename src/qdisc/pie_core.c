@@ -12,6 +12,7 @@
  * Deviations from Linux, each on purpose:
  *  - time is nanoseconds, not 64 ns psched ticks, and tupdate is kept as
  *    given (Linux rounds it up to jiffies: 15 ms runs as 16 ms at HZ=250);
+ *  - the gains are applied at full precision (see pie_delta);
  *  - the probability is clamped to [0, PIE_MAX_PROB]: Linux lets it climb
  *    past 1.0 (up to 256 times), so it then takes that much longer to come
  *    down once the congestion is over;
@@ -91,21 +92,25 @@ static unsigned pie_gain_shift(uint64_t prob)
 	return shift;
 }
 
-static uint64_t pie_gain(uint32_t g, uint64_t prob)
-{
-	return (((uint64_t)g * (PIE_MAX_PROB / NSEC_PER_SEC)) >> 4) >>
-	       pie_gain_shift(prob);
-}
-
+/*
+ * delta = (alpha (qdelay - target) + beta (qdelay - qdelay_old)) / 16 Hz,
+ * scaled down by the table, in units of PIE_MAX_PROB. Linux first
+ * truncates each gain to an integer per tick and then multiplies; here the
+ * product is formed first and divided once in 128 bits (alpha 32, delays
+ * up to 2^64 ns and the 2^56 scale stay below 2^127), so the result is
+ * exact to one unit (Linux's truncation is up to 4e-6 relative at the
+ * smallest gains).
+ */
 static pie_s128 pie_delta(const struct pie_params *p, const struct pie_vars *v,
 			  uint64_t qdelay, uint64_t qdelay_old)
 {
+	pie_s128 err = (pie_s128)qdelay - (pie_s128)p->target_ns;
+	pie_s128 trend = (pie_s128)qdelay - (pie_s128)qdelay_old;
 	pie_s128 d;
 
-	d = (pie_s128)pie_gain(p->alpha, v->prob) *
-	    ((pie_s128)qdelay - (pie_s128)p->target_ns);
-	d += (pie_s128)pie_gain(p->beta, v->prob) *
-	     ((pie_s128)qdelay - (pie_s128)qdelay_old);
+	d = ((pie_s128)p->alpha * err + (pie_s128)p->beta * trend) *
+	    (pie_s128)PIE_MAX_PROB;
+	d /= (pie_s128)NSEC_PER_SEC << (4 + pie_gain_shift(v->prob));
 	if (d > (pie_s128)(PIE_MAX_PROB / 50) && v->prob >= PIE_MAX_PROB / 10)
 		d = (PIE_MAX_PROB / 100) * 2;
 	if (qdelay > UINT64_C(250000000))
