@@ -18,7 +18,9 @@
 
 #include <cmocka.h>
 
+#include "itm/engine.h"
 #include "pktbuild.h"
+#include "testutil.h"
 #include "qdisc/fq_pie.c"
 
 #define MS UINT64_C(1000000)
@@ -593,6 +595,22 @@ static void test_change_trims_fattest(void **state)
 	itm_qdisc_destroy(q);
 }
 
+/* The engine gives the root qdisc its key at start: the same in every
+ * seeded (replay) run, so hashing and random drops are reproducible. */
+static void test_engine_seeds_key(void **state)
+{
+	struct itm_engine *e1 = test_engine("qdisc add root fq_pie\n",
+					    TEST_START | TEST_SEEDED);
+	struct itm_engine *e2 = test_engine("qdisc add root fq_pie\n",
+					    TEST_START | TEST_SEEDED);
+
+	assert_true(e1->root->hash_key.k0 == e2->root->hash_key.k0);
+	assert_true(e1->root->hash_key.k1 == e2->root->hash_key.k1);
+	assert_true(e1->root->hash_key.k0 != e1->root->hash_key.k1);
+	itm_engine_destroy(e1);
+	itm_engine_destroy(e2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_ecn),
 		cmocka_unit_test(test_stats_invariants),
 		cmocka_unit_test(test_change_trims_fattest),
+		cmocka_unit_test(test_engine_seeds_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
