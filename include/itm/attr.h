@@ -37,7 +37,12 @@ enum itm_attr_type {
 enum itm_attr_flag {
 	ITM_ATTR_WRITABLE = 1u << 0,	/* may change at run time */
 	ITM_ATTR_FIXED = 1u << 1,	/* set only at creation */
-	ITM_ATTR_OMIT_ZERO = 1u << 8,	/* text output leaves it out when 0 */
+	/* text output: a boolean prints its bare name when on, nothing when
+	 * off (tc's "ecn" / "bytemode" style) */
+	ITM_ATTR_TC_FLAG = 1u << 2,
+	/* text output: printed only when not the default */
+	ITM_ATTR_NONDEFAULT = 1u << 3,
+	ITM_ATTR_OMIT_ZERO = 1u << 4,	/* text output leaves it out when 0 */
 };
 
 struct itm_attr {

@@ -91,6 +91,8 @@ int itm_engine_qdisc_del(struct itm_engine *e, int argc, char **argv,
 			 struct itm_err *err);
 int itm_engine_class_cmd(struct itm_engine *e, const char *verb, int argc,
 			 char **argv, struct itm_err *err);
+/* Give every discipline under q the engine's (seeded) hash key. */
+void itm_engine_key_qdiscs(struct itm_engine *e, struct itm_qdisc *q);
 /* Counts a drop by cause and frees the packet: every discipline's drop_fn. */
 void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c);
 

@@ -30,6 +30,7 @@
 #include "itm/attr.h"
 #include "itm/err.h"
 #include "itm/pkt.h"
+#include "itm/siphash.h"
 
 enum itm_drop_cause {
 	ITM_DROP_MODULE,	/* a module's verdict */
@@ -113,6 +114,10 @@ struct itm_qdisc {
 	uint64_t wake_ns;	/* root: when a throttled child can send */
 	itm_qdisc_drop_fn *drop_fn;
 	void *drop_ctx;
+	/* for hashing and random draws: random at creation, replaced by the
+	 * engine's (reproducible in a replay) when it starts or adds the
+	 * qdisc; read it at each use, never copy it at init */
+	struct itm_siphash_key hash_key;
 	_Alignas(16) uint8_t priv[];
 };
 

@@ -467,8 +467,18 @@ void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base)
 	const char *sep = "";
 
 	for (; tab && tab->name; tab++) {
-		if ((tab->flags & ITM_ATTR_OMIT_ZERO) && !itm_attr_load(tab, base))
+		uint64_t v = itm_attr_load(tab, base);
+
+		if ((tab->flags & ITM_ATTR_OMIT_ZERO) && !v)
 			continue;
+		if ((tab->flags & ITM_ATTR_NONDEFAULT) && v == tab->def)
+			continue;
+		if ((tab->flags & ITM_ATTR_TC_FLAG) && tab->type == ITM_ATTR_BOOL) {
+			if (v)
+				fprintf(f, "%s%s", sep, tab->name);
+			sep = v ? " " : sep;
+			continue;
+		}
 		itm_attr_format(tab, base, buf, sizeof(buf));
 		if (tab->type == ITM_ATTR_BOOL)
 			fprintf(f, "%s%s%s", sep,

@@ -29,6 +29,8 @@ bool itm_pkt_set_ce(struct itm_pkt *p)
 		return false;
 	if (itm_l3_ecn(l3) == ITM_ECN_CE)
 		return true;
+	if (l3->family == 4 && (uint64_t)l3->off + 20 > p->caplen)
+		return false;
 	old = (uint16_t)(h[0] << 8 | h[1]);
 	itm_l3_set_tos(p, l3, l3->tos | ITM_ECN_CE);
 	if (l3->family == 4)

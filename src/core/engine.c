@@ -350,6 +350,8 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 			return r;
 		}
 	}
+	/* after the modules, so that their keys do not depend on it */
+	itm_engine_key_qdiscs(e, e->root);
 	e->started = true;
 	return 0;
 }

@@ -79,6 +79,18 @@ static int loc_resolve(struct itm_engine *e, struct qloc *l,
 	return itm_qtree_slot(&e->root, l->parent, &l->slot, &l->owner, err);
 }
 
+static int key_one(struct itm_qdisc *q, void *arg)
+{
+	itm_engine_random_key(arg, &q->hash_key);
+	return 0;
+}
+
+/* In tree order, so a replay gives every discipline the same key. */
+void itm_engine_key_qdiscs(struct itm_engine *e, struct itm_qdisc *q)
+{
+	itm_qtree_walk(q, key_one, e);
+}
+
 static bool slot_configured(const struct itm_engine *e, const struct qloc *l)
 {
 	return l->owner ? (*l->slot)->handle != 0 : e->root_set;
@@ -131,6 +143,8 @@ int itm_engine_qdisc_add(struct itm_engine *e, int argc, char **argv,
 	if (r < 0)
 		return r;
 	itm_qtree_set_handle(q, l.handle);
+	if (e->started)
+		itm_engine_key_qdiscs(e, q);
 	if (l.owner) {
 		itm_qdisc_graft(l.owner, ITM_H_MIN(l.parent), l.slot, q);
 	} else {

@@ -86,6 +86,11 @@ int itm_qdisc_create(struct itm_qdisc **out, int argc, char **argv,
 	q->wake_ns = UINT64_MAX;
 	q->drop_fn = drop_fn;
 	q->drop_ctx = drop_ctx;
+	r = itm_siphash_key_random(&q->hash_key);
+	if (r < 0) {
+		free(q);
+		return itm_err_set(err, -r, "no random key");
+	}
 	itm_attr_defaults(ops->attrs, q->priv);
 	n = itm_attr_parse_args(ops->attrs, q->priv, argc - 1, argv + 1, true,
 				err);
