@@ -29,11 +29,20 @@ enum itm_attr_type {
 	ITM_ATTR_HANDLE,	/* uint32_t tc handle "MAJOR:MINOR", hex */
 	ITM_ATTR_IFNAME,	/* char[ITM_ATTR_IFNAME_LEN], "" = any; its
 				 * uint64_t value is a pointer to the text */
+	ITM_ATTR_MAP,		/* uint64_t: 8 entries of 4 bits, entry i in
+				 * bits 4i..4i+3, "2,1,1,1,1,1,0,0", each
+				 * entry at most max */
 };
 
 enum itm_attr_flag {
 	ITM_ATTR_WRITABLE = 1u << 0,	/* may change at run time */
 	ITM_ATTR_FIXED = 1u << 1,	/* set only at creation */
+	/* text output: a boolean prints its bare name when on, nothing when
+	 * off (tc's "ecn" / "bytemode" style) */
+	ITM_ATTR_TC_FLAG = 1u << 2,
+	/* text output: printed only when not the default */
+	ITM_ATTR_NONDEFAULT = 1u << 3,
+	ITM_ATTR_OMIT_ZERO = 1u << 4,	/* text output leaves it out when 0 */
 };
 
 struct itm_attr {
@@ -49,6 +58,7 @@ struct itm_attr {
 
 #define ITM_ATTR_END { .name = NULL }
 #define ITM_ATTR_IFNAME_LEN 16
+#define ITM_ATTR_MAP_LEN 8
 
 const struct itm_attr *itm_attr_find(const struct itm_attr *tab,
 				     const char *name);

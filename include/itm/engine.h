@@ -77,11 +77,24 @@ int itm_engine_param_set(struct itm_engine *e, const char *name,
 int itm_engine_param_get(struct itm_engine *e, const char *name, char *buf,
 			 size_t len, struct itm_err *err);
 
-/* "qdisc add|replace|change root KIND opts". */
+/* The discipline tree's commands, tc's grammar after the verb:
+ *   qdisc add|replace root|parent H [handle H] KIND [OPTIONS]
+ *   qdisc change root|parent H|handle H KIND OPTIONS
+ *   qdisc del root|parent H|handle H
+ *   class add parent H classid H KIND [OPTIONS]
+ *   class change|del classid H [KIND OPTIONS]  */
 int itm_engine_qdisc_add(struct itm_engine *e, int argc, char **argv,
 			 bool replace, struct itm_err *err);
 int itm_engine_qdisc_change(struct itm_engine *e, int argc, char **argv,
 			    struct itm_err *err);
+int itm_engine_qdisc_del(struct itm_engine *e, int argc, char **argv,
+			 struct itm_err *err);
+int itm_engine_class_cmd(struct itm_engine *e, const char *verb, int argc,
+			 char **argv, struct itm_err *err);
+/* Give every discipline under q the engine's (seeded) hash key. */
+void itm_engine_key_qdiscs(struct itm_engine *e, struct itm_qdisc *q);
+/* Counts a drop by cause and frees the packet: every discipline's drop_fn. */
+void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c);
 
 /* Create the flow table and arm timers; call once configuration is done. */
 int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err);

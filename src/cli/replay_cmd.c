@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "itm/cmd.h"
+#include "itm/qtree.h"
 #include "itm/replay.h"
 #include "itm/units.h"
 
@@ -151,7 +152,7 @@ int check_main(int argc, char **argv)
 	}
 	if (load_config(argv[2], &e) < 0)
 		return 1;
-	itm_qdisc_print(e->root, stdout, false, false);
+	itm_qtree_print(e->root, stdout, false, false);
 	itm_engine_print_modules(e, stdout, false);
 	itm_engine_destroy(e);
 	return 0;

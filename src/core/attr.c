@@ -194,6 +194,28 @@ static int attr_parse_handle(const char *text, uint64_t *val)
 	return 0;
 }
 
+static int attr_parse_map(const struct itm_attr *a, const char *text,
+			  uint64_t *val)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < ITM_ATTR_MAP_LEN; i++) {
+		char *end;
+		unsigned long e;
+
+		if (*text < '0' || *text > '9')
+			return -EINVAL;
+		e = strtoul(text, &end, 10);
+		if (e > a->max || e > 15 || *end != (i + 1 < ITM_ATTR_MAP_LEN ? ',' : 0))
+			return -EINVAL;
+		v |= (uint64_t)e << (4 * i);
+		text = end + 1;
+	}
+	*val = v;
+	return 0;
+}
+
 static int attr_parse_value(const struct itm_attr *a, const char *text,
 			    uint64_t *val)
 {
@@ -238,6 +260,8 @@ static int attr_parse_value(const struct itm_attr *a, const char *text,
 		return attr_parse_flags(a->names, text, val);
 	case ITM_ATTR_HANDLE:
 		return attr_parse_handle(text, val);
+	case ITM_ATTR_MAP:
+		return attr_parse_map(a, text, val);
 	case ITM_ATTR_IFNAME:
 		if (!*text || strlen(text) >= ITM_ATTR_IFNAME_LEN ||
 		    strspn(text, "abcdefghijklmnopqrstuvwxyz"
@@ -262,6 +286,7 @@ static const char *attr_type_hint(const struct itm_attr *a)
 	case ITM_ATTR_FLAGS: return "a comma-separated list of the names in help";
 	case ITM_ATTR_HANDLE: return "a class MAJOR:MINOR in hex, minor not 0";
 	case ITM_ATTR_IFNAME: return "an interface name or any";
+	case ITM_ATTR_MAP: return "8 numbers separated by commas, each within range";
 	default: return "a number";
 	}
 }
@@ -302,6 +327,15 @@ static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 		snprintf(buf, len, "%s", s && *s ? s : "any");
 		break;
 	}
+	case ITM_ATTR_MAP: {
+		size_t o = 0;
+		unsigned i;
+
+		for (i = 0; i < ITM_ATTR_MAP_LEN && o < len; i++)
+			o += (size_t)snprintf(buf + o, len - o, "%s%u", i ? "," : "",
+					      (unsigned)(v >> (4 * i)) & 15);
+		break;
+	}
 	default: snprintf(buf, len, "%" PRIu64, v); break;
 	}
 }
@@ -314,6 +348,7 @@ static bool attr_out_of_range(const struct itm_attr *a, uint64_t v)
 	case ITM_ATTR_FLAGS:
 	case ITM_ATTR_HANDLE:
 	case ITM_ATTR_IFNAME:
+	case ITM_ATTR_MAP:
 		return false;	/* the names and the syntax are the range */
 	case ITM_ATTR_S32:
 		return (int64_t)v < (int64_t)a->min || (int64_t)v > (int64_t)a->max;
@@ -432,6 +467,18 @@ void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base)
 	const char *sep = "";
 
 	for (; tab && tab->name; tab++) {
+		uint64_t v = itm_attr_load(tab, base);
+
+		if ((tab->flags & ITM_ATTR_OMIT_ZERO) && !v)
+			continue;
+		if ((tab->flags & ITM_ATTR_NONDEFAULT) && v == tab->def)
+			continue;
+		if ((tab->flags & ITM_ATTR_TC_FLAG) && tab->type == ITM_ATTR_BOOL) {
+			if (v)
+				fprintf(f, "%s%s", sep, tab->name);
+			sep = v ? " " : sep;
+			continue;
+		}
 		itm_attr_format(tab, base, buf, sizeof(buf));
 		if (tab->type == ITM_ATTR_BOOL)
 			fprintf(f, "%s%s%s", sep,
@@ -459,7 +506,7 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 			fprintf(f, "%s\"%s\":%" PRId64, sep, tab->name,
 				(int64_t)v);
 		else if (tab->names || tab->type == ITM_ATTR_HANDLE ||
-			 tab->type == ITM_ATTR_IFNAME)
+			 tab->type == ITM_ATTR_IFNAME || tab->type == ITM_ATTR_MAP)
 			fprintf(f, "%s\"%s\":\"%s\"", sep, tab->name,
 				itm_attr_format(tab, base, buf, sizeof(buf)));
 		else

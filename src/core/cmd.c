@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itm/cmd.h"
+#include "itm/qtree.h"
 #include "itm/units.h"
 
 struct cmd_def {
@@ -216,6 +217,8 @@ static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 					    !strcmp(sub, "replace"), err);
 	if (!strcmp(sub, "change"))
 		return itm_engine_qdisc_change(c->eng, argc - 2, argv + 2, err);
+	if (!strcmp(sub, "del") || !strcmp(sub, "delete"))
+		return itm_engine_qdisc_del(c->eng, argc - 2, argv + 2, err);
 	if (strcmp(sub, "show") != 0)
 		return itm_err_tok(err, sub, EINVAL, "qdisc: what is \"%s\"?", sub);
 	for (i = 2; i < argc; i++) {
@@ -228,7 +231,30 @@ static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 
 		for (i = 2; i < argc; i++)
 			stats |= !strcmp(argv[i], "-s");
-		itm_qdisc_print(c->eng->root, c->out, stats, c->json);
+		itm_qtree_print(c->eng->root, c->out, stats, c->json);
+		if (c->json)
+			fputc('\n', c->out);
+	}
+	return 0;
+}
+
+static int cmd_class(struct itm_cmd_ctx *c, int argc, char **argv,
+		     struct itm_err *err)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+	bool stats = false;
+	int i;
+
+	if (strcmp(sub, "show") != 0)
+		return itm_engine_class_cmd(c->eng, sub, argc - 2, argv + 2, err);
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-s") && strcmp(argv[i], "--json"))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "class show: what is \"%s\"?", argv[i]);
+		stats |= !strcmp(argv[i], "-s");
+	}
+	if (c->out) {
+		itm_qtree_print_classes(c->eng->root, c->out, stats, c->json);
 		if (c->json)
 			fputc('\n', c->out);
 	}
@@ -361,10 +387,16 @@ static const struct cmd_def cmd_table[] = {
 	{ "set", cmd_set, "set MODULE.PARAMETER VALUE" },
 	{ "get", cmd_get, "get MODULE.PARAMETER" },
 	{ "qdisc", cmd_qdisc,
-	  "qdisc add|replace root KIND [OPTIONS]\n"
-	  "qdisc change root KIND OPTIONS\n"
+	  "qdisc add|replace root|parent MAJOR:MINOR [handle MAJOR:] KIND [OPTIONS]\n"
+	  "qdisc change root|parent MAJOR:MINOR|handle MAJOR: KIND OPTIONS\n"
+	  "qdisc del root|parent MAJOR:MINOR|handle MAJOR:\n"
 	  "qdisc show [-s] [--json]\n"
 	  "qdisc help [KIND]" },
+	{ "class", cmd_class,
+	  "class add parent MAJOR: classid MAJOR:MINOR KIND [OPTIONS]\n"
+	  "class change classid MAJOR:MINOR KIND OPTIONS\n"
+	  "class del classid MAJOR:MINOR\n"
+	  "class show [-s] [--json]" },
 	{ "flows", cmd_flows,
 	  "flows limit N idle TIME    size of the shared flow table and idle expiry\n"
 	  "flows show [--json]\n"

@@ -11,7 +11,7 @@
 #include "itm/csum.h"
 #include "itm/engine.h"
 
-static void engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
+void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
 {
 	struct itm_engine *e = ctx;
 
@@ -31,7 +31,7 @@ int itm_engine_create(struct itm_engine **out, struct itm_err *err)
 	e->flow_limit = ITM_FLOWS_DEFAULT_LIMIT;
 	e->flow_idle_ns = ITM_FLOWS_DEFAULT_IDLE_NS;
 	/* like a fresh Linux interface: a 1000-packet FIFO until told otherwise */
-	r = itm_qdisc_create(&e->root, 1, args, engine_drop, e, err);
+	r = itm_qdisc_create(&e->root, 1, args, itm_engine_drop, e, err);
 	if (r < 0) {
 		free(e);
 		return r;
@@ -324,43 +324,6 @@ int itm_engine_param_get(struct itm_engine *e, const char *name, char *buf,
 	return 0;
 }
 
-int itm_engine_qdisc_add(struct itm_engine *e, int argc, char **argv,
-			 bool replace, struct itm_err *err)
-{
-	struct itm_qdisc *q, *old = e->root;
-	int r;
-
-	if (argc < 1 || strcmp(argv[0], "root") != 0)
-		return itm_err_tok(err, argc ? argv[0] : "", EINVAL,
-				   "only \"root\" can be given a qdisc here");
-	r = itm_qdisc_create(&q, argc - 1, argv + 1, engine_drop, e, err);
-	if (r < 0)
-		return r;
-	/* "add" over the built-in default is allowed, as tc allows it over
-	 * the kernel's default qdisc; a second explicit add is not */
-	if (!replace && e->root_set) {
-		itm_qdisc_destroy(q);
-		return itm_err_tok(err, "add", EEXIST,
-				   "a root qdisc exists: use replace or change");
-	}
-	e->root = q;
-	e->root_set = true;
-	itm_qdisc_destroy(old);	/* its packets are dropped as "flush" */
-	return 0;
-}
-
-int itm_engine_qdisc_change(struct itm_engine *e, int argc, char **argv,
-			    struct itm_err *err)
-{
-	if (argc < 2 || strcmp(argv[0], "root") != 0)
-		return itm_err_set(err, EINVAL, "usage: qdisc change root KIND OPTIONS");
-	if (strcmp(argv[1], e->root->ops->id) != 0)
-		return itm_err_tok(err, argv[1], EINVAL,
-				   "root qdisc is %s, not %s: use replace",
-				   e->root->ops->id, argv[1]);
-	return itm_qdisc_change(e->root, argc - 2, argv + 2, err);
-}
-
 int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 {
 	struct itm_flowtab_cfg cfg = {
@@ -387,6 +350,8 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 			return r;
 		}
 	}
+	/* after the modules, so that their keys do not depend on it */
+	itm_engine_key_qdiscs(e, e->root);
 	e->started = true;
 	return 0;
 }

@@ -27,6 +27,7 @@ static const char *const drop_cause_names[ITM_DROP_CAUSE_MAX] = {
 	[ITM_DROP_MEMORY] = "memory",
 	[ITM_DROP_AQM] = "aqm",
 	[ITM_DROP_FLUSH] = "flush",
+	[ITM_DROP_CLASS] = "class",
 };
 
 const char *itm_drop_cause_name(enum itm_drop_cause c)
@@ -81,8 +82,15 @@ int itm_qdisc_create(struct itm_qdisc **out, int argc, char **argv,
 		return itm_err_set(err, ENOMEM, "out of memory");
 	q->ops = ops;
 	q->handle = 0x10000;
+	q->parent = ITM_H_ROOT;
+	q->wake_ns = UINT64_MAX;
 	q->drop_fn = drop_fn;
 	q->drop_ctx = drop_ctx;
+	r = itm_siphash_key_random(&q->hash_key);
+	if (r < 0) {
+		free(q);
+		return itm_err_set(err, -r, "no random key");
+	}
 	itm_attr_defaults(ops->attrs, q->priv);
 	n = itm_attr_parse_args(ops->attrs, q->priv, argc - 1, argv + 1, true,
 				err);
@@ -91,6 +99,9 @@ int itm_qdisc_create(struct itm_qdisc **out, int argc, char **argv,
 				"%s: what is \"%s\"?", ops->id, argv[1 + n]);
 	r = n < 0 ? n : (ops->init ? ops->init(q, err) : 0);
 	if (r < 0) {
+		/* like Linux, destroy undoes a half-done init */
+		if (n >= 0 && ops->destroy)
+			ops->destroy(q);
 		free(q);
 		return r;
 	}
@@ -98,25 +109,24 @@ int itm_qdisc_create(struct itm_qdisc **out, int argc, char **argv,
 	return 0;
 }
 
-#define QDISC_ATTRS_MAX 64
-
-/* Only the options are saved and restored, never the queue state. */
-static void qdisc_attrs_save(const struct itm_qdisc *q, uint64_t *vals)
+void itm_qdisc_opts_save(const struct itm_attr *tab, const void *base,
+			 uint64_t *vals)
 {
 	const struct itm_attr *a;
 	int i = 0;
 
-	for (a = q->ops->attrs; a && a->name && i < QDISC_ATTRS_MAX; a++)
-		vals[i++] = itm_attr_load(a, q->priv);
+	for (a = tab; a && a->name && i < ITM_QDISC_OPTS_MAX; a++)
+		vals[i++] = itm_attr_load(a, base);
 }
 
-static void qdisc_attrs_restore(struct itm_qdisc *q, const uint64_t *vals)
+void itm_qdisc_opts_restore(const struct itm_attr *tab, void *base,
+			    const uint64_t *vals)
 {
 	const struct itm_attr *a;
 	int i = 0;
 
-	for (a = q->ops->attrs; a && a->name && i < QDISC_ATTRS_MAX; a++)
-		itm_attr_store(a, q->priv, vals[i++]);
+	for (a = tab; a && a->name && i < ITM_QDISC_OPTS_MAX; a++)
+		itm_attr_store(a, base, vals[i++]);
 }
 
 /* A change callback validates before it touches the queue: if it fails,
@@ -125,26 +135,38 @@ int itm_qdisc_change(struct itm_qdisc *q, int argc, char **argv,
 		     struct itm_err *err)
 {
 	const struct itm_qdisc_ops *ops = q->ops;
-	uint64_t saved[QDISC_ATTRS_MAX];
+	uint64_t saved[ITM_QDISC_OPTS_MAX];
 	int n, r;
 
-	qdisc_attrs_save(q, saved);
+	itm_qdisc_opts_save(ops->attrs, q->priv, saved);
 	n = itm_attr_parse_args(ops->attrs, q->priv, argc, argv, false, err);
 	if (n >= 0 && n < argc)
 		n = itm_err_tok(err, argv[n], EINVAL, "%s: what is \"%s\"?",
 				ops->id, argv[n]);
 	r = n < 0 ? n : (ops->change ? ops->change(q, err) : 0);
 	if (r < 0)
-		qdisc_attrs_restore(q, saved);
+		itm_qdisc_opts_restore(ops->attrs, q->priv, saved);
 	return r;
 }
 
+void itm_qdisc_reset(struct itm_qdisc *q)
+{
+	struct itm_pkt *p = q->peeked;
+
+	if (p) {
+		q->peeked = NULL;
+		itm_qdisc_drop(q, p, ITM_DROP_FLUSH);
+	}
+	if (q->ops->reset)
+		q->ops->reset(q);
+}
+
+/* Children are destroyed by their parent's destroy callback. */
 void itm_qdisc_destroy(struct itm_qdisc *q)
 {
 	if (!q)
 		return;
-	if (q->ops->reset)
-		q->ops->reset(q);
+	itm_qdisc_reset(q);
 	if (q->ops->destroy)
 		q->ops->destroy(q);
 	free(q);
@@ -160,8 +182,15 @@ void itm_qdisc_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 
 struct itm_pkt *itm_qdisc_dequeue(struct itm_qdisc *q, uint64_t now)
 {
-	struct itm_pkt *p = q->ops->dequeue(q, now);
+	struct itm_pkt *p = q->peeked;
 
+	if (p)
+		q->peeked = NULL;
+	else {
+		if (!q->up)
+			q->wake_ns = UINT64_MAX;
+		p = q->ops->dequeue(q, now);
+	}
 	if (p) {
 		q->stats.qlen--;
 		q->stats.backlog_bytes -= p->caplen;
@@ -171,21 +200,92 @@ struct itm_pkt *itm_qdisc_dequeue(struct itm_qdisc *q, uint64_t now)
 	return p;
 }
 
+struct itm_pkt *itm_qdisc_peek(struct itm_qdisc *q, uint64_t now)
+{
+	if (!q->peeked) {
+		if (!q->up)
+			q->wake_ns = UINT64_MAX;
+		q->peeked = q->ops->dequeue(q, now);
+	}
+	return q->peeked;
+}
+
 void itm_qdisc_drop(struct itm_qdisc *q, struct itm_pkt *p,
 		    enum itm_drop_cause cause)
 {
-	q->stats.qlen--;
-	q->stats.backlog_bytes -= p->caplen;
-	q->stats.drops++;
+	struct itm_qdisc *x;
+
+	for (x = q; x; x = x->up) {
+		x->stats.qlen--;
+		x->stats.backlog_bytes -= p->caplen;
+		x->stats.drops++;
+	}
 	q->drop_fn(q->drop_ctx, p, cause);
+}
+
+void itm_qdisc_watchdog(struct itm_qdisc *q, uint64_t when)
+{
+	while (q->up)
+		q = q->up;
+	if (when < q->wake_ns)
+		q->wake_ns = when;
+}
+
+struct itm_qdisc *itm_qdisc_create_default(struct itm_qdisc *up,
+					   uint32_t parent, bool bytes,
+					   uint64_t limit, struct itm_err *err)
+{
+	char num[24], kind[8], lim[8];
+	char *argv[] = { kind, lim, num };
+	struct itm_qdisc *q;
+
+	snprintf(kind, sizeof(kind), "%s", bytes ? "bfifo" : "pfifo");
+	snprintf(lim, sizeof(lim), "limit");
+	snprintf(num, sizeof(num), "%" PRIu64 "%s", limit ? limit : 1,
+		 bytes ? "b" : "");
+	if (itm_qdisc_create(&q, 3, argv, up->drop_fn, up->drop_ctx, err) < 0)
+		return NULL;
+	q->handle = 0;
+	q->parent = ITM_H_MAJ(up->handle) | ITM_H_MIN(parent);
+	q->up = up;
+	return q;
+}
+
+void itm_qdisc_graft(struct itm_qdisc *q, uint32_t minor,
+		     struct itm_qdisc **slot, struct itm_qdisc *child)
+{
+	itm_qdisc_destroy(*slot);	/* its packets go as "flush" */
+	child->parent = ITM_H_MAJ(q->handle) | ITM_H_MIN(minor);
+	child->up = q;
+	child->drop_fn = q->drop_fn;
+	child->drop_ctx = q->drop_ctx;
+	*slot = child;
+}
+
+char *itm_qdisc_fmt_handle(char *buf, size_t len, uint32_t h)
+{
+	if (h == ITM_H_ROOT)
+		snprintf(buf, len, "root");
+	else if (ITM_H_MIN(h))
+		snprintf(buf, len, "%x:%x", h >> 16, ITM_H_MIN(h));
+	else
+		snprintf(buf, len, "%x:", h >> 16);
+	return buf;
 }
 
 static void qdisc_print_json(const struct itm_qdisc *q, FILE *f, bool stats)
 {
 	const struct itm_qstats *s = &q->stats;
+	char h[16], par[16];
 
-	fprintf(f, "{\"kind\":\"%s\",\"handle\":\"%x:\",\"root\":true,"
-		"\"options\":{", q->ops->id, q->handle >> 16);
+	fprintf(f, "{\"kind\":\"%s\",\"handle\":\"%s\",", q->ops->id,
+		itm_qdisc_fmt_handle(h, sizeof(h), q->handle));
+	if (q->parent == ITM_H_ROOT)
+		fputs("\"root\":true,", f);
+	else
+		fprintf(f, "\"parent\":\"%s\",",
+			itm_qdisc_fmt_handle(par, sizeof(par), q->parent));
+	fputs("\"options\":{", f);
 	itm_attr_print_json(f, q->ops->attrs, q->priv);
 	fputc('}', f);
 	if (stats) {
@@ -200,24 +300,36 @@ static void qdisc_print_json(const struct itm_qdisc *q, FILE *f, bool stats)
 	fputc('}', f);
 }
 
-void itm_qdisc_print(const struct itm_qdisc *q, FILE *f, bool stats, bool json)
+/* tc's " Sent ..." and " backlog ..." lines. */
+void itm_qstats_print(const struct itm_qstats *s, FILE *f)
 {
-	const struct itm_qstats *s = &q->stats;
-
-	if (json) {
-		qdisc_print_json(q, f, stats);
-		return;
-	}
-	fprintf(f, "qdisc %s %x: root ", q->ops->id, q->handle >> 16);
-	itm_attr_print(f, q->ops->attrs, q->priv);
-	fputc('\n', f);
-	if (!stats)
-		return;
 	fprintf(f, " Sent %" PRIu64 " bytes %" PRIu64 " pkt (dropped %" PRIu64
 		", overlimits %" PRIu64 " requeues %" PRIu64 ")\n",
 		s->bytes, s->packets, s->drops, s->overlimits, s->requeues);
 	fprintf(f, " backlog %" PRIu64 "b %" PRIu32 "p requeues %" PRIu64 "\n",
 		s->backlog_bytes, s->qlen, s->requeues);
+}
+
+void itm_qdisc_print(const struct itm_qdisc *q, FILE *f, bool stats, bool json)
+{
+	char h[16], par[16];
+
+	if (json) {
+		qdisc_print_json(q, f, stats);
+		return;
+	}
+	fprintf(f, "qdisc %s %s ", q->ops->id,
+		itm_qdisc_fmt_handle(h, sizeof(h), q->handle));
+	if (q->parent == ITM_H_ROOT)
+		fputs("root ", f);
+	else
+		fprintf(f, "parent %s ",
+			itm_qdisc_fmt_handle(par, sizeof(par), q->parent));
+	itm_attr_print(f, q->ops->attrs, q->priv);
+	fputc('\n', f);
+	if (!stats)
+		return;
+	itm_qstats_print(&q->stats, f);
 	if (q->ops->dump_xstats)
 		q->ops->dump_xstats(q, f, false);
 }

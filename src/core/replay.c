@@ -4,12 +4,15 @@
  * and the next moment the link is free. An arrival is processed first when
  * both fall at the same instant, as a packet arriving to an idle link may
  * leave at once. A packet's departure time is when its last bit has left:
- * start of transmission plus (bytes + overhead) * 8 / rate.
+ * start of transmission plus (bytes + overhead) * 8 / rate. A shaping
+ * discipline may hold packets back: then the next try is at the time it
+ * named (the root's wake_ns), or at the next arrival, whichever is first.
  */
 #include <inttypes.h>
 #include <string.h>
 
 #include "itm/pcapio.h"
+#include "itm/qtree.h"
 #include "itm/replay.h"
 #include "itm/units.h"
 
@@ -19,6 +22,7 @@ struct replay {
 	bool writing;
 	uint64_t now;		/* engine time, never decreasing */
 	uint64_t link_free;	/* when the link can start the next packet */
+	uint64_t throttled;	/* the root holds packets back until then */
 	struct itm_replay_stats *st;
 };
 
@@ -57,18 +61,26 @@ static void replay_depart(struct replay *r, struct itm_pkt *p)
 /* Send what the link can send before `until` (UINT64_MAX: drain). */
 static void replay_drain(struct replay *r, uint64_t until)
 {
-	struct itm_engine *e = r->e;
+	struct itm_qdisc *root = r->e->root;
 
-	while (e->root->stats.qlen && (r->link_free < until || until == UINT64_MAX)) {
+	while (root->stats.qlen) {
+		uint64_t t = r->link_free > r->throttled ? r->link_free : r->throttled;
 		struct itm_pkt *p;
 
-		if (r->link_free > r->now)
-			r->now = r->link_free;
-		itm_engine_timers(e, r->now);
-		p = itm_qdisc_dequeue(e->root, r->now);
-		if (!p)
+		if (t >= until && until != UINT64_MAX)
 			break;
-		replay_depart(r, p);
+		if (t > r->now)
+			r->now = t;
+		itm_engine_timers(r->e, r->now);
+		p = itm_qdisc_dequeue(root, r->now);
+		if (p) {
+			r->throttled = 0;
+			replay_depart(r, p);
+		} else if (root->wake_ns > r->now && root->wake_ns != UINT64_MAX) {
+			r->throttled = root->wake_ns;
+		} else {
+			break;	/* nothing will ever come out: leave it queued */
+		}
 	}
 }
 
@@ -86,6 +98,7 @@ static void replay_arrive(struct replay *r, struct itm_pkt *p)
 		r->st->unparsed++;
 	itm_engine_timers(r->e, r->now);
 	itm_engine_forward(r->e, p, r->now);
+	r->throttled = 0;	/* the new packet may be sendable at once */
 }
 
 int itm_replay_run(struct itm_engine *e, const char *in_path,
@@ -176,7 +189,7 @@ static void replay_print_json(FILE *f, struct itm_engine *e,
 		st->delay_max_ns, e->csum_fixed);
 	print_drops_json(f, e);
 	fputs(",\"qdisc\":", f);
-	itm_qdisc_print(e->root, f, true, true);
+	itm_qtree_print(e->root, f, true, true);
 	fputs(",\"modules\":", f);
 	itm_engine_print_modules(e, f, true);
 	if (e->flows) {
@@ -218,7 +231,7 @@ void itm_replay_print(FILE *f, struct itm_engine *e,
 	if (st->unparsed)
 		fprintf(f, " %" PRIu64 " packets had no readable IP header\n",
 			st->unparsed);
-	itm_qdisc_print(e->root, f, true, false);
+	itm_qtree_print(e->root, f, true, false);
 	itm_engine_print_modules(e, f, false);
 	if (e->flows) {
 		struct itm_flowtab_stats s;

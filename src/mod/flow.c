@@ -10,13 +10,9 @@
  *              modulo divisor (0 = none).
  * The class minor is (baseclass minor + value) & 0xffff, as in the kernel.
  *
- * Keys are 32-bit values. Addresses: IPv4 as a number, IPv6 as the XOR of
- * its four words. proto, proto-src and proto-dst are the outer header's; a
- * tunnel's inner header gives the tunnel-* keys. A key the packet lacks
- * reads as 0, never as something unrelated to the packet (the kernel folds
- * socket and route pointers in): so with outer keys only, all flows of a
- * tunnel are one flow; add the tunnel keys and they separate, while plain
- * traffic (tunnel keys all 0) still classifies by its outer keys.
+ * The keys (names and values) come from itm/flowkeys.h: with outer keys
+ * only, all flows of a tunnel are one flow; add the tunnel keys and they
+ * separate, while plain traffic still classifies by its outer keys.
  *
  * Differences from tc: keys are hashed with SipHash-1-3 rather than jhash;
  * map ops apply in the fixed order and, or, xor, rshift, addend, not in the
@@ -27,20 +23,9 @@
 #include <string.h>
 
 #include "itm/engine.h"
+#include "itm/flowkeys.h"
 #include "itm/mod.h"
 #include "itm/units.h"
-
-enum flow_key_id {
-	FK_SRC, FK_DST, FK_PROTO, FK_PROTO_SRC, FK_PROTO_DST, FK_IIF,
-	FK_PRIORITY, FK_MARK, FK_VLAN_TAG, FK_TUNNEL_SRC, FK_TUNNEL_DST,
-	FK_TUNNEL_PROTO, FK_TUNNEL_PROTO_SRC, FK_TUNNEL_PROTO_DST, FK_MAX,
-};
-
-static const char *const flow_key_names[] = {
-	"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority",
-	"mark", "vlan-tag", "tunnel-src", "tunnel-dst", "tunnel-proto",
-	"tunnel-proto-src", "tunnel-proto-dst", NULL,
-};
 
 static const char *const flow_mode_names[] = { "hash", "map", NULL };
 
@@ -52,8 +37,8 @@ struct flow_count {
 
 struct flow {
 	uint32_t mode;
-	uint32_t keys;		/* hash mode: bit set of enum flow_key_id */
-	uint32_t key;		/* map mode: one enum flow_key_id */
+	uint32_t keys;		/* hash mode: bit set of enum itm_flow_key_id */
+	uint32_t key;		/* map mode: one enum itm_flow_key_id */
 	uint32_t divisor;
 	uint64_t perturb_ns;
 	uint32_t baseclass;
@@ -72,11 +57,10 @@ static const struct itm_attr flow_attrs[] = {
 	FLOW_ATTR("mode", ITM_ATTR_ENUM, mode, 0, 0, FLOW_HASH,
 		  .names = flow_mode_names, .help = "hash several keys or map one"),
 	FLOW_ATTR("keys", ITM_ATTR_FLAGS, keys, 0, 0,
-		  1u << FK_SRC | 1u << FK_DST | 1u << FK_PROTO |
-		  1u << FK_PROTO_SRC | 1u << FK_PROTO_DST,
-		  .names = flow_key_names, .help = "hash mode: keys hashed"),
-	FLOW_ATTR("key", ITM_ATTR_ENUM, key, 0, 0, FK_SRC,
-		  .names = flow_key_names, .help = "map mode: the key mapped"),
+		  ITM_FLOW_KEYS_5TUPLE, .names = itm_flow_key_names,
+		  .help = "hash mode: keys hashed"),
+	FLOW_ATTR("key", ITM_ATTR_ENUM, key, 0, 0, ITM_FK_SRC,
+		  .names = itm_flow_key_names, .help = "map mode: the key mapped"),
 	FLOW_ATTR("divisor", ITM_ATTR_U32, divisor, 0, 65536, 0,
 		  .unit = "classes", .help = "result modulo this; 0 = none"),
 	FLOW_ATTR("perturb", ITM_ATTR_TIME, perturb_ns, 0,
@@ -96,61 +80,17 @@ static const struct itm_attr flow_attrs[] = {
 	ITM_ATTR_END,
 };
 
-static uint32_t addr_key(const struct itm_l3 *l3, const uint8_t *a)
-{
-	uint32_t w[4];
-
-	if (!itm_l3_has(l3, ITM_HAVE_IP))
-		return 0;
-	memcpy(w, a, sizeof(w));
-	if (l3->family == 4)
-		return __builtin_bswap32(w[0]);
-	return __builtin_bswap32(w[0] ^ w[1] ^ w[2] ^ w[3]);
-}
-
-static uint32_t l3_key(const struct itm_l3 *l3, int which)
-{
-	switch (which) {
-	case 0: return addr_key(l3, l3->src);
-	case 1: return addr_key(l3, l3->dst);
-	case 2: return itm_l3_has(l3, ITM_HAVE_PROTO) ? l3->proto : 0;
-	case 3: return itm_l3_has(l3, ITM_HAVE_PORTS) ? l3->sport : 0;
-	default: return itm_l3_has(l3, ITM_HAVE_PORTS) ? l3->dport : 0;
-	}
-}
-
-static uint32_t flow_key_value(const struct itm_pkt *p, unsigned k)
-{
-	static const struct itm_l3 none;
-	const struct itm_l3 *in = p->v.tunnel ? &p->v.inner : &none;
-
-	switch (k) {
-	case FK_IIF: return p->iif;
-	case FK_PRIORITY: return p->priority;
-	case FK_MARK: return p->mark;
-	case FK_VLAN_TAG: return p->v.n_vlan ? p->v.vlan_tci[0] & 0x0fff : 0;
-	default:
-		if (k >= FK_TUNNEL_SRC)
-			return l3_key(in, (int)(k - FK_TUNNEL_SRC));
-		return l3_key(&p->v.outer, (int)k);
-	}
-}
-
 static uint32_t flow_hash(const struct flow *f, const struct itm_pkt *p)
 {
-	uint32_t vals[FK_MAX];
-	unsigned k, n = 0;
+	uint32_t vals[ITM_FK_MAX];
+	unsigned n = itm_flow_key_values(p, f->keys, vals);
 
-	for (k = 0; k < FK_MAX; k++) {	/* in key order, as the kernel */
-		if (f->keys & (1u << k))
-			vals[n++] = flow_key_value(p, k);
-	}
 	return (uint32_t)itm_siphash13(vals, n * sizeof(vals[0]), &f->hkey);
 }
 
 static uint32_t flow_map(const struct flow *f, const struct itm_pkt *p)
 {
-	uint32_t v = flow_key_value(p, f->key);
+	uint32_t v = itm_flow_key_value(p, f->key);
 
 	v = ((v & f->and_mask) | f->or_mask) ^ f->xor_mask;
 	return (v >> f->rshift) + (uint32_t)f->addend;

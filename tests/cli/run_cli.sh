@@ -33,7 +33,7 @@ printf 'not a pcap file at all, just text\n' > "$work/text.pcap"
 head -c 100 "$(dirname "$0")/../golden/sizeaware/in.pcap" > "$work/cut.pcap"
 
 expect 0 'itm replay -c CONF' -- "$itm" help
-expect 0 'qdisc add\|replace root KIND' -- "$itm" qdisc help
+expect 0 'qdisc add\|replace root\|parent MAJOR:MINOR' -- "$itm" qdisc help
 expect 0 'limit +packets in \[1p\.\.2147483647p\], default 1000p' -- "$itm" qdisc help
 expect 0 'threshold +packets in \[0\.\.4294967295\], default 20' -- "$itm" module help
 expect 0 'itm parse \[--json\] FILE' -- "$itm" parse help

@@ -482,6 +482,51 @@ static void test_print_text(void **state)
 	}
 }
 
+/* TC_FLAG booleans print their bare name only when on; NONDEFAULT
+ * attributes print only when changed. */
+struct tcflags {
+	bool ecn, bytemode;
+	uint32_t keys;
+};
+
+static const struct itm_attr tcflag_tab[] = {
+	{ .name = "ecn", .type = ITM_ATTR_BOOL,
+	  .off = offsetof(struct tcflags, ecn), .def = 0,
+	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_TC_FLAG },
+	{ .name = "bytemode", .type = ITM_ATTR_BOOL,
+	  .off = offsetof(struct tcflags, bytemode), .def = 0,
+	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_TC_FLAG },
+	{ .name = "keys", .type = ITM_ATTR_U32,
+	  .off = offsetof(struct tcflags, keys), .min = 0, .max = 100,
+	  .def = 7, .flags = ITM_ATTR_WRITABLE | ITM_ATTR_NONDEFAULT },
+	ITM_ATTR_END,
+};
+
+static void test_print_tc_flags(void **state)
+{
+	struct tcflags o;
+	char out[128];
+	FILE *f;
+
+	itm_attr_defaults(tcflag_tab, &o);
+	f = fmemopen(out, sizeof(out), "w");
+	itm_attr_print(f, tcflag_tab, &o);
+	fclose(f);
+	assert_string_equal(out, "");
+	o.bytemode = true;
+	o.keys = 8;
+	f = fmemopen(out, sizeof(out), "w");
+	itm_attr_print(f, tcflag_tab, &o);
+	fclose(f);
+	assert_string_equal(out, "bytemode keys 8");
+	o.ecn = true;
+	o.keys = 7;
+	f = fmemopen(out, sizeof(out), "w");
+	itm_attr_print(f, tcflag_tab, &o);
+	fclose(f);
+	assert_string_equal(out, "ecn bytemode");
+}
+
 static void test_print_json(void **state)
 {
 	struct itm_err err;
@@ -539,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_parse_args_fixed),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_print_text),
+		cmocka_unit_test(test_print_tc_flags),
 		cmocka_unit_test(test_print_json),
 		cmocka_unit_test(test_print_help),
 	};

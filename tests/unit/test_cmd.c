@@ -264,7 +264,7 @@ static void test_config_errors(void **state)
 		{ "module add sizeaware\n"
 		  "# fine so far\n"
 		  "qdisc add root fq_codel limit 5\n", -ENOENT,
-		  "t.conf:3: \"fq_codel\": unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop)" },
+		  "t.conf:3: \"fq_codel\": unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop" },
 		{ "flows limit 1000 idle 30parsecs\n", -EINVAL,
 		  "t.conf:1: \"30parsecs\": flows idle: \"30parsecs\" is not a time" },
 		{ "\nlink rate 10mbyte\n", -EINVAL,
@@ -306,7 +306,7 @@ static void test_config_errors(void **state)
 		{ "qdisc add root pfifo\nqdisc change root bfifo limit 5\n", -EINVAL,
 		  "t.conf:2: \"bfifo\": root qdisc is pfifo, not bfifo: use replace" },
 		{ "qdisc add dev0 pfifo\n", -EINVAL,
-		  "t.conf:1: \"dev0\": only \"root\" can be given a qdisc here" },
+		  "t.conf:1: \"dev0\": say where: root or parent MAJOR:MINOR" },
 		{ "qdisc destroy root\n", -EINVAL,
 		  "t.conf:1: \"destroy\": qdisc: what is \"destroy\"?" },
 		{ "module del ghost\n", -ENOENT,
@@ -524,8 +524,8 @@ static void test_qdisc_show(void **state)
 	out_open(&o);
 	assert_int_equal(run(e, &o, "qdisc show --json", &err), 0);
 	assert_string_equal(out_text(&o),
-		"{\"kind\":\"pfifo\",\"handle\":\"1:\",\"root\":true,"
-		"\"options\":{\"limit\":100}}\n");
+		"[{\"kind\":\"pfifo\",\"handle\":\"1:\",\"root\":true,"
+		"\"options\":{\"limit\":100}}]\n");
 	out_close(&o);
 
 	out_open(&o);
@@ -593,8 +593,8 @@ static void test_help_all(void **state)
 	static const char *const mention[] = {
 		"module add KIND", "module del|enable|disable LABEL",
 		"module list", "set MODULE.PARAMETER VALUE",
-		"get MODULE.PARAMETER", "qdisc add|replace root KIND",
-		"qdisc change root KIND", "qdisc show", "qdisc help",
+		"get MODULE.PARAMETER", "qdisc add|replace root|parent MAJOR:MINOR",
+		"qdisc change root|parent MAJOR:MINOR|handle MAJOR: KIND", "qdisc show", "qdisc help",
 		"flows limit N idle TIME", "flows show", "flows clear",
 		"link rate RATE|unlimited", "help [COMMAND]",
 	};
@@ -618,7 +618,7 @@ static void test_help_all(void **state)
 static void test_help_qdisc(void **state)
 {
 	static const char *const mention[] = {
-		"qdisc add|replace root KIND",
+		"qdisc add|replace root|parent MAJOR:MINOR",
 		"\n pfifo\n  limit ",
 		"\n bfifo\n  limit ",
 		"\n pfifo_head_drop\n  limit ",

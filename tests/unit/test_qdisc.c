@@ -229,11 +229,14 @@ static bool json_valid(const char *s)
 static void test_registry(void **state)
 {
 	const struct itm_qdisc_ops *const *all = itm_qdisc_all();
+	size_t i;
 
 	assert_string_equal(all[0]->id, "pfifo");
 	assert_string_equal(all[1]->id, "bfifo");
 	assert_string_equal(all[2]->id, "pfifo_head_drop");
-	assert_null(all[3]);
+	for (i = 0; all[i]; i++)
+		assert_ptr_equal(itm_qdisc_find(all[i]->id), all[i]);
+	assert_true(i >= 6);
 	assert_ptr_equal(itm_qdisc_find("bfifo"), all[1]);
 	assert_null(itm_qdisc_find("fq_codel"));
 	assert_null(itm_qdisc_find("PFIFO"));
@@ -243,6 +246,7 @@ static void test_registry(void **state)
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_MEMORY), "memory");
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_AQM), "aqm");
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_FLUSH), "flush");
+	assert_string_equal(itm_drop_cause_name(ITM_DROP_CLASS), "class");
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_CAUSE_MAX), "unknown");
 }
 
@@ -289,9 +293,9 @@ static void test_create_errors(void **state)
 		const char *tok, *msg;
 	} c[] = {
 		{ "fq_codel limit 5", -ENOENT, "fq_codel",
-		  "unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop)" },
+		  "unknown qdisc \"fq_codel\" (known: pfifo bfifo pfifo_head_drop" },
 		{ "PFIFO", -ENOENT, "PFIFO",
-		  "unknown qdisc \"PFIFO\" (known: pfifo bfifo pfifo_head_drop)" },
+		  "unknown qdisc \"PFIFO\" (known: pfifo bfifo pfifo_head_drop" },
 		{ "pfifo limit 5 burst 3", -EINVAL, "burst",
 		  "pfifo: what is \"burst\"?" },
 		{ "pfifo bogus", -EINVAL, "bogus", "pfifo: what is \"bogus\"?" },
@@ -323,8 +327,9 @@ static void test_create_errors(void **state)
 		struct drops d = { 0 };
 		int rc = create(&q, c[i].spec, &d, &err);
 
+		/* lists of known kinds go on as disciplines are added */
 		if (rc != c[i].rc || strcmp(err.tok, c[i].tok) ||
-		    strcmp(err.msg, c[i].msg) || q != sentinel)
+		    strncmp(err.msg, c[i].msg, strlen(c[i].msg)) || q != sentinel)
 			fail_msg("\"%s\": rc %d tok \"%s\" msg \"%s\"%s; expected rc %d tok \"%s\" msg \"%s\"",
 				 c[i].spec, rc, err.tok, err.msg,
 				 q != sentinel ? " (*out written)" : "",
