@@ -14,7 +14,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 	-Db_lundef=false --buildtype=debug >/dev/null || exit 1
 ninja -C $build || exit 1
 meson test -C $build --print-errorlogs --num-processes 2 --no-rebuild \
-	--suite unit --suite golden
+	--suite unit --suite golden --suite behav
 meson_rc=$?
 
 read -r ok fail skip < <(/usr/bin/python3 - "$build/meson-logs/testlog.json" <<'PY'

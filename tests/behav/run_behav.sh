@@ -145,7 +145,8 @@ fq_pie-burst)
 fq_pie-tunnel)
 	trace_tunnel
 	replay tunnel-outer tunnel fq_pie || exit 1
-	analyze tunnel-outer tunnel --from 2 --to 10 --check 4:mean_ms:5:1000
+	analyze tunnel-outer tunnel --from 2 --to 10 --check 4:mean_ms:5:1000 \
+		--check 4:drop:0.1:1
 	replay tunnel-inner tunnel fq_pie keys src,dst,proto,proto-src,proto-dst,tunnel-src,tunnel-dst,tunnel-proto,tunnel-proto-src,tunnel-proto-dst || exit 1
 	analyze tunnel-inner tunnel --from 2 --to 10 --check 4:drop:0:0 \
 		--check 4:max_ms:0:$SPARSE_MAX_MS
