@@ -58,14 +58,42 @@ uint32_t itm_flow_key_value(const struct itm_pkt *p, unsigned key)
 	}
 }
 
+/* The five keys of one header selected by the low bits of mask, in key
+ * order, tested once each: this runs for every packet fq_pie hashes. */
+static unsigned l3_keys(const struct itm_l3 *l3, uint32_t mask, uint32_t *vals)
+{
+	bool proto = itm_l3_has(l3, ITM_HAVE_PROTO);
+	bool ports = itm_l3_has(l3, ITM_HAVE_PORTS);
+	unsigned n = 0;
+
+	if (mask & 1)
+		vals[n++] = addr_key(l3, l3->src);
+	if (mask & 2)
+		vals[n++] = addr_key(l3, l3->dst);
+	if (mask & 4)
+		vals[n++] = proto ? l3->proto : 0;
+	if (mask & 8)
+		vals[n++] = ports ? l3->sport : 0;
+	if (mask & 16)
+		vals[n++] = ports ? l3->dport : 0;
+	return n;
+}
+
+#define FK_L3_MASK 0x1fu
+#define FK_MID_MASK (0xfu << ITM_FK_IIF)
+
 unsigned itm_flow_key_values(const struct itm_pkt *p, uint32_t keys,
 			     uint32_t *vals)
 {
-	unsigned k, n = 0;
+	static const struct itm_l3 none;
+	unsigned k, n = l3_keys(&p->v.outer, keys & FK_L3_MASK, vals);
+	uint32_t tun = (keys >> ITM_FK_TUNNEL_SRC) & FK_L3_MASK;
 
-	for (k = 0; k < ITM_FK_MAX; k++) {
+	for (k = ITM_FK_IIF; (keys & FK_MID_MASK) && k < ITM_FK_TUNNEL_SRC; k++) {
 		if (keys & (1u << k))
 			vals[n++] = itm_flow_key_value(p, k);
 	}
+	if (tun)
+		n += l3_keys(p->v.tunnel ? &p->v.inner : &none, tun, vals + n);
 	return n;
 }

@@ -173,8 +173,8 @@ static bool pie_vars_same(const struct pie_vars *a, const struct pie_vars *b)
 	       a->backlog_old == b->backlog_old;
 }
 
-void pie_catch_up(const struct pie_params *p, struct pie_vars *v,
-		  uint64_t backlog, uint64_t first, uint64_t now)
+void pie_catch_up_slow(const struct pie_params *p, struct pie_vars *v,
+		       uint64_t backlog, uint64_t first, uint64_t now)
 {
 	uint64_t t = p->tupdate_ns;
 

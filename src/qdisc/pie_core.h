@@ -69,8 +69,15 @@ void pie_vars_fresh(struct pie_vars *v);
 void pie_update_probability(const struct pie_params *p, struct pie_vars *v,
 			    uint64_t backlog);
 /* Run every update due at or before now; the first is at `first`. */
-void pie_catch_up(const struct pie_params *p, struct pie_vars *v,
-		  uint64_t backlog, uint64_t first, uint64_t now);
+void pie_catch_up_slow(const struct pie_params *p, struct pie_vars *v,
+		       uint64_t backlog, uint64_t first, uint64_t now);
+
+static inline void pie_catch_up(const struct pie_params *p, struct pie_vars *v,
+				uint64_t backlog, uint64_t first, uint64_t now)
+{
+	if (!v->next_update || v->next_update <= now)
+		pie_catch_up_slow(p, v, backlog, first, now);
+}
 
 /* At enqueue, with the queue's backlog before the packet: drop it? */
 bool pie_drop_early(const struct pie_params *p, struct pie_vars *v,
