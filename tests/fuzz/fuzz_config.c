@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "itm/cmd.h"
+#include "itm/qtree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,8 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	null = fopen("/dev/null", "w");
 	if (null) {
-		itm_qdisc_print(e->root, null, true, false);
-		itm_qdisc_print(e->root, null, true, true);
+		itm_qtree_print(e->root, null, true, false);
+		itm_qtree_print(e->root, null, true, true);
+		itm_qtree_print_classes(e->root, null, true, false);
+		itm_qtree_print_classes(e->root, null, true, true);
 		itm_engine_print_modules(e, null, true);
 		fclose(null);
 	}
