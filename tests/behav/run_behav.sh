@@ -12,6 +12,9 @@
 #   pie-burst, fq_pie-burst   a burst after idle: no early drop in its first
 #       150 ms; with a short limit only limit drops
 #   fifo-contrast  the same traffic through pfifo limit 1000: standing queue
+#   tbf-fq_pie     the four CBR flows and the sparse one shaped to 9 Mbit/s
+#       by tbf with fq_pie under it: 2.25 Mbit/s +- 5 % each, the queue
+#       held near target, the sparse flow never dropped
 #   fq_pie-tunnel  four flows in one IPIP tunnel: one queue with the default
 #       keys (the sparse inner flow queues behind the others), separate
 #       queues with the tunnel keys (the sparse inner flow is protected)
@@ -65,7 +68,13 @@ replay() {
 	local name=$1 in=$2
 	shift 2
 	echo "qdisc add root $*" > "$work/$name.conf"
-	echo "== $name: $* on $in"
+	replay_conf "$name" "$in" "$*"
+}
+
+# replay_conf NAME TRACE TITLE: as replay, with NAME.conf already written
+replay_conf() {
+	local name=$1 in=$2
+	echo "== $name: $3 on $in"
 	if ! "$itm" replay -c "$work/$name.conf" "$work/$in.pcap" \
 		-w "$work/$name.out.pcap" --rate 10mbit --json > "$work/$name.json"; then
 		echo "$name: itm replay failed"
@@ -135,6 +144,20 @@ fq_pie-fair)
 		--check 1:tput_mbit:2.375:2.625 --check 2:tput_mbit:2.375:2.625 \
 		--check 3:tput_mbit:2.375:2.625 --check 4:tput_mbit:2.375:2.625 \
 		--check 5:drop:0:0 --check 5:max_ms:0:$SPARSE_MAX_MS
+	;;
+tbf-fq_pie)
+	trace_fair
+	printf 'qdisc add root handle 1: tbf rate 9mbit burst 3kb latency 50ms\nqdisc add parent 1:1 handle 10: fq_pie\n' \
+		> "$work/tbf-fq_pie.conf"
+	replay_conf tbf-fq_pie fair "tbf 9mbit, fq_pie under it" || exit 1
+	# at 9 Mbit/s a 1500-B frame takes 1.33 ms: two of them, the sparse
+	# packet's own 0.09 ms, and a frame the link may be sending (1.2 ms)
+	analyze tbf-fq_pie fair --from 2 --to 20 \
+		--check 1:tput_mbit:2.1375:2.3625 --check 2:tput_mbit:2.1375:2.3625 \
+		--check 3:tput_mbit:2.1375:2.3625 --check 4:tput_mbit:2.1375:2.3625 \
+		--check 1:mean_ms:7.5:30 --check 4:mean_ms:7.5:30 \
+		--check 5:drop:0:0 --check 5:max_ms:0:3.96
+	drops tbf-fq_pie limit 0 0
 	;;
 pie-burst)
 	burst pie
