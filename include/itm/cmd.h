@@ -40,6 +40,8 @@ int itm_config_load_file(const char *path, struct itm_engine **out,
 			 char *msg, size_t msglen);
 
 /* Grammar help: all commands, or the one named. */
+/* Help for one kind of a command: `itm qdisc help fq_pie`. */
+int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind);
 int itm_cmd_help(FILE *f, const char *cmd);
 
 #endif

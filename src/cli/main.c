@@ -46,8 +46,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (argc == 4 && !strcmp(argv[2], "help") &&
+	    itm_cmd_help_kind(stdout, argv[1], argv[3]) == 0)
+		return 0;	/* itm qdisc help fq_pie */
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
+		if (argc == 4 && itm_cmd_help_kind(stdout, argv[2], argv[3]) == 0)
+			return 0;	/* itm help qdisc fq_pie */
 		if (argc > 2) {
 			for (s = subcommands; s->name; s++) {
 				if (!strcmp(argv[2], s->name)) {

@@ -515,44 +515,44 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 	}
 }
 
+/* What values an attribute takes, for help: "bytes in [1b..1024Mb]". */
+static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	size_t o;
+
+	if (a->type == ITM_ATTR_BOOL) {
+		snprintf(buf, len, "on|off");
+	} else if (a->names) {
+		const char *const *n;
+
+		o = (size_t)snprintf(buf, len, "%s of",
+				     a->type == ITM_ATTR_FLAGS ? "any" : "one");
+		for (n = a->names; *n && o < len; n++)
+			o += (size_t)snprintf(buf + o, len - o, " %s", *n);
+	} else if (a->type == ITM_ATTR_HANDLE) {
+		snprintf(buf, len, "class MAJOR:MINOR");
+	} else if (a->type == ITM_ATTR_IFNAME) {
+		snprintf(buf, len, "interface name or any");
+	} else if (a->type == ITM_ATTR_MAP) {
+		snprintf(buf, len, "%d numbers a,b,... each in [0..%" PRIu64 "]",
+			 ITM_ATTR_MAP_LEN, a->max);
+	} else {
+		attr_fmt_value(a, a->min, lo, sizeof(lo));
+		attr_fmt_value(a, a->max, hi, sizeof(hi));
+		snprintf(buf, len, "%s%sin [%s..%s]", a->unit ? a->unit : "",
+			 a->unit ? " " : "", lo, hi);
+	}
+}
+
 void itm_attr_print_help(FILE *f, const struct itm_attr *tab)
 {
-	char lo[32], hi[32], def[256];
+	char range[512], def[256];
 
 	for (; tab && tab->name; tab++) {
 		attr_fmt_value(tab, tab->def, def, sizeof(def));
-		if (tab->type == ITM_ATTR_BOOL) {
-			fprintf(f, "  %-22s on|off, default %s%s. %s\n",
-				tab->name, def,
-				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
-				tab->help ? tab->help : "");
-			continue;
-		}
-		if (tab->names) {
-			const char *const *n;
-
-			fprintf(f, "  %-22s %s of", tab->name,
-				tab->type == ITM_ATTR_FLAGS ? "any" : "one");
-			for (n = tab->names; *n; n++)
-				fprintf(f, " %s", *n);
-			fprintf(f, ", default %s%s. %s\n", def,
-				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
-				tab->help ? tab->help : "");
-			continue;
-		}
-		if (tab->type == ITM_ATTR_HANDLE || tab->type == ITM_ATTR_IFNAME) {
-			fprintf(f, "  %-22s %s, default %s%s. %s\n",
-				tab->name, tab->type == ITM_ATTR_HANDLE ?
-				"class MAJOR:MINOR" : "interface name or any",
-				def,
-				tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
-				tab->help ? tab->help : "");
-			continue;
-		}
-		attr_fmt_value(tab, tab->min, lo, sizeof(lo));
-		attr_fmt_value(tab, tab->max, hi, sizeof(hi));
-		fprintf(f, "  %-22s %s in [%s..%s], default %s%s. %s\n",
-			tab->name, tab->unit ? tab->unit : "", lo, hi, def,
+		attr_help_range(tab, range, sizeof(range));
+		fprintf(f, "  %-22s %s, default %s%s. %s\n", tab->name, range, def,
 			tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",
 			tab->help ? tab->help : "");
 	}

@@ -183,6 +183,11 @@ static void qdisc_help(FILE *f, const char *kind)
 			continue;
 		fprintf(f, " %s\n", (*o)->id);
 		itm_attr_print_help(f, (*o)->attrs);
+		if ((*o)->cl && (*o)->cl->attrs) {
+			fprintf(f, " %s classes (class add|change ... %s)\n",
+				(*o)->id, (*o)->id);
+			itm_attr_print_help(f, (*o)->cl->attrs);
+		}
 	}
 }
 
@@ -438,6 +443,14 @@ int itm_cmd_help(FILE *f, const char *cmd)
 		fprintf(f, "%s\n", d->usage);
 	fprintf(f, "Units: time 15ms 1s 250us (bare: us); size 1514b 32kb 32mb; "
 		"rate 100mbit 1gbit 12mbps (bare: bit/s).\n");
+	return 0;
+}
+
+int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind)
+{
+	if (strcmp(cmd, "qdisc") || !itm_qdisc_find(kind))
+		return -ENOENT;
+	qdisc_help(f, kind);
 	return 0;
 }
 

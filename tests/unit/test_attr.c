@@ -566,7 +566,7 @@ static void test_print_help(void **state)
 	assert_string_equal(out,
 		"  limit                  packets in [1p..10000p], default 1000p. queue length\n"
 		"  ecn                    on|off, default off. mark\n"
-		"  level                   in [0..5], default 1, fixed. fixed one\n");
+		"  level                  in [0..5], default 1, fixed. fixed one\n");
 }
 
 int main(void)
