@@ -52,14 +52,10 @@ struct fq_pie_list {
 
 struct fq_pie {
 	uint32_t limit, flows;
-	uint64_t target_ns, tupdate_ns;
-	uint32_t alpha, beta;
 	uint64_t quantum, memory_limit;
-	uint32_t ecn_prob;
-	bool ecn, bytemode, dq_rate_estimator;
+	uint32_t ecn_prob;	/* %, into params.ecn_prob */
 	uint32_t keys;
-
-	struct pie_params params;
+	struct pie_params params;	/* options, but for mtu and ecn_prob */
 	struct pie_rng rng;
 	struct fq_pie_flow *flow;
 	struct fq_pie_list new_flows, old_flows;
@@ -70,17 +66,10 @@ struct fq_pie {
 	uint32_t new_flow_count;
 };
 
-#define FQP_TIME_MAX (UINT64_C(4294967295) * 1000)	/* u32 of us, as tc */
-
 #define FQP_ATTR(n, t, field, lo, hi, d, ...) \
 	{ .name = n, .type = t, .off = offsetof(struct fq_pie, field), \
 	  .min = lo, .max = hi, .def = d, .flags = ITM_ATTR_WRITABLE, \
 	  __VA_ARGS__ }
-#define FQP_FLAG(n, field, h) \
-	{ .name = n, .type = ITM_ATTR_BOOL, \
-	  .off = offsetof(struct fq_pie, field), \
-	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_TC_FLAG, .help = h }
-
 static const struct itm_attr fq_pie_attrs[] = {
 	FQP_ATTR("limit", ITM_ATTR_PKTS, limit, 1, UINT32_MAX, 10240,
 		 .unit = "packets", .help = "packets queued in all flows"),
@@ -88,15 +77,7 @@ static const struct itm_attr fq_pie_attrs[] = {
 	  .off = offsetof(struct fq_pie, flows), .min = 1, .max = 65536,
 	  .def = 1024, .flags = ITM_ATTR_FIXED, .unit = "queues",
 	  .help = "flow queues (hash buckets)" },
-	FQP_ATTR("target", ITM_ATTR_TIME, target_ns, 1000, FQP_TIME_MAX,
-		 15000000, .unit = "time", .help = "queue delay aimed at"),
-	FQP_ATTR("tupdate", ITM_ATTR_TIME, tupdate_ns, 1000, FQP_TIME_MAX,
-		 15000000, .unit = "time",
-		 .help = "interval between probability updates"),
-	FQP_ATTR("alpha", ITM_ATTR_U32, alpha, 0, 32, 2, .unit = "1/16 Hz",
-		 .help = "gain on the delay error"),
-	FQP_ATTR("beta", ITM_ATTR_U32, beta, 0, 32, 20, .unit = "1/16 Hz",
-		 .help = "gain on the delay trend"),
+	PIE_ATTRS_CONTROL(struct fq_pie),
 	FQP_ATTR("quantum", ITM_ATTR_SIZE, quantum, 1, 1u << 20, 1514,
 		 .unit = "bytes", .help = "credit per round of a flow"),
 	FQP_ATTR("memory_limit", ITM_ATTR_SIZE, memory_limit, 1, UINT32_MAX,
@@ -104,10 +85,7 @@ static const struct itm_attr fq_pie_attrs[] = {
 		 .help = "memory held by queued packets, all flows"),
 	FQP_ATTR("ecn_prob", ITM_ATTR_U32, ecn_prob, 0, 99, 10, .unit = "%",
 		 .help = "with ecn: mark up to this drop probability"),
-	FQP_FLAG("ecn", ecn, "mark ECN-capable packets instead of dropping"),
-	FQP_FLAG("bytemode", bytemode, "scale the probability by size / MTU"),
-	FQP_FLAG("dq_rate_estimator", dq_rate_estimator,
-		 "delay from the dequeue rate (Little's law), not timestamps"),
+	PIE_ATTRS_FLAGS(struct fq_pie),
 	{ .name = "keys", .type = ITM_ATTR_FLAGS,
 	  .off = offsetof(struct fq_pie, keys), .def = ITM_FLOW_KEYS_5TUPLE,
 	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_NONDEFAULT,
@@ -147,13 +125,6 @@ static struct fq_pie_flow *fq_pie_list_pop(struct fq_pie_list *l)
 
 static void fq_pie_sync_params(struct fq_pie *f)
 {
-	f->params.target_ns = f->target_ns;
-	f->params.tupdate_ns = f->tupdate_ns;
-	f->params.alpha = f->alpha;
-	f->params.beta = f->beta;
-	f->params.ecn = f->ecn;
-	f->params.bytemode = f->bytemode;
-	f->params.dq_rate_estimator = f->dq_rate_estimator;
 	f->params.ecn_prob = (PIE_MAX_PROB / 100) * f->ecn_prob;
 }
 
@@ -168,7 +139,7 @@ static int fq_pie_init(struct itm_qdisc *q, struct itm_err *err)
 				   f->flows);
 	for (i = 0; i < f->flows; i++)
 		pie_vars_fresh(&f->flow[i].vars);
-	pie_params_init(&f->params);
+	pie_params_fixed(&f->params);
 	fq_pie_sync_params(f);
 	f->rng.key = &q->hash_key;
 	return 0;
@@ -206,7 +177,7 @@ static void fq_pie_touch(struct fq_pie *f, struct fq_pie_flow *fl,
 			 uint64_t now)
 {
 	if (!f->first_update)
-		f->first_update = now + f->tupdate_ns;
+		f->first_update = now + f->params.tupdate_ns;
 	pie_catch_up(&f->params, &fl->vars, fl->q.bytes, f->first_update, now);
 }
 

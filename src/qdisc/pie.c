@@ -13,11 +13,7 @@
 
 struct pie_sched {
 	uint32_t limit;
-	uint64_t target_ns, tupdate_ns;
-	uint32_t alpha, beta;
-	bool ecn, bytemode, dq_rate_estimator;
-
-	struct pie_params params;
+	struct pie_params params;	/* options, but for mtu and ecn_prob */
 	struct pie_vars vars;
 	struct pie_rng rng;
 	struct itm_pktq q;
@@ -25,53 +21,21 @@ struct pie_sched {
 	uint32_t pkts_in, overlimit, dropped, maxq, ecn_mark;
 };
 
-#define PIE_TIME_MAX (UINT64_C(4294967295) * 1000)	/* u32 of us, as tc */
-
-#define PIE_ATTR(n, t, field, lo, hi, d, ...) \
-	{ .name = n, .type = t, .off = offsetof(struct pie_sched, field), \
-	  .min = lo, .max = hi, .def = d, .flags = ITM_ATTR_WRITABLE, \
-	  __VA_ARGS__ }
-#define PIE_FLAG(n, field, h) \
-	{ .name = n, .type = ITM_ATTR_BOOL, \
-	  .off = offsetof(struct pie_sched, field), \
-	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_TC_FLAG, .help = h }
-
 static const struct itm_attr pie_attrs[] = {
-	PIE_ATTR("limit", ITM_ATTR_PKTS, limit, 1, UINT32_MAX, 1000,
-		 .unit = "packets", .help = "queue length"),
-	PIE_ATTR("target", ITM_ATTR_TIME, target_ns, 1000, PIE_TIME_MAX,
-		 15000000, .unit = "time", .help = "queue delay aimed at"),
-	PIE_ATTR("tupdate", ITM_ATTR_TIME, tupdate_ns, 1000, PIE_TIME_MAX,
-		 15000000, .unit = "time",
-		 .help = "interval between probability updates"),
-	PIE_ATTR("alpha", ITM_ATTR_U32, alpha, 0, 32, 2, .unit = "1/16 Hz",
-		 .help = "gain on the delay error"),
-	PIE_ATTR("beta", ITM_ATTR_U32, beta, 0, 32, 20, .unit = "1/16 Hz",
-		 .help = "gain on the delay trend"),
-	PIE_FLAG("ecn", ecn, "mark ECN-capable packets instead of dropping"),
-	PIE_FLAG("bytemode", bytemode, "scale the probability by size / MTU"),
-	PIE_FLAG("dq_rate_estimator", dq_rate_estimator,
-		 "delay from the dequeue rate (Little's law), not timestamps"),
+	{ .name = "limit", .type = ITM_ATTR_PKTS,
+	  .off = offsetof(struct pie_sched, limit), .min = 1, .max = UINT32_MAX,
+	  .def = 1000, .flags = ITM_ATTR_WRITABLE, .unit = "packets",
+	  .help = "queue length" },
+	PIE_ATTRS_CONTROL(struct pie_sched),
+	PIE_ATTRS_FLAGS(struct pie_sched),
 	ITM_ATTR_END,
 };
-
-static void pie_sync_params(struct pie_sched *s)
-{
-	s->params.target_ns = s->target_ns;
-	s->params.tupdate_ns = s->tupdate_ns;
-	s->params.alpha = s->alpha;
-	s->params.beta = s->beta;
-	s->params.ecn = s->ecn;
-	s->params.bytemode = s->bytemode;
-	s->params.dq_rate_estimator = s->dq_rate_estimator;
-}
 
 static int pie_init(struct itm_qdisc *q, struct itm_err *err)
 {
 	struct pie_sched *s = itm_qdisc_priv(q);
 
-	pie_params_init(&s->params);
-	pie_sync_params(s);
+	pie_params_fixed(&s->params);
 	pie_vars_fresh(&s->vars);
 	s->rng.key = &q->hash_key;
 	return 0;
@@ -82,7 +46,7 @@ static int pie_init(struct itm_qdisc *q, struct itm_err *err)
 static void pie_touch(struct pie_sched *s, uint64_t now)
 {
 	if (!s->first_update)
-		s->first_update = now + s->tupdate_ns;
+		s->first_update = now + s->params.tupdate_ns;
 	pie_catch_up(&s->params, &s->vars, s->q.bytes, s->first_update, now);
 }
 
@@ -149,7 +113,6 @@ static int pie_change(struct itm_qdisc *q, struct itm_err *err)
 {
 	struct pie_sched *s = itm_qdisc_priv(q);
 
-	pie_sync_params(s);
 	while (s->q.len > s->limit)
 		itm_qdisc_drop(q, itm_pktq_pop(&s->q), ITM_DROP_LIMIT);
 	return 0;
@@ -170,7 +133,7 @@ static void pie_dump_xstats(const struct itm_qdisc *q, FILE *f, bool json)
 	if (json) {
 		fprintf(f, ",\"prob\":%.9g,\"delay\":%" PRIu64,
 			pie_prob_fraction(&s->vars), s->vars.qdelay / 1000);
-		if (s->dq_rate_estimator)
+		if (s->params.dq_rate_estimator)
 			fprintf(f, ",\"avg_dq_rate\":%" PRIu64,
 				pie_dq_rate_bps(&s->vars));
 		fprintf(f, ",\"pkts_in\":%u,\"overlimit\":%u,\"dropped\":%u"
@@ -180,7 +143,7 @@ static void pie_dump_xstats(const struct itm_qdisc *q, FILE *f, bool json)
 	}
 	itm_fmt_time(delay, sizeof(delay), s->vars.qdelay / 1000 * 1000);
 	fprintf(f, "  prob %g delay %s", pie_prob_fraction(&s->vars), delay);
-	if (s->dq_rate_estimator)
+	if (s->params.dq_rate_estimator)
 		fprintf(f, " avg_dq_rate %" PRIu64, pie_dq_rate_bps(&s->vars));
 	fprintf(f, "\n  pkts_in %u overlimit %u dropped %u maxq %u ecn_mark %u\n",
 		s->pkts_in, s->overlimit, s->dropped, s->maxq, s->ecn_mark);

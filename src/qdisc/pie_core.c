@@ -57,6 +57,11 @@ void pie_params_init(struct pie_params *p)
 	p->tupdate_ns = 15000000;
 	p->alpha = 2;
 	p->beta = 20;
+	pie_params_fixed(p);
+}
+
+void pie_params_fixed(struct pie_params *p)
+{
 	p->mtu = PIE_MTU;
 	p->ecn_prob = PIE_MAX_PROB / 10;
 }

@@ -13,6 +13,7 @@
 #define ITM_PIE_CORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "itm/ecn.h"
@@ -46,6 +47,37 @@ struct pie_vars {
 	uint64_t next_update;		/* ns of the next periodic update */
 };
 
+/*
+ * The options pie and fq_pie share, as tc-pie(8) names them, stored straight
+ * into the `params` member (a struct pie_params) of the discipline's private
+ * struct `st`. Times are kept in ns up to tc's u32 of microseconds.
+ */
+#define PIE_TIME_MAX (UINT64_C(4294967295) * 1000)
+#define PIE_ATTR(st, n, t, f, lo, hi, d, ...) \
+	{ .name = n, .type = t, .off = offsetof(st, params.f), \
+	  .min = lo, .max = hi, .def = d, .flags = ITM_ATTR_WRITABLE, \
+	  __VA_ARGS__ }
+#define PIE_FLAG(st, n, f, h) \
+	{ .name = n, .type = ITM_ATTR_BOOL, .off = offsetof(st, params.f), \
+	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_TC_FLAG, .help = h }
+#define PIE_ATTRS_CONTROL(st) \
+	PIE_ATTR(st, "target", ITM_ATTR_TIME, target_ns, 1000, PIE_TIME_MAX, \
+		 15000000, .unit = "time", .help = "queue delay aimed at"), \
+	PIE_ATTR(st, "tupdate", ITM_ATTR_TIME, tupdate_ns, 1000, \
+		 PIE_TIME_MAX, 15000000, .unit = "time", \
+		 .help = "interval between probability updates"), \
+	PIE_ATTR(st, "alpha", ITM_ATTR_U32, alpha, 0, 32, 2, \
+		 .unit = "1/16 Hz", .help = "gain on the delay error"), \
+	PIE_ATTR(st, "beta", ITM_ATTR_U32, beta, 0, 32, 20, \
+		 .unit = "1/16 Hz", .help = "gain on the delay trend")
+#define PIE_ATTRS_FLAGS(st) \
+	PIE_FLAG(st, "ecn", ecn, \
+		 "mark ECN-capable packets instead of dropping"), \
+	PIE_FLAG(st, "bytemode", bytemode, \
+		 "scale the probability by size / MTU"), \
+	PIE_FLAG(st, "dq_rate_estimator", dq_rate_estimator, \
+		 "delay from the dequeue rate (Little's law), not timestamps")
+
 /* A source of 64 random bits, drawn only when a drop is really random. */
 typedef uint64_t pie_rand_fn(void *ctx);
 
@@ -59,6 +91,8 @@ struct pie_rng {
 uint64_t pie_rng_next(void *rng);
 
 void pie_params_init(struct pie_params *p);
+/* What a discipline's options do not set: the MTU, ECN threshold 10 %. */
+void pie_params_fixed(struct pie_params *p);
 /* Linux's pie_vars_init: re-arm the burst allowance and the rate
  * estimator; prob and delays are kept. */
 void pie_vars_init(struct pie_vars *v);

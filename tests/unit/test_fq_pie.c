@@ -154,13 +154,13 @@ static void test_defaults_and_config_line(void **state)
 
 	assert_int_equal(f->limit, 10240);
 	assert_int_equal(f->flows, 1024);
-	assert_true(f->target_ns == 15 * MS && f->tupdate_ns == 15 * MS);
-	assert_int_equal(f->alpha, 2);
-	assert_int_equal(f->beta, 20);
+	assert_true(f->params.target_ns == 15 * MS && f->params.tupdate_ns == 15 * MS);
+	assert_int_equal(f->params.alpha, 2);
+	assert_int_equal(f->params.beta, 20);
 	assert_true(f->quantum == 1514);
 	assert_true(f->memory_limit == 32u << 20);
 	assert_int_equal(f->ecn_prob, 10);
-	assert_false(f->ecn || f->bytemode || f->dq_rate_estimator);
+	assert_false(f->params.ecn || f->params.bytemode || f->params.dq_rate_estimator);
 	assert_int_equal(f->keys, ITM_FLOW_KEYS_5TUPLE);
 	assert_string_equal(show(q, false, false),
 			    "qdisc fq_pie 1: root limit 10240p flows 1024 "
