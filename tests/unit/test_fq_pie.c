@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "qdirect.h"
+
 #include "itm/engine.h"
 #include "pktbuild.h"
 #include "testutil.h"
@@ -37,16 +39,6 @@ static void count_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
 	last_drop = p;
 }
 
-static int split(char *line, char **argv)
-{
-	char *save = NULL, *t;
-	int n = 0;
-
-	for (t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		argv[n++] = t;
-	return n;
-}
-
 static struct itm_qdisc *make(const char *spec)
 {
 	char buf[256], *argv[32];
@@ -54,32 +46,12 @@ static struct itm_qdisc *make(const char *spec)
 	struct itm_err err;
 
 	snprintf(buf, sizeof(buf), "%s", spec);
-	if (itm_qdisc_create(&q, split(buf, argv), argv, count_drop, NULL,
+	if (itm_qdisc_create(&q, qd_split(buf, argv), argv, count_drop, NULL,
 			     &err) != 0)
 		fail_msg("%s: %s", spec, err.msg);
 	q->hash_key = (struct itm_siphash_key){ 0x1234, 0x5678 };
 	memset(drops_by, 0, sizeof(drops_by));
 	return q;
-}
-
-static int change(struct itm_qdisc *q, const char *spec, struct itm_err *err)
-{
-	char buf[256], *argv[32];
-
-	snprintf(buf, sizeof(buf), "%s", spec);
-	memset(err, 0, sizeof(*err));
-	return itm_qdisc_change(q, split(buf, argv), argv, err);
-}
-
-static char *show(const struct itm_qdisc *q, bool stats, bool json)
-{
-	static char out[2048];
-	FILE *f = fmemopen(out, sizeof(out), "w");
-
-	assert_non_null(f);
-	itm_qdisc_print(q, f, stats, json);
-	fclose(f);
-	return out;
 }
 
 static struct fq_pie *FQ(struct itm_qdisc *q)
@@ -162,11 +134,11 @@ static void test_defaults_and_config_line(void **state)
 	assert_int_equal(f->ecn_prob, 10);
 	assert_false(f->params.ecn || f->params.bytemode || f->params.dq_rate_estimator);
 	assert_int_equal(f->keys, ITM_FLOW_KEYS_5TUPLE);
-	assert_string_equal(show(q, false, false),
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc fq_pie 1: root limit 10240p flows 1024 "
 			    "target 15.0ms tupdate 15.0ms alpha 2 beta 20 "
 			    "quantum 1514b memory_limit 32Mb ecn_prob 10\n");
-	assert_string_equal(show(q, true, false) +
+	assert_string_equal(qd_show(q, true, false) +
 			    strlen("qdisc fq_pie 1: root limit 10240p flows 1024 "
 				   "target 15.0ms tupdate 15.0ms alpha 2 beta 20 "
 				   "quantum 1514b memory_limit 32Mb ecn_prob 10\n"),
@@ -176,18 +148,18 @@ static void test_defaults_and_config_line(void **state)
 			    "  new_flow_count 0 new_flows_len 0 old_flows_len 0 memory_used 0\n");
 	itm_qdisc_destroy(q);
 	q = make("fq_pie dq_rate_estimator ecn keys src,dst,tunnel-src");
-	assert_string_equal(show(q, false, false),
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc fq_pie 1: root limit 10240p flows 1024 "
 			    "target 15.0ms tupdate 15.0ms alpha 2 beta 20 "
 			    "quantum 1514b memory_limit 32Mb ecn_prob 10 ecn "
 			    "dq_rate_estimator keys src,dst,tunnel-src\n");
-	assert_non_null(strstr(show(q, true, true),
+	assert_non_null(strstr(qd_show(q, true, true),
 			       "\"ecn\":true,\"bytemode\":false,"
 			       "\"dq_rate_estimator\":true"));
 	itm_qdisc_destroy(q);
 	q = make("fq_pie limit 100p flows 65536 target 5ms tupdate 10ms alpha 32 "
 		 "beta 0 quantum 300 memory_limit 4mb ecn_prob 99 bytemode");
-	assert_string_equal(show(q, false, false),
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc fq_pie 1: root limit 100p flows 65536 "
 			    "target 5.0ms tupdate 10.0ms alpha 32 beta 0 "
 			    "quantum 300b memory_limit 4Mb ecn_prob 99 bytemode\n");
@@ -209,7 +181,7 @@ static void test_option_errors(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(buf, sizeof(buf), "%s", bad[i]);
 		q = NULL;
-		if (itm_qdisc_create(&q, split(buf, argv), argv, count_drop,
+		if (itm_qdisc_create(&q, qd_split(buf, argv), argv, count_drop,
 				     NULL, &err) == 0)
 			fail_msg("\"%s\" accepted", bad[i]);
 		assert_null(q);
@@ -221,11 +193,11 @@ static void test_flows_fixed(void **state)
 	struct itm_qdisc *q = make("fq_pie flows 16");
 	struct itm_err err;
 
-	assert_int_equal(change(q, "limit 5 flows 32", &err), -EPERM);
+	assert_int_equal(qd_change(q, "limit 5 flows 32", &err), -EPERM);
 	assert_string_equal(err.msg, "flows is fixed at creation");
 	assert_int_equal(FQ(q)->flows, 16);
 	assert_int_equal(FQ(q)->limit, 10240);	/* all or nothing */
-	assert_int_equal(change(q, "limit 5 target 20ms", &err), 0);
+	assert_int_equal(qd_change(q, "limit 5 target 20ms", &err), 0);
 	assert_int_equal(FQ(q)->limit, 5);
 	assert_true(FQ(q)->params.target_ns == 20 * MS);
 	itm_qdisc_destroy(q);
@@ -279,7 +251,7 @@ static void test_memory(void **state)
 	while (itm_qdisc_dequeue(q, 3 * MS))
 		;
 	assert_true(f->memory_used == 0);
-	assert_true(strstr(show(q, true, false), "memory_used 0\n") != NULL);
+	assert_true(strstr(qd_show(q, true, false), "memory_used 0\n") != NULL);
 	/* reset zeroes it too */
 	itm_qdisc_enqueue(q, cls_pkt(0, 100, 1), 4 * MS);
 	assert_true(f->memory_used == t);
@@ -534,7 +506,7 @@ static void test_stats_invariants(void **state)
 	struct itm_pkt *p;
 	uint32_t k, i;
 
-	assert_int_equal(itm_qdisc_create(&q, split(spec, argv), argv,
+	assert_int_equal(itm_qdisc_create(&q, qd_split(spec, argv), argv,
 					  free_drop, NULL, &err), 0);
 	q->hash_key = (struct itm_siphash_key){ 3, 4 };
 	memset(drops_by, 0, sizeof(drops_by));
@@ -579,7 +551,7 @@ static void test_change_trims_fattest(void **state)
 	itm_qdisc_enqueue(q, cls_pkt(1, 100, 1), 0);
 	itm_qdisc_enqueue(q, cls_pkt(2, 100, 1), 0);
 	itm_qdisc_enqueue(q, cls_pkt(3, 500, 2), 0);
-	assert_int_equal(change(q, "limit 2", &err), 0);
+	assert_int_equal(qd_change(q, "limit 2", &err), 0);
 	/* bucket 1 (500 b) is the fattest, then bucket 0 (300 b) */
 	assert_int_equal(drops_by[ITM_DROP_LIMIT], 2);
 	assert_int_equal(f->flow[1].q.len, 0);

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "qdirect.h"
+
 #include "itm/qdisc.h"
 #include "pktbuild.h"
 #include "qdisc/pie_core.h"
@@ -448,17 +450,6 @@ static struct itm_qdisc *make(const char *spec)
 	return q;
 }
 
-static char *show(const struct itm_qdisc *q, bool stats, bool json)
-{
-	static char out[1024];
-	FILE *f = fmemopen(out, sizeof(out), "w");
-
-	assert_non_null(f);
-	itm_qdisc_print(q, f, stats, json);
-	fclose(f);
-	return out;
-}
-
 static struct itm_pkt *pkt(int i, uint32_t len)
 {
 	memset(&pkts[i], 0, sizeof(pkts[i]));
@@ -471,13 +462,13 @@ static void test_pie_config_line(void **state)
 {
 	struct itm_qdisc *q = make("pie");
 
-	assert_string_equal(show(q, false, false),
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc pie 1: root limit 1000p target 15.0ms "
 			    "tupdate 15.0ms alpha 2 beta 20\n");
 	itm_qdisc_destroy(q);
 	q = make("pie limit 50 target 5ms tupdate 30ms alpha 4 beta 32 ecn "
 		 "bytemode dq_rate_estimator");
-	assert_string_equal(show(q, false, false),
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc pie 1: root limit 50p target 5.0ms "
 			    "tupdate 30.0ms alpha 4 beta 32 ecn bytemode "
 			    "dq_rate_estimator\n");
@@ -496,14 +487,14 @@ static void test_pie_limit_and_stats(void **state)
 	assert_int_equal(q->stats.qlen, 3);
 	assert_ptr_equal(itm_qdisc_dequeue(q, 10 * MS), &pkts[0]);
 	assert_ptr_equal(itm_qdisc_dequeue(q, 20 * MS), &pkts[1]);
-	assert_string_equal(show(q, true, false),
+	assert_string_equal(qd_show(q, true, false),
 			    "qdisc pie 1: root limit 3p target 15.0ms "
 			    "tupdate 15.0ms alpha 2 beta 20\n"
 			    " Sent 200 bytes 2 pkt (dropped 1, overlimits 0 requeues 0)\n"
 			    " backlog 100b 1p requeues 0\n"
 			    "  prob 5.79834e-06 delay 19.0ms\n"
 			    "  pkts_in 3 overlimit 1 dropped 1 maxq 2 ecn_mark 0\n");
-	assert_string_equal(show(q, true, true) + strlen(show(q, true, true)) -
+	assert_string_equal(qd_show(q, true, true) + strlen(qd_show(q, true, true)) -
 			    strlen(",\"prob\":5.79833984e-06,\"delay\":19000,\"pkts_in\":3,"
 				   "\"overlimit\":1,\"dropped\":1,\"maxq\":2,"
 				   "\"ecn_mark\":0}"),

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "qdirect.h"
+
 #include "itm/qdisc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -50,16 +52,6 @@ static struct itm_pkt *pkt(int i, uint32_t len)
 	return &pkts[i];
 }
 
-static int split(char *line, char **argv)
-{
-	char *save = NULL, *t;
-	int n = 0;
-
-	for (t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		argv[n++] = t;
-	return n;
-}
-
 static int create(struct itm_qdisc **q, const char *spec, struct drops *d,
 		  struct itm_err *err)
 {
@@ -67,7 +59,7 @@ static int create(struct itm_qdisc **q, const char *spec, struct drops *d,
 
 	snprintf(buf, sizeof(buf), "%s", spec);
 	memset(err, 0, sizeof(*err));
-	return itm_qdisc_create(q, split(buf, argv), argv, record_drop, d, err);
+	return itm_qdisc_create(q, qd_split(buf, argv), argv, record_drop, d, err);
 }
 
 static struct itm_qdisc *must_create(const char *spec, struct drops *d)
@@ -80,26 +72,6 @@ static struct itm_qdisc *must_create(const char *spec, struct drops *d)
 		fail_msg("\"%s\": %s", spec, err.msg);
 	assert_non_null(q);
 	return q;
-}
-
-static int change(struct itm_qdisc *q, const char *spec, struct itm_err *err)
-{
-	char buf[256], *argv[32];
-
-	snprintf(buf, sizeof(buf), "%s", spec);
-	memset(err, 0, sizeof(*err));
-	return itm_qdisc_change(q, split(buf, argv), argv, err);
-}
-
-static char *show(const struct itm_qdisc *q, bool stats, bool json)
-{
-	static char out[1024];
-	FILE *f = fmemopen(out, sizeof(out), "w");
-
-	assert_non_null(f);
-	itm_qdisc_print(q, f, stats, json);
-	fclose(f);
-	return out;
 }
 
 static void assert_stats(const struct itm_qdisc *q, uint64_t bytes,
@@ -277,9 +249,9 @@ static void test_create_with_options(void **state)
 		assert_string_equal(q->ops->id, c[i].kind);
 		assert_int_equal(q->handle, 0x10000);
 		assert_stats(q, 0, 0, 0, 0, 0);
-		if (strcmp(show(q, false, false), c[i].text))
+		if (strcmp(qd_show(q, false, false), c[i].text))
 			fail_msg("\"%s\" shows \"%s\", expected \"%s\"",
-				 c[i].spec, show(q, false, false), c[i].text);
+				 c[i].spec, qd_show(q, false, false), c[i].text);
 		itm_qdisc_destroy(q);
 		assert_int_equal(d.n, 0);
 	}
@@ -456,7 +428,7 @@ static void test_print_text(void **state)
 	struct drops d;
 	struct itm_qdisc *q = must_create("pfifo", &d);
 
-	assert_string_equal(show(q, true, false),
+	assert_string_equal(qd_show(q, true, false),
 		"qdisc pfifo 1: root limit 1000p\n"
 		" Sent 0 bytes 0 pkt (dropped 0, overlimits 0 requeues 0)\n"
 		" backlog 0b 0p requeues 0\n");
@@ -467,7 +439,7 @@ static void test_print_text(void **state)
 	itm_qdisc_enqueue(q, pkt(1, 60), 0);
 	itm_qdisc_enqueue(q, pkt(2, 100), 0);
 	itm_qdisc_dequeue(q, 0);
-	assert_string_equal(show(q, true, false),
+	assert_string_equal(qd_show(q, true, false),
 		"qdisc pfifo 1: root limit 2p\n"
 		" Sent 1514 bytes 1 pkt (dropped 1, overlimits 0 requeues 0)\n"
 		" backlog 60b 1p requeues 0\n");
@@ -487,7 +459,7 @@ static void test_print_json(void **state)
 	const char *out;
 	size_t i;
 
-	out = show(q, false, true);
+	out = qd_show(q, false, true);
 	assert_true(json_valid(out));
 	assert_string_equal(out, "{\"kind\":\"bfifo\",\"handle\":\"1:\","
 			    "\"root\":true,\"options\":{\"limit\":4096}}");
@@ -496,7 +468,7 @@ static void test_print_json(void **state)
 	itm_qdisc_enqueue(q, pkt(2, 1500), 0);
 	itm_qdisc_enqueue(q, pkt(3, 1500), 0);	/* 5000 > 4096 */
 	itm_qdisc_dequeue(q, 0);
-	out = show(q, true, true);
+	out = qd_show(q, true, true);
 	if (!json_valid(out))
 		fail_msg("not JSON: %s", out);
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -524,8 +496,8 @@ static void test_change_trims(void **state)
 
 	for (i = 0; i < 5; i++)
 		itm_qdisc_enqueue(q, pkt(i, 100), 0);
-	assert_int_equal(change(q, "limit 2", &err), 0);
-	assert_string_equal(show(q, false, false),
+	assert_int_equal(qd_change(q, "limit 2", &err), 0);
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc pfifo 1: root limit 2p\n");
 	/* the oldest go, as Linux trims a shrunk queue from the head */
 	assert_int_equal(d.n, 3);
@@ -537,21 +509,21 @@ static void test_change_trims(void **state)
 	assert_ptr_equal(itm_qdisc_dequeue(q, 0), &pkts[3]);
 	assert_ptr_equal(itm_qdisc_dequeue(q, 0), &pkts[4]);
 	/* growing drops nothing */
-	assert_int_equal(change(q, "limit 10p", &err), 0);
+	assert_int_equal(qd_change(q, "limit 10p", &err), 0);
 	assert_int_equal(d.n, 3);
 	itm_qdisc_destroy(q);
 
 	q = must_create("bfifo limit 1000", &d);
 	for (i = 0; i < 4; i++)
 		itm_qdisc_enqueue(q, pkt(i, 250), 0);
-	assert_int_equal(change(q, "limit 600", &err), 0);
+	assert_int_equal(qd_change(q, "limit 600", &err), 0);
 	assert_int_equal(d.n, 2);
 	assert_ptr_equal(d.pkt[0], &pkts[0]);
 	assert_ptr_equal(d.pkt[1], &pkts[1]);
 	assert_stats(q, 0, 0, 2, 500, 2);
 	/* an empty change list is no change */
 	assert_int_equal(itm_qdisc_change(q, 0, NULL, &err), 0);
-	assert_string_equal(show(q, false, false),
+	assert_string_equal(qd_show(q, false, false),
 			    "qdisc bfifo 1: root limit 600b\n");
 	itm_qdisc_destroy(q);
 }
@@ -578,7 +550,7 @@ static void test_change_all_or_nothing(void **state)
 		itm_qdisc_enqueue(q, pkt(j, 100), 0);
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		struct itm_err err;
-		int rc = change(q, c[i].spec, &err);
+		int rc = qd_change(q, c[i].spec, &err);
 
 		if (rc != c[i].rc || strcmp(err.tok, c[i].tok) ||
 		    strcmp(err.msg, c[i].msg))
@@ -586,7 +558,7 @@ static void test_change_all_or_nothing(void **state)
 				 c[i].spec, rc, err.tok, err.msg, c[i].rc,
 				 c[i].tok, c[i].msg);
 		/* the old limit holds and nothing was trimmed */
-		assert_string_equal(show(q, false, false),
+		assert_string_equal(qd_show(q, false, false),
 				    "qdisc pfifo 1: root limit 5p\n");
 		assert_int_equal(d.n, 0);
 		assert_stats(q, 0, 0, 0, 400, 4);
