@@ -435,14 +435,13 @@ static void count_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
 
 static struct itm_qdisc *make(const char *spec)
 {
-	char buf[256], *argv[32], *save = NULL, *t;
+	char buf[256], *argv[32];
 	struct itm_qdisc *q = NULL;
 	struct itm_err err;
-	int n = 0;
+	int n;
 
 	snprintf(buf, sizeof(buf), "%s", spec);
-	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		argv[n++] = t;
+	n = qd_split(buf, argv);
 	if (itm_qdisc_create(&q, n, argv, count_drop, NULL, &err) != 0)
 		fail_msg("%s: %s", spec, err.msg);
 	q->hash_key = (struct itm_siphash_key){ 7, 8 };
