@@ -52,7 +52,7 @@ static void stats(struct itmd *d)
 	struct itm_backend *b = d->live.backend;
 
 	itm_qtree_print(d->live.e->root, stderr, true, false);
-	itm_engine_print_modules(d->live.e, stderr, true);
+	itm_engine_print_modules(d->live.e, stderr, false);
 	if (b->ops->dump)
 		b->ops->dump(b, stderr);
 }

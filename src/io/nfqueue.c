@@ -38,6 +38,7 @@
 #define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
 #define NFQ_BATCH (256 * 1024)
 #define NFQ_QUEUE_FIRST 1000
+#define NQ_PEND_MAX 256
 #define NQ_CTRL_BUF 8192		/* a configuration message and its answer */
 
 struct nq_pkt {
@@ -55,12 +56,16 @@ struct nq {
 	uint32_t portid, qnum;
 	struct nfq_rules rules;
 	unsigned hooks;
+	struct itm_live *live;
+	uint32_t pend[NQ_PEND_MAX];	/* plain accepts not sent yet */
+	uint32_t npend;
 	enum nq_release release;	/* what a drop callback does */
 	struct itm_engine *move_to;	/* NFQ_MOVE: the new engine */
 	uint8_t *rx;			/* NFQ_BURST x NFQ_BUF */
 	char *batch_buf;
 	struct mnl_nlmsg_batch *batch;
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
+	uint64_t batched;		/* accepts sent as part of a batch */
 };
 
 static const struct itm_attr nq_attrs[] = {
@@ -90,7 +95,48 @@ static int nq_parse(void *priv, int argc, char **argv, struct itm_err *err)
 
 /* ---- verdicts ---- */
 
-static void nq_flush(struct nq *q)
+static void nq_send(struct nq *q);
+
+static void nq_put(struct nq *q, uint32_t id, int verdict, int type,
+		   const struct itm_pkt *p)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch), type, q->qnum);
+	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
+	if (p)
+		nfq_nlmsg_verdict_put_pkt(nlh, p->data, p->caplen);
+	if (!mnl_nlmsg_batch_next(q->batch))
+		nq_send(q);
+}
+
+/*
+ * Plain accepts wait in q->pend. If itmd then holds no packet, one batch
+ * verdict for the highest id accepts them all: every lower id still in the
+ * kernel's queue is one of them, as ids rise in arrival order and each
+ * packet read was either answered already or is pending. Otherwise each
+ * gets its own verdict.
+ */
+static void nq_pending(struct nq *q)
+{
+	uint32_t i, max;
+
+	if (!q->npend)
+		return;
+	if (q->live->e->root->stats.qlen) {
+		for (i = 0; i < q->npend; i++)
+			nq_put(q, q->pend[i], NF_ACCEPT, NFQNL_MSG_VERDICT, NULL);
+	} else {
+		/* ids wrap: later is by serial arithmetic, as the kernel's */
+		for (max = q->pend[0], i = 1; i < q->npend; i++)
+			max = (int32_t)(q->pend[i] - max) > 0 ? q->pend[i] : max;
+		nq_put(q, max, NF_ACCEPT, NFQNL_MSG_VERDICT_BATCH, NULL);
+		q->batched += q->npend;
+	}
+	q->npend = 0;
+}
+
+static void nq_send(struct nq *q)
 {
 	size_t len = mnl_nlmsg_batch_size(q->batch);
 
@@ -100,23 +146,29 @@ static void nq_flush(struct nq *q)
 	mnl_nlmsg_batch_reset(q->batch);
 }
 
+static void nq_flush(struct nq *q)
+{
+	nq_pending(q);
+	nq_send(q);
+}
+
 static void nq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
 {
-	struct nlmsghdr *nlh;
+	bool modified = np->p.flags & ITM_PKT_MODIFIED;
 
-	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch),
-			    NFQNL_MSG_VERDICT, q->qnum);
-	nfq_nlmsg_verdict_put(nlh, (int)np->id, verdict);
-	if (verdict == NF_ACCEPT && (np->p.flags & ITM_PKT_MODIFIED)) {
-		nfq_nlmsg_verdict_put_pkt(nlh, np->p.data, np->p.caplen);
-		q->modified++;
-	}
-	if (!mnl_nlmsg_batch_next(q->batch))
-		nq_flush(q);
-	if (verdict == NF_ACCEPT)
+	if (verdict == NF_ACCEPT) {
 		q->accepted++;
-	else
+		q->modified += modified;
+	} else {
 		q->dropped++;
+	}
+	if (verdict == NF_ACCEPT && !modified && q->npend < NQ_PEND_MAX) {
+		q->pend[q->npend++] = np->id;
+	} else {
+		nq_pending(q);	/* lower ids first: a batch must not cover it */
+		nq_put(q, np->id, verdict, NFQNL_MSG_VERDICT,
+		       verdict == NF_ACCEPT && modified ? &np->p : NULL);
+	}
 	free(np);
 }
 
@@ -309,6 +361,7 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 	struct nq *q = itm_backend_priv(b);
 	int r;
 
+	q->live = b->live;
 	itm_engine_set_free(b->live->e, nq_engine_drop, b);
 	r = nq_socket(q, err);
 	if (r == 0)
@@ -398,9 +451,9 @@ static void nq_dump(const struct itm_backend *b, FILE *f)
 	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x\n"
 		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
 		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
-		" errors %" PRIu64 "\n", q->qnum, q->rules.chain, q->hooks,
-		q->received, q->accepted, q->dropped, q->modified, q->gso,
-		q->released, q->errors);
+		" batched %" PRIu64 " errors %" PRIu64 "\n", q->qnum,
+		q->rules.chain, q->hooks, q->received, q->accepted, q->dropped,
+		q->modified, q->gso, q->released, q->batched, q->errors);
 }
 
 const struct itm_backend_ops itm_backend_nfqueue = {
