@@ -39,6 +39,10 @@ struct itm_backend_ops {
 	void (*rebind)(struct itm_backend *b, struct itm_engine *old);
 	/* send what the root discipline lets go now; arm the next wake-up */
 	void (*kick)(struct itm_backend *b, uint64_t now);
+	/* optional: when kick has work next (a shaper's or the backend's own
+	 * pacing deadline), UINT64_MAX for never; without it the loop wakes
+	 * at the root discipline's wake_ns while it holds packets */
+	uint64_t (*deadline)(struct itm_backend *b);
 	/* release every held packet, remove everything installed */
 	void (*close)(struct itm_backend *b);
 	/* optional: a few lines of counters, for logs and `itm backend` */

@@ -50,6 +50,11 @@ struct itm_engine {
 	bool seeded;			/* replay: reproducible "random" keys */
 	bool root_set;		/* a root qdisc was configured */
 	char backend[256];	/* "ID ARGS..." of the backend line, for itmd */
+	/* the qdisc and class commands that built the tree, one per line, so
+	 * a backend with a second egress (the bridge) can build its twin */
+	char *qdisc_cmds;
+	size_t qdisc_cmds_len;
+	bool qdisc_cmds_lost;	/* too long to keep: no twin can be built */
 	bool started;
 };
 
@@ -92,6 +97,9 @@ int itm_engine_qdisc_del(struct itm_engine *e, int argc, char **argv,
 			 struct itm_err *err);
 int itm_engine_class_cmd(struct itm_engine *e, const char *verb, int argc,
 			 char **argv, struct itm_err *err);
+/* Keep a successful qdisc or class command (argv[0] is "qdisc" or
+ * "class") in e->qdisc_cmds. */
+void itm_engine_qdisc_record(struct itm_engine *e, int argc, char **argv);
 /* Give every discipline under q the engine's (seeded) hash key. */
 void itm_engine_key_qdiscs(struct itm_engine *e, struct itm_qdisc *q);
 /* Counts a drop by cause and frees the packet: every discipline's drop_fn. */
@@ -107,6 +115,10 @@ enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
 /* The forward path: pre-routing, forward, post-routing, then the root
  * discipline. Takes ownership of p. */
 void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now);
+/* The same path ending in another root discipline whose drops come back to
+ * e (a second egress, built by itm_config_root_copy). */
+void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
+			   struct itm_pkt *p, uint64_t now);
 
 /* Live backends: a packet the kernel queued at hook h. Runs that hook's
  * chain; at post-routing the packet then enters the root discipline. */

@@ -214,17 +214,21 @@ static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 		     struct itm_err *err)
 {
 	const char *sub = argc > 1 ? argv[1] : "show";
-	int i;
+	int i, r = 1;
 
 	if (is_help(argc, argv))
 		return qdisc_help_cmd(c, argc, argv, err);
 	if (!strcmp(sub, "add") || !strcmp(sub, "replace"))
-		return itm_engine_qdisc_add(c->eng, argc - 2, argv + 2,
-					    !strcmp(sub, "replace"), err);
-	if (!strcmp(sub, "change"))
-		return itm_engine_qdisc_change(c->eng, argc - 2, argv + 2, err);
-	if (!strcmp(sub, "del") || !strcmp(sub, "delete"))
-		return itm_engine_qdisc_del(c->eng, argc - 2, argv + 2, err);
+		r = itm_engine_qdisc_add(c->eng, argc - 2, argv + 2,
+					 !strcmp(sub, "replace"), err);
+	else if (!strcmp(sub, "change"))
+		r = itm_engine_qdisc_change(c->eng, argc - 2, argv + 2, err);
+	else if (!strcmp(sub, "del") || !strcmp(sub, "delete"))
+		r = itm_engine_qdisc_del(c->eng, argc - 2, argv + 2, err);
+	if (r == 0)
+		itm_engine_qdisc_record(c->eng, argc, argv);
+	if (r <= 0)
+		return r;
 	if (strcmp(sub, "show") != 0)
 		return itm_err_tok(err, sub, EINVAL, "qdisc: what is \"%s\"?", sub);
 	for (i = 2; i < argc; i++) {
@@ -251,8 +255,13 @@ static int cmd_class(struct itm_cmd_ctx *c, int argc, char **argv,
 	bool stats = false;
 	int i;
 
-	if (strcmp(sub, "show") != 0)
-		return itm_engine_class_cmd(c->eng, sub, argc - 2, argv + 2, err);
+	if (strcmp(sub, "show") != 0) {
+		int r = itm_engine_class_cmd(c->eng, sub, argc - 2, argv + 2, err);
+
+		if (r == 0)
+			itm_engine_qdisc_record(c->eng, argc, argv);
+		return r;
+	}
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "-s") && strcmp(argv[i], "--json"))
 			return itm_err_tok(err, argv[i], EINVAL,

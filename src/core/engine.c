@@ -60,6 +60,7 @@ void itm_engine_destroy(struct itm_engine *e)
 		free(m);
 	}
 	itm_flowtab_destroy(e->flows);
+	free(e->qdisc_cmds);
 	free(e);
 }
 

@@ -221,3 +221,33 @@ int itm_engine_qdisc_del(struct itm_engine *e, int argc, char **argv,
 	q->handle = 0;
 	return 0;
 }
+
+#define QDISC_CMDS_MAX (64 * 1024)
+
+void itm_engine_qdisc_record(struct itm_engine *e, int argc, char **argv)
+{
+	size_t need = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		need += strlen(argv[i]) + 1;
+	if (e->qdisc_cmds_lost || e->qdisc_cmds_len + need > QDISC_CMDS_MAX) {
+		e->qdisc_cmds_lost = true;
+		return;
+	}
+	s = realloc(e->qdisc_cmds, e->qdisc_cmds_len + need);
+	if (!s) {
+		e->qdisc_cmds_lost = true;
+		return;
+	}
+	e->qdisc_cmds = s;
+	for (i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		memcpy(s + e->qdisc_cmds_len, argv[i], n);
+		e->qdisc_cmds_len += n;
+		s[e->qdisc_cmds_len++] = i + 1 < argc ? ' ' : '\n';
+	}
+	s[e->qdisc_cmds_len] = '\0';
+}

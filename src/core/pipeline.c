@@ -65,6 +65,12 @@ enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
 
 void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now)
 {
+	itm_engine_forward_to(e, e->root, p, now);
+}
+
+void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
+			   struct itm_pkt *p, uint64_t now)
+{
 	static const enum itm_hook path[] = {
 		ITM_HOOK_PRE_ROUTING, ITM_HOOK_FORWARD, ITM_HOOK_POST_ROUTING,
 	};
@@ -80,7 +86,7 @@ void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now)
 	}
 	if (p->flags & ITM_PKT_MODIFIED)
 		e->csum_fixed += (uint64_t)itm_csum_fix(p);
-	itm_qdisc_enqueue(e->root, p, now);
+	itm_qdisc_enqueue(root, p, now);
 }
 
 enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,

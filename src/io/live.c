@@ -119,8 +119,11 @@ void itm_live_service(struct itm_live *lv)
 	uint64_t wake;
 
 	lv->backend->ops->kick(lv->backend, now);
-	wake = lv->e->root->wake_ns;
-	if (lv->e->root->stats.qlen && wake < next)
+	if (lv->backend->ops->deadline)
+		wake = lv->backend->ops->deadline(lv->backend);
+	else
+		wake = lv->e->root->stats.qlen ? lv->e->root->wake_ns : UINT64_MAX;
+	if (wake < next)
 		next = wake;
 	live_arm(lv, next);
 }
