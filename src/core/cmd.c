@@ -429,6 +429,7 @@ static const struct cmd_def cmd_table[] = {
 	{ "set", cmd_set, "set MODULE.PARAMETER VALUE" },
 	{ "backend", cmd_backend,
 	  "backend nfqueue [dev IF] [port N] [queue N] [maxlen N]   (itmd)\n"
+	  "backend bridge IF1 IF2 [rate RATE] [rate2 RATE]   (itmd)\n"
 	  "backend [show]" },
 	{ "get", cmd_get, "get MODULE.PARAMETER" },
 	{ "qdisc", cmd_qdisc,

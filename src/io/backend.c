@@ -52,7 +52,7 @@ int itm_backend_create(struct itm_backend **out, struct itm_live *live,
 	int r;
 
 	if (argc < 1)
-		return itm_err_set(err, EINVAL, "backend: which? (nfqueue)");
+		return itm_err_set(err, EINVAL, "backend: which? (nfqueue, bridge)");
 	ops = itm_backend_find(argv[0]);
 	if (!ops)
 		return backend_unknown(argv[0], err);

@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The AF_PACKET bridge backend: a bump in the wire between two interfaces
+ * that carry no IP address. Every frame arriving on one port runs the
+ * forward path (pre-routing, forward, post-routing) and enters the egress
+ * discipline of its direction; what the discipline lets go is sent out of
+ * the other port. So the queue a shaper or an AQM works on is ours, not
+ * the kernel's.
+ *
+ *   backend bridge IF1 IF2 [rate RATE] [rate2 RATE]
+ *
+ * Two directions, two roots. IF1 -> IF2 leaves through the engine's root
+ * (the one `qdisc` commands and `itm qdisc show` act on); IF2 -> IF1
+ * leaves through a twin tree built from the same qdisc and class commands
+ * (itm_config_root_copy). Run-time changes through the control socket
+ * reach the first tree only; a reload (SIGHUP) rebuilds both.
+ *
+ * Pacing. `rate` is the link rate of IF1 -> IF2, `rate2` of IF2 -> IF1
+ * (default: rate); 0 sends as fast as the socket takes frames. The
+ * discipline sees a link of that rate: a frame is dequeued only when the
+ * previous one has left, next = previous + bytes * 8 / rate, counting the
+ * Ethernet frame from its destination address on (no preamble, no FCS).
+ * Lateness of up to 1 ms is caught up, so timer slack does not lower the
+ * rate. Without a rate the interface's own queue fills instead of ours.
+ *
+ * Sockets. Per port: AF_PACKET SOCK_RAW bound with ETH_P_ALL, promiscuous
+ * (a membership, so the kernel drops it with the socket), our own
+ * transmissions ignored (PACKET_IGNORE_OUTGOING), a TPACKET_V3 receive
+ * ring of 64 blocks of 256 KiB, retired after at most 1 ms. Frames carry a
+ * virtio-net header (PACKET_VNET_HDR) both ways: a GSO frame (GRO on the
+ * port, TSO of a local veth peer) arrives whole with its segment size and
+ * is handed back to the kernel to segment on the way out, and a frame with
+ * a partial checksum leaves with the kernel completing it. Transmission is
+ * one sendmsg() per frame (see doc/bridge.md for why, and the figures).
+ *
+ * MTU. A frame longer than the other port's MTU and not GSO is refused by
+ * the kernel (EMSGSIZE) and counted in `errors`; a GSO frame is segmented
+ * to the gso_size it came with. A frame longer than a ring block (256 KiB)
+ * is counted in `truncated` and not forwarded. VLAN tags, which the kernel
+ * strips into the ring's metadata, are put back in place before the
+ * pipeline sees the frame.
+ *
+ * At close every held packet is sent, never dropped; the rings are
+ * unmapped and the sockets closed, which ends promiscuous mode.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "itm/cmd.h"
+#include "itm/live.h"
+
+#define BR_BLOCK_SIZE (256u * 1024)	/* holds a 64 KiB GSO frame */
+#define BR_BLOCK_NR 64u
+#define BR_FRAME_SIZE 2048u		/* nominal: V3 packs frames */
+#define BR_BLOCK_TOV_MS 1u		/* a block is retired after 1 ms */
+#define BR_RX_BLOCKS 8u			/* blocks per readable event */
+#define BR_PACE_SLACK_NS 1000000u	/* lateness caught up */
+#define BR_RETRY_NS 50000u		/* socket full: try again after */
+#define BR_CLOSE_WAIT_MS 200		/* at close, per full socket */
+#define BR_VLAN_HLEN 4u
+
+struct br_pkt {
+	struct itm_pkt p;
+	struct virtio_net_hdr vh;
+	uint32_t pace_bytes;		/* what the link carries for it */
+	uint8_t dir;			/* 0: IF1 -> IF2, 1: IF2 -> IF1 */
+	uint8_t data[];
+};
+
+struct br_port {
+	char name[ITM_ATTR_IFNAME_LEN];
+	unsigned ifindex;
+	int fd;
+	uint8_t *ring;
+	unsigned block;			/* the next block to read */
+	uint64_t ring_drops;		/* tp_drops of PACKET_STATISTICS */
+};
+
+/* One direction: in on port[i], out of port[!i]. */
+struct br_dir {
+	uint64_t rate_bps, next_ns, wake_ns;
+	struct br_pkt *held;		/* dequeued, the socket was full */
+	uint64_t received, sent, sent_bytes, dropped, released, truncated;
+	uint64_t errors, retries, gso;
+};
+
+enum br_release { BR_DROP, BR_SEND, BR_MOVE };
+
+struct br {
+	struct br_port port[2];
+	struct br_dir dir[2];
+	uint64_t rate, rate2;
+	bool rate2_set;
+	struct itm_live *live;
+	struct itm_qdisc *rev;		/* the IF2 -> IF1 root */
+	enum br_release release;	/* what the free callback does */
+	struct itm_engine *move_to;	/* BR_MOVE: the new engine ... */
+	struct itm_qdisc *move_rev;	/* ... and its IF2 -> IF1 root */
+	uint64_t seq;
+};
+
+static int br_parse(void *priv, int argc, char **argv, struct itm_err *err)
+{
+	struct br *q = priv;
+	int i;
+
+	q->port[0].fd = q->port[1].fd = -1;
+	if (argc < 2)
+		return itm_err_set(err, EINVAL, "backend bridge IF1 IF2: two interfaces");
+	for (i = 0; i < 2; i++) {
+		if (!argv[i][0] || strlen(argv[i]) >= ITM_ATTR_IFNAME_LEN ||
+		    strchr(argv[i], '/'))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "\"%s\" is not an interface name", argv[i]);
+		snprintf(q->port[i].name, sizeof(q->port[i].name), "%s", argv[i]);
+	}
+	if (!strcmp(argv[0], argv[1]))
+		return itm_err_tok(err, argv[1], EINVAL,
+				   "bridge: two different interfaces");
+	for (i = 2; i < argc; i += 2) {
+		uint64_t *dst;
+
+		if (!strcmp(argv[i], "rate"))
+			dst = &q->rate;
+		else if (!strcmp(argv[i], "rate2"))
+			dst = &q->rate2;
+		else
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "backend bridge: what is \"%s\"?", argv[i]);
+		if (i + 1 >= argc)
+			return itm_err_tok(err, argv[i], EINVAL, "%s needs a value",
+					   argv[i]);
+		if (strcmp(argv[i + 1], "0") &&
+		    (itm_parse_rate(argv[i + 1], dst) < 0 || !*dst))
+			return itm_err_tok(err, argv[i + 1], EINVAL,
+					   "%s: \"%s\" is not a rate such as 100mbit (0: none)",
+					   argv[i], argv[i + 1]);
+		if (!strcmp(argv[i + 1], "0"))
+			*dst = 0;
+		q->rate2_set |= dst == &q->rate2;
+	}
+	return 0;
+}
+
+static struct itm_qdisc *br_root(struct br *q, int dir)
+{
+	return dir ? q->rev : q->live->e->root;
+}
+
+/* ---- packets out ---- */
+
+static int br_send(struct br *q, struct br_pkt *bp)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = &bp->vh, .iov_len = sizeof(bp->vh) },
+		{ .iov_base = bp->p.data, .iov_len = bp->p.caplen },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	if (sendmsg(q->port[!bp->dir].fd, &mh, MSG_DONTWAIT) < 0)
+		return -errno;
+	return 0;
+}
+
+static void br_sent(struct br_dir *d, struct br_pkt *bp, int r)
+{
+	if (r < 0) {
+		d->errors++;
+	} else {
+		d->sent++;
+		d->sent_bytes += bp->p.caplen;
+	}
+	free(bp);
+}
+
+/* At close: a full socket is waited for, briefly, rather than lose the
+ * frame. */
+static void br_send_release(struct br *q, struct br_pkt *bp)
+{
+	struct br_dir *d = &q->dir[bp->dir];
+	struct pollfd pfd = { .fd = q->port[!bp->dir].fd, .events = POLLOUT };
+	int r = br_send(q, bp);
+
+	if ((r == -EAGAIN || r == -ENOBUFS) && poll(&pfd, 1, BR_CLOSE_WAIT_MS) >= 0)
+		r = br_send(q, bp);
+	d->released++;
+	br_sent(d, bp, r);
+}
+
+/* The engine's free callback: a refused packet, or one being released or
+ * moved to a new engine. */
+static void br_engine_free(void *ctx, struct itm_pkt *p)
+{
+	struct br *q = itm_backend_priv(ctx);
+	struct br_pkt *bp = (struct br_pkt *)p;
+
+	switch (q->release) {
+	case BR_MOVE:
+		itm_qdisc_enqueue(bp->dir ? q->move_rev : q->move_to->root, p,
+				  itm_live_now());
+		break;
+	case BR_SEND:
+		br_send_release(q, bp);
+		break;
+	default:
+		q->dir[bp->dir].dropped++;
+		free(bp);
+	}
+}
+
+static uint64_t br_pace_ns(uint64_t bytes, uint64_t rate_bps)
+{
+	return bytes * 8 * ITM_NSEC_PER_SEC / rate_bps;
+}
+
+static void br_kick_dir(struct br *q, int i, uint64_t now)
+{
+	struct br_dir *d = &q->dir[i];
+	struct itm_qdisc *root = br_root(q, i);
+
+	d->wake_ns = UINT64_MAX;
+	if (d->rate_bps && d->next_ns + BR_PACE_SLACK_NS < now)
+		d->next_ns = now;	/* idle: no credit beyond the slack */
+	for (;;) {
+		struct br_pkt *bp = d->held;
+		int r;
+
+		if (d->rate_bps && d->next_ns > now) {
+			if (bp || root->stats.qlen)
+				d->wake_ns = d->next_ns;
+			return;
+		}
+		if (!bp) {
+			if (!root->stats.qlen)
+				return;
+			bp = (struct br_pkt *)itm_qdisc_dequeue(root, now);
+			if (!bp) {
+				d->wake_ns = root->wake_ns;	/* a shaper waits */
+				return;
+			}
+		}
+		r = br_send(q, bp);
+		if (r == -EAGAIN || r == -ENOBUFS) {
+			d->held = bp;
+			d->retries++;
+			d->wake_ns = now + BR_RETRY_NS;
+			return;
+		}
+		d->held = NULL;
+		if (d->rate_bps)
+			d->next_ns += br_pace_ns(bp->pace_bytes, d->rate_bps);
+		br_sent(d, bp, r);
+	}
+}
+
+static void br_kick(struct itm_backend *b, uint64_t now)
+{
+	struct br *q = itm_backend_priv(b);
+
+	br_kick_dir(q, 0, now);
+	br_kick_dir(q, 1, now);
+}
+
+static uint64_t br_deadline(struct itm_backend *b)
+{
+	struct br *q = itm_backend_priv(b);
+
+	return q->dir[0].wake_ns < q->dir[1].wake_ns ? q->dir[0].wake_ns :
+	       q->dir[1].wake_ns;
+}
+
+/* ---- packets in ---- */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Bytes on the link: a GSO frame leaves as segments, each with the
+ * headers again. */
+static uint32_t br_wire_bytes(const struct br_pkt *bp)
+{
+	uint32_t len = bp->p.caplen, seg = le16toh(bp->vh.gso_size);
+	uint32_t hdr = le16toh(bp->vh.csum_start), segs;
+	uint8_t type = bp->vh.gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+	if (type == VIRTIO_NET_HDR_GSO_NONE || !seg)
+		return len;
+	if (type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6)
+		hdr += hdr + 12 < len ? (uint32_t)(bp->data[hdr + 12] >> 4) * 4 : 0;
+	else
+		hdr += 8;
+	if (hdr >= len)
+		return len;
+	segs = (len - hdr + seg - 1) / seg;
+	return len + (segs - 1) * hdr;
+}
+
+static struct br_pkt *br_frame(struct br *q, int i,
+			       const struct tpacket3_hdr *h, uint64_t now)
+{
+	const uint8_t *mac = (const uint8_t *)h + h->tp_mac;
+	bool vlan = h->tp_status & TP_STATUS_VLAN_VALID;
+	uint32_t len = h->tp_snaplen;
+	struct br_pkt *bp;
+
+	if (len < h->tp_len || len < ETH_HLEN) {
+		q->dir[i].truncated++;
+		return NULL;
+	}
+	bp = malloc(sizeof(*bp) + len + (vlan ? BR_VLAN_HLEN : 0));
+	if (!bp) {
+		q->dir[i].errors++;
+		return NULL;
+	}
+	memset(bp, 0, sizeof(*bp));
+	memcpy(&bp->vh, mac - sizeof(bp->vh), sizeof(bp->vh));
+	if (vlan) {
+		uint16_t tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID ?
+				h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+
+		memcpy(bp->data, mac, 2 * ETH_ALEN);
+		put16(bp->data + 2 * ETH_ALEN, tpid);
+		put16(bp->data + 2 * ETH_ALEN + 2, (uint16_t)h->hv1.tp_vlan_tci);
+		memcpy(bp->data + 2 * ETH_ALEN + BR_VLAN_HLEN, mac + 2 * ETH_ALEN,
+		       len - 2 * ETH_ALEN);
+		len += BR_VLAN_HLEN;
+		if (bp->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+			bp->vh.csum_start = htole16((uint16_t)(le16toh(bp->vh.csum_start) +
+							       BR_VLAN_HLEN));
+		if (bp->vh.hdr_len)
+			bp->vh.hdr_len = htole16((uint16_t)(le16toh(bp->vh.hdr_len) +
+							    BR_VLAN_HLEN));
+	} else {
+		memcpy(bp->data, mac, len);
+	}
+	bp->dir = (uint8_t)i;
+	bp->p.data = bp->data;
+	bp->p.caplen = len;
+	bp->p.link = ITM_LINK_ETHERNET;
+	bp->p.iif = q->port[i].ifindex;
+	bp->p.oif = q->port[!i].ifindex;
+	bp->p.ts_ns = now;
+	bp->p.seq = q->seq++;
+	if (bp->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		bp->p.flags |= ITM_PKT_CSUM_PARTIAL;
+	q->dir[i].gso += bp->vh.gso_type != VIRTIO_NET_HDR_GSO_NONE;
+	bp->pace_bytes = br_wire_bytes(bp);
+	bp->p.wirelen = bp->pace_bytes;
+	itm_pkt_parse(&bp->p);
+	return bp;
+}
+
+static void br_ring_stats(struct br_port *pt)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	/* reading resets the kernel's counters */
+	if (getsockopt(pt->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		pt->ring_drops += st.tp_drops;
+}
+
+static void br_readable(struct br *q, int i)
+{
+	struct br_port *pt = &q->port[i];
+	uint64_t now = itm_live_now();
+	bool losing = false;
+	unsigned n;
+
+	for (n = 0; n < BR_RX_BLOCKS; n++) {
+		struct tpacket_block_desc *bd =
+			(void *)(pt->ring + (size_t)pt->block * BR_BLOCK_SIZE);
+		const uint8_t *h;
+		uint32_t k;
+
+		if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) &
+		      TP_STATUS_USER))
+			break;
+		h = (const uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+		for (k = 0; k < bd->hdr.bh1.num_pkts; k++) {
+			const struct tpacket3_hdr *th = (const void *)h;
+			struct br_pkt *bp = br_frame(q, i, th, now);
+
+			q->dir[i].received++;
+			losing |= th->tp_status & TP_STATUS_LOSING;
+			if (bp)
+				itm_engine_forward_to(q->live->e, br_root(q, i),
+						      &bp->p, now);
+			h += th->tp_next_offset;
+		}
+		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+				 __ATOMIC_RELEASE);
+		pt->block = (pt->block + 1) % BR_BLOCK_NR;
+	}
+	if (losing)
+		br_ring_stats(pt);
+}
+
+static void br_readable0(void *ctx)
+{
+	br_readable(itm_backend_priv(ctx), 0);
+}
+
+static void br_readable1(void *ctx)
+{
+	br_readable(itm_backend_priv(ctx), 1);
+}
+
+/* ---- open, rebind, close ---- */
+
+static int br_sockopt(struct br_port *pt, int level, int name, const void *v,
+		      socklen_t len, const char *what, struct itm_err *err)
+{
+	if (setsockopt(pt->fd, level, name, v, len) == 0)
+		return 0;
+	return itm_err_set(err, errno, "bridge: %s: %s: %s", pt->name, what,
+			   strerror(errno));
+}
+
+static int br_port_open(struct br_port *pt, struct itm_err *err)
+{
+	struct tpacket_req3 req = {
+		.tp_block_size = BR_BLOCK_SIZE,
+		.tp_block_nr = BR_BLOCK_NR,
+		.tp_frame_size = BR_FRAME_SIZE,
+		.tp_frame_nr = BR_BLOCK_SIZE / BR_FRAME_SIZE * BR_BLOCK_NR,
+		.tp_retire_blk_tov = BR_BLOCK_TOV_MS,
+	};
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL) };
+	struct packet_mreq mr = { .mr_type = PACKET_MR_PROMISC };
+	int one = 1, v3 = TPACKET_V3, r;
+
+	pt->ifindex = if_nametoindex(pt->name);
+	if (!pt->ifindex)
+		return itm_err_set(err, ENODEV, "bridge: no interface %s", pt->name);
+	/* protocol 0: nothing arrives before the ring is there and bound */
+	pt->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (pt->fd < 0)
+		return itm_err_set(err, errno, "bridge: packet socket: %s",
+				   strerror(errno));
+	r = br_sockopt(pt, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one),
+		       "virtio-net header", err);
+	if (r == 0)
+		r = br_sockopt(pt, SOL_PACKET, PACKET_VERSION, &v3, sizeof(v3),
+			       "TPACKET_V3", err);
+	if (r == 0)
+		r = br_sockopt(pt, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req),
+			       "receive ring", err);
+	if (r < 0)
+		return r;
+	pt->ring = mmap(NULL, (size_t)BR_BLOCK_SIZE * BR_BLOCK_NR,
+			PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, pt->fd, 0);
+	if (pt->ring == MAP_FAILED)
+		pt->ring = mmap(NULL, (size_t)BR_BLOCK_SIZE * BR_BLOCK_NR,
+				PROT_READ | PROT_WRITE, MAP_SHARED, pt->fd, 0);
+	if (pt->ring == MAP_FAILED) {
+		pt->ring = NULL;
+		return itm_err_set(err, errno, "bridge: %s: mmap: %s", pt->name,
+				   strerror(errno));
+	}
+	r = br_sockopt(pt, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one),
+		       "ignore outgoing", err);
+	sll.sll_ifindex = (int)pt->ifindex;
+	if (r == 0 && bind(pt->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		r = itm_err_set(err, errno, "bridge: bind %s: %s", pt->name,
+				strerror(errno));
+	mr.mr_ifindex = (int)pt->ifindex;
+	if (r == 0)
+		r = br_sockopt(pt, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr), "promiscuous", err);
+	return r;
+}
+
+static void br_port_close(struct itm_live *lv, struct br_port *pt)
+{
+	if (pt->fd < 0)
+		return;
+	br_ring_stats(pt);
+	itm_live_unwatch(lv, pt->fd);
+	if (pt->ring)
+		munmap(pt->ring, (size_t)BR_BLOCK_SIZE * BR_BLOCK_NR);
+	pt->ring = NULL;
+	close(pt->fd);		/* the promiscuous membership goes with it */
+	pt->fd = -1;
+}
+
+/* The IF2 -> IF1 root: a twin of e's tree, or a plain pfifo if the twin
+ * cannot be built (the reason is logged). */
+static int br_twin(struct itm_engine *e, struct itm_qdisc **out,
+		   struct itm_err *err)
+{
+	char *pfifo[] = { "pfifo" };
+
+	if (itm_config_root_copy(e, out, err) == 0)
+		return 0;
+	itm_live_log("warning", "bridge: IF2->IF1 gets a pfifo: %s", err->msg);
+	return itm_qdisc_create(out, 1, pfifo, itm_engine_drop, e, err);
+}
+
+static void br_close(struct itm_backend *b);
+
+static int br_open(struct itm_backend *b, struct itm_err *err)
+{
+	struct br *q = itm_backend_priv(b);
+	char r1[32], r2[32];
+	int i, r;
+
+	q->live = b->live;
+	q->dir[0].rate_bps = q->rate;
+	q->dir[1].rate_bps = q->rate2_set ? q->rate2 : q->rate;
+	q->dir[0].wake_ns = q->dir[1].wake_ns = UINT64_MAX;
+	itm_engine_set_free(b->live->e, br_engine_free, b);
+	r = br_twin(b->live->e, &q->rev, err);
+	for (i = 0; r == 0 && i < 2; i++)
+		r = br_port_open(&q->port[i], err);
+	if (r == 0)
+		r = itm_live_watch(b->live, q->port[0].fd, br_readable0, b, err);
+	if (r == 0)
+		r = itm_live_watch(b->live, q->port[1].fd, br_readable1, b, err);
+	if (r < 0) {
+		br_close(b);
+		return r;
+	}
+	itm_live_log("info", "bridge: %s <-> %s, rate %s / %s, root %s / %s",
+		     q->port[0].name, q->port[1].name,
+		     q->dir[0].rate_bps ? itm_fmt_rate(r1, sizeof(r1), q->dir[0].rate_bps) : "none",
+		     q->dir[1].rate_bps ? itm_fmt_rate(r2, sizeof(r2), q->dir[1].rate_bps) : "none",
+		     b->live->e->root->ops->id, q->rev->ops->id);
+	return 0;
+}
+
+/* The engine was replaced: held packets move to the new roots, the
+ * IF2 -> IF1 one rebuilt from the new configuration. */
+static void br_rebind(struct itm_backend *b, struct itm_engine *old)
+{
+	struct br *q = itm_backend_priv(b);
+	struct itm_qdisc *rev;
+	struct itm_err err;
+
+	itm_engine_set_free(b->live->e, br_engine_free, b);
+	if (br_twin(b->live->e, &rev, &err) < 0) {
+		itm_live_log("error", "bridge: reload: %s; IF2->IF1 keeps its root",
+			     err.msg);
+		rev = NULL;
+	}
+	q->release = BR_MOVE;
+	q->move_to = b->live->e;
+	q->move_rev = rev ? rev : q->rev;
+	itm_qdisc_reset(old->root);
+	if (rev) {
+		itm_qdisc_reset(q->rev);
+		itm_qdisc_destroy(q->rev);
+		q->rev = rev;
+	}
+	q->release = BR_DROP;
+}
+
+static void br_close(struct itm_backend *b)
+{
+	struct br *q = itm_backend_priv(b);
+	uint64_t released = q->dir[0].released + q->dir[1].released;
+	int i;
+
+	q->release = BR_SEND;
+	for (i = 0; i < 2; i++) {
+		if (q->dir[i].held)
+			br_send_release(q, q->dir[i].held);
+		q->dir[i].held = NULL;
+	}
+	if (b->live->e)
+		itm_qdisc_reset(b->live->e->root);	/* sent, not lost */
+	if (q->rev)
+		itm_qdisc_reset(q->rev);
+	q->release = BR_DROP;
+	itm_qdisc_destroy(q->rev);
+	q->rev = NULL;
+	for (i = 0; i < 2; i++)
+		br_port_close(b->live, &q->port[i]);
+	released = q->dir[0].released + q->dir[1].released - released;
+	if (released)
+		itm_live_log("info", "bridge: released %" PRIu64 " held packets",
+			     released);
+}
+
+static void br_dump(const struct itm_backend *b, FILE *f)
+{
+	const struct br *q = (const struct br *)b->priv;
+	int i;
+
+	fprintf(f, "backend bridge %s %s\n", q->port[0].name, q->port[1].name);
+	for (i = 0; i < 2; i++) {
+		const struct br_dir *d = &q->dir[i];
+		char rate[32];
+
+		fprintf(f, "  %s>%s rate %s received %" PRIu64 " sent %" PRIu64
+			" bytes %" PRIu64 " dropped %" PRIu64 " released %" PRIu64
+			" gso %" PRIu64 " truncated %" PRIu64 " errors %" PRIu64
+			" retries %" PRIu64 " ring_drops %" PRIu64 "\n",
+			q->port[i].name, q->port[!i].name,
+			d->rate_bps ? itm_fmt_rate(rate, sizeof(rate), d->rate_bps) : "none",
+			d->received, d->sent, d->sent_bytes, d->dropped,
+			d->released, d->gso, d->truncated, d->errors, d->retries,
+			q->port[i].ring_drops);
+	}
+}
+
+const struct itm_backend_ops itm_backend_bridge = {
+	.id = "bridge",
+	.usage = "backend bridge IF1 IF2 [rate RATE] [rate2 RATE]",
+	.priv_size = sizeof(struct br),
+	.parse = br_parse,
+	.open = br_open,
+	.rebind = br_rebind,
+	.kick = br_kick,
+	.deadline = br_deadline,
+	.close = br_close,
+	.dump = br_dump,
+};
