@@ -6,7 +6,9 @@
 # with the offloads on (GSO frames through the bridge), then with offloads
 # off and `rate 20mbit`: goodput within 3 % of 20 Mbit/s x 1448/1514, and
 # ping under that load low with fq_pie, high with a 1000-packet pfifo.
-# Then SIGTERM: itmd stops cleanly and the namespaces go.
+# Then SIGTERM: itmd stops cleanly and the namespaces go. TCP is cubic
+# (iperf3 -C): BBR keeps a bottleneck queue short by itself, so the
+# difference between an AQM and a long FIFO would not show.
 #
 #   run_bridge.sh ITMD [WORKDIR]      (root; exit 77 = skipped)
 set -u
@@ -16,7 +18,12 @@ TAG=itmbr$$
 C=$TAG-cli; I=$TAG-itm; S=$TAG-srv
 PID=
 
-fail() { echo "FAIL: $*"; [ -f "$WORK/itmd.log" ] && tail -20 "$WORK/itmd.log"; exit 1; }
+fail() {
+	echo "FAIL: $*"
+	[ -n "$PID" ] && kill -USR1 "$PID" 2>/dev/null && sleep 0.3
+	[ -f "$WORK/itmd.log" ] && tail -25 "$WORK/itmd.log"
+	exit 1
+}
 skip() { echo "SKIP: $*"; exit 77; }
 
 [ "$(id -u)" = 0 ] || skip "not root"
@@ -27,7 +34,11 @@ mkdir -p "$WORK"
 
 cleanup() {
 	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	for n in $C $I $S; do ip netns del $n 2>/dev/null; done
+	for n in $C $I $S; do
+		# what this script started in its namespaces (iperf3 servers)
+		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
+		ip netns del $n 2>/dev/null
+	done
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -56,6 +67,8 @@ start() {
 }
 
 stop() {
+	kill -USR1 $PID		# the counters, into the log
+	sleep 0.2
 	kill -TERM $PID
 	wait $PID
 	rc=$?
@@ -68,7 +81,7 @@ stop() {
 goodput() {
 	ip netns exec $S iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	sleep 0.3
-	ip netns exec $C iperf3 -c 10.77.0.2 -p 5201 -t "$1" -O 2 -J > "$WORK/iperf.json" 2>&1
+	ip netns exec $C iperf3 -C cubic -c 10.77.0.2 -p 5201 -t "$1" -O 2 -J > "$WORK/iperf.json" 2>&1
 	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' \
 		"$WORK/iperf.json" 2>/dev/null || echo 0
 }
@@ -77,7 +90,7 @@ goodput() {
 loaded_p99() {
 	ip netns exec $S iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
 	sleep 0.3
-	ip netns exec $C iperf3 -c 10.77.0.2 -p 5202 -t 14 >/dev/null 2>&1 &
+	ip netns exec $C iperf3 -C cubic -c 10.77.0.2 -p 5202 -t 14 >/dev/null 2>&1 &
 	ip=$!
 	sleep 4
 	ip netns exec $C ping -i 0.05 -c 160 10.77.0.2 > "$WORK/ping.txt" 2>&1
@@ -105,24 +118,29 @@ echo "TCP through the bridge, offloads on: $bps bit/s"
 stop
 
 offloads off
-bps=0
-echo "== fq_pie, rate 20mbit, offloads off"
-start "backend bridge c0 s0 rate 20mbit" "qdisc add root fq_pie"
-bps=$(goodput 10)
 want=$((20000000 * 1448 / 1514))
+
+# the 3 % check on a queue that is never empty: a TCP sender keeps a
+# 1000-packet FIFO full, so goodput is the paced rate alone (an AQM's
+# drops make a single flow's goodput depend on TCP's recovery too)
+echo "== pfifo limit 1000, rate 20mbit, offloads off"
+start "backend bridge c0 s0 rate 20mbit" "qdisc add root pfifo limit 1000"
+bps=$(goodput 8)
 echo "goodput $bps bit/s, expected $want"
 [ "$bps" -ge $((want * 97 / 100)) ] && [ "$bps" -le $((want * 103 / 100)) ] ||
 	fail "goodput $bps not within 3 % of $want"
 p99=$(loaded_p99)
-echo "ping p99 under load with fq_pie: $p99 ms"
-python3 -c "import sys; sys.exit(0 if float('$p99') < 30 else 1)" || fail "fq_pie p99 $p99 ms"
-stop
-
-echo "== pfifo limit 1000, rate 20mbit"
-start "backend bridge c0 s0 rate 20mbit" "qdisc add root pfifo limit 1000"
-p99=$(loaded_p99)
 echo "ping p99 under load with pfifo: $p99 ms"
 python3 -c "import sys; sys.exit(0 if float('$p99') > 150 else 1)" || fail "pfifo p99 $p99 ms"
+stop
+
+echo "== fq_pie, rate 20mbit, offloads off"
+start "backend bridge c0 s0 rate 20mbit" "qdisc add root fq_pie"
+p99=$(loaded_p99)
+echo "ping p99 under load with fq_pie: $p99 ms"
+python3 -c "import sys; sys.exit(0 if float('$p99') < 30 else 1)" || fail "fq_pie p99 $p99 ms"
+bps=$(goodput 8)
+echo "goodput with fq_pie $bps bit/s (for information)"
 stop
 grep -q "bridge: c0 <-> s0" "$WORK/itmd.log" || fail "no bridge line in the log"
 echo "PASS"
