@@ -50,21 +50,16 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
-#include <net/if.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "itm/cmd.h"
 #include "itm/live.h"
+#include "br_port.h"
 
-#define BR_BLOCK_SIZE (256u * 1024)	/* holds a 64 KiB GSO frame */
-#define BR_BLOCK_NR 64u
-#define BR_FRAME_SIZE 2048u		/* nominal: V3 packs frames */
-#define BR_BLOCK_TOV_MS 1u		/* a block is retired after 1 ms */
 #define BR_RX_BLOCKS 8u			/* blocks per readable event */
 #define BR_PACE_SLACK_NS 1000000u	/* lateness caught up */
 #define BR_RETRY_NS 50000u		/* socket full: try again after */
@@ -77,15 +72,6 @@ struct br_pkt {
 	uint32_t pace_bytes;		/* what the link carries for it */
 	uint8_t dir;			/* 0: IF1 -> IF2, 1: IF2 -> IF1 */
 	uint8_t data[];
-};
-
-struct br_port {
-	char name[ITM_ATTR_IFNAME_LEN];
-	unsigned ifindex;
-	int fd;
-	uint8_t *ring;
-	unsigned block;			/* the next block to read */
-	uint64_t ring_drops;		/* tp_drops of PACKET_STATISTICS */
 };
 
 /* One direction: in on port[i], out of port[!i]. */
@@ -364,50 +350,28 @@ static struct br_pkt *br_frame(struct br *q, int i,
 	return bp;
 }
 
-static void br_ring_stats(struct br_port *pt)
-{
-	struct tpacket_stats_v3 st;
-	socklen_t len = sizeof(st);
+struct br_rx {
+	struct br *q;
+	int i;
+	uint64_t now;
+};
 
-	/* reading resets the kernel's counters */
-	if (getsockopt(pt->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-		pt->ring_drops += st.tp_drops;
+static void br_rx_frame(void *ctx, const struct tpacket3_hdr *th)
+{
+	struct br_rx *rx = ctx;
+	struct br_pkt *bp = br_frame(rx->q, rx->i, th, rx->now);
+
+	rx->q->dir[rx->i].received++;
+	if (bp)
+		itm_engine_forward_to(rx->q->live->e, br_root(rx->q, rx->i),
+				      &bp->p, rx->now);
 }
 
 static void br_readable(struct br *q, int i)
 {
-	struct br_port *pt = &q->port[i];
-	uint64_t now = itm_live_now();
-	bool losing = false;
-	unsigned n;
+	struct br_rx rx = { .q = q, .i = i, .now = itm_live_now() };
 
-	for (n = 0; n < BR_RX_BLOCKS; n++) {
-		struct tpacket_block_desc *bd =
-			(void *)(pt->ring + (size_t)pt->block * BR_BLOCK_SIZE);
-		const uint8_t *h;
-		uint32_t k;
-
-		if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) &
-		      TP_STATUS_USER))
-			break;
-		h = (const uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
-		for (k = 0; k < bd->hdr.bh1.num_pkts; k++) {
-			const struct tpacket3_hdr *th = (const void *)h;
-			struct br_pkt *bp = br_frame(q, i, th, now);
-
-			q->dir[i].received++;
-			losing |= th->tp_status & TP_STATUS_LOSING;
-			if (bp)
-				itm_engine_forward_to(q->live->e, br_root(q, i),
-						      &bp->p, now);
-			h += th->tp_next_offset;
-		}
-		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
-				 __ATOMIC_RELEASE);
-		pt->block = (pt->block + 1) % BR_BLOCK_NR;
-	}
-	if (losing)
-		br_ring_stats(pt);
+	br_port_walk(&q->port[i], BR_RX_BLOCKS, br_rx_frame, &rx);
 }
 
 static void br_readable0(void *ctx)
@@ -421,83 +385,6 @@ static void br_readable1(void *ctx)
 }
 
 /* ---- open, rebind, close ---- */
-
-static int br_sockopt(struct br_port *pt, int level, int name, const void *v,
-		      socklen_t len, const char *what, struct itm_err *err)
-{
-	if (setsockopt(pt->fd, level, name, v, len) == 0)
-		return 0;
-	return itm_err_set(err, errno, "bridge: %s: %s: %s", pt->name, what,
-			   strerror(errno));
-}
-
-static int br_port_open(struct br_port *pt, struct itm_err *err)
-{
-	struct tpacket_req3 req = {
-		.tp_block_size = BR_BLOCK_SIZE,
-		.tp_block_nr = BR_BLOCK_NR,
-		.tp_frame_size = BR_FRAME_SIZE,
-		.tp_frame_nr = BR_BLOCK_SIZE / BR_FRAME_SIZE * BR_BLOCK_NR,
-		.tp_retire_blk_tov = BR_BLOCK_TOV_MS,
-	};
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_ALL) };
-	struct packet_mreq mr = { .mr_type = PACKET_MR_PROMISC };
-	int one = 1, v3 = TPACKET_V3, r;
-
-	pt->ifindex = if_nametoindex(pt->name);
-	if (!pt->ifindex)
-		return itm_err_set(err, ENODEV, "bridge: no interface %s", pt->name);
-	/* protocol 0: nothing arrives before the ring is there and bound */
-	pt->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (pt->fd < 0)
-		return itm_err_set(err, errno, "bridge: packet socket: %s",
-				   strerror(errno));
-	r = br_sockopt(pt, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one),
-		       "virtio-net header", err);
-	if (r == 0)
-		r = br_sockopt(pt, SOL_PACKET, PACKET_VERSION, &v3, sizeof(v3),
-			       "TPACKET_V3", err);
-	if (r == 0)
-		r = br_sockopt(pt, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req),
-			       "receive ring", err);
-	if (r < 0)
-		return r;
-	pt->ring = mmap(NULL, (size_t)BR_BLOCK_SIZE * BR_BLOCK_NR,
-			PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, pt->fd, 0);
-	if (pt->ring == MAP_FAILED)
-		pt->ring = mmap(NULL, (size_t)BR_BLOCK_SIZE * BR_BLOCK_NR,
-				PROT_READ | PROT_WRITE, MAP_SHARED, pt->fd, 0);
-	if (pt->ring == MAP_FAILED) {
-		pt->ring = NULL;
-		return itm_err_set(err, errno, "bridge: %s: mmap: %s", pt->name,
-				   strerror(errno));
-	}
-	r = br_sockopt(pt, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one),
-		       "ignore outgoing", err);
-	sll.sll_ifindex = (int)pt->ifindex;
-	if (r == 0 && bind(pt->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		r = itm_err_set(err, errno, "bridge: bind %s: %s", pt->name,
-				strerror(errno));
-	mr.mr_ifindex = (int)pt->ifindex;
-	if (r == 0)
-		r = br_sockopt(pt, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-			       sizeof(mr), "promiscuous", err);
-	return r;
-}
-
-static void br_port_close(struct itm_live *lv, struct br_port *pt)
-{
-	if (pt->fd < 0)
-		return;
-	br_ring_stats(pt);
-	itm_live_unwatch(lv, pt->fd);
-	if (pt->ring)
-		munmap(pt->ring, (size_t)BR_BLOCK_SIZE * BR_BLOCK_NR);
-	pt->ring = NULL;
-	close(pt->fd);		/* the promiscuous membership goes with it */
-	pt->fd = -1;
-}
 
 /* The IF2 -> IF1 root: a twin of e's tree, or a plain pfifo if the twin
  * cannot be built (the reason is logged). */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* One port of the AF_PACKET bridge: socket and receive ring (br_port.c). */
+#ifndef ITM_IO_BR_PORT_H
+#define ITM_IO_BR_PORT_H
+
+#include <linux/if_packet.h>
+#include <stdint.h>
+
+#include "itm/attr.h"
+#include "itm/live.h"
+
+#define BR_BLOCK_SIZE (256u * 1024)	/* holds a 64 KiB GSO frame */
+#define BR_BLOCK_NR 64u
+
+struct br_port {
+	char name[ITM_ATTR_IFNAME_LEN];
+	unsigned ifindex;
+	int fd;
+	uint8_t *ring;
+	unsigned block;			/* the next block to read */
+	uint64_t ring_drops;		/* tp_drops of PACKET_STATISTICS */
+};
+
+typedef void br_frame_fn(void *ctx, const struct tpacket3_hdr *th);
+
+int br_port_open(struct br_port *pt, struct itm_err *err);
+void br_port_close(struct itm_live *lv, struct br_port *pt);
+/* Add the kernel's drop count (reading resets it) to ring_drops. */
+void br_port_stats(struct br_port *pt);
+/* Call fn for every frame of up to max_blocks ready blocks, in order. */
+void br_port_walk(struct br_port *pt, unsigned max_blocks, br_frame_fn *fn,
+		  void *ctx);
+
+#endif
