@@ -39,9 +39,10 @@ int itm_config_load_buf(const char *name, const char *buf, size_t len,
 int itm_config_load_file(const char *path, struct itm_engine **out,
 			 char *msg, size_t msglen);
 
-/* Grammar help: all commands, or the one named. */
 /* Help for one kind of a command: `itm qdisc help fq_pie`. */
 int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind);
+/* Grammar help: all commands, or the one named (-ENOENT if none; with f
+ * NULL, only that test). */
 int itm_cmd_help(FILE *f, const char *cmd);
 
 #endif

@@ -49,6 +49,7 @@ struct itm_engine {
 	uint64_t rand_count;
 	bool seeded;			/* replay: reproducible "random" keys */
 	bool root_set;		/* a root qdisc was configured */
+	char backend[256];	/* "ID ARGS..." of the backend line, for itmd */
 	bool started;
 };
 
@@ -106,6 +107,16 @@ enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
 /* The forward path: pre-routing, forward, post-routing, then the root
  * discipline. Takes ownership of p. */
 void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now);
+
+/* Live backends: a packet the kernel queued at hook h. Runs that hook's
+ * chain; at post-routing the packet then enters the root discipline. */
+enum itm_fate {
+	ITM_FATE_DROPPED,	/* refused: already given to the drop callback */
+	ITM_FATE_QUEUED,	/* in the root discipline: leaves by dequeue */
+	ITM_FATE_PASS,		/* let it go on now (bytes may have changed) */
+};
+enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
+				     struct itm_pkt *p, uint64_t now);
 
 /* Periodic work due by `now`: module timers, flow expiry. Returns the time
  * of the next timer, or UINT64_MAX. */

@@ -73,6 +73,8 @@ struct itm_pkt_view {
 
 enum itm_pkt_flag {
 	ITM_PKT_MODIFIED = 1u << 0,	/* headers changed: fix checksums */
+	ITM_PKT_CSUM_PARTIAL = 1u << 1,	/* L4 checksum left to the NIC (GSO):
+					 * only IP header checksums are ours */
 };
 
 struct itm_pkt {

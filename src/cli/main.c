@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * itm: offline tools (parse, replay, check) and the command grammar. The
- * grammar's commands are the configuration file's; without a running daemon
- * they can be checked and their help printed here.
+ * grammar's commands (the configuration file's) go to a running itmd over
+ * its control socket: `itm [-S SOCKET] qdisc show -s`.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +41,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const struct subcommand *s;
+	const char *sock = NULL;
 
+	if (argc > 2 && !strcmp(argv[1], "-S")) {
+		sock = argv[2];
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -81,7 +88,8 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[argc - 1], "help") &&
 	    itm_cmd_help(stdout, argv[1]) == 0)
 		return 0;
-	fprintf(stderr, "itm: unknown command \"%s\"; live commands need itmd "
-		"(not yet available), try: itm help\n", argv[1]);
+	if (itm_cmd_help(NULL, argv[1]) == 0)	/* a grammar command: to itmd */
+		return live_main(sock, argc - 1, argv + 1);
+	fprintf(stderr, "itm: unknown command \"%s\", try: itm help\n", argv[1]);
 	return 2;
 }

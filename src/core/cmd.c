@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "itm/backend.h"
 #include "itm/cmd.h"
 #include "itm/qtree.h"
 #include "itm/units.h"
@@ -338,6 +339,33 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 }
 
 /* link rate RATE [overhead BYTES]: the virtual output link of a replay. */
+/* "backend ID ARGS": checked here, acted on by itmd (replay ignores it). */
+static int cmd_backend(struct itm_cmd_ctx *c, int argc, char **argv,
+		       struct itm_err *err)
+{
+	size_t o = 0;
+	int i, r;
+
+	if (argc < 2 || !strcmp(argv[1], "show")) {
+		if (c->out)
+			fprintf(c->out, "backend %s\n", *c->eng->backend ?
+				c->eng->backend : "none (replay)");
+		return 0;
+	}
+	r = itm_backend_check(argc - 1, argv + 1, err);
+	if (r < 0)
+		return r;
+	for (i = 1; i < argc; i++) {
+		int n = snprintf(c->eng->backend + o, sizeof(c->eng->backend) - o,
+				 "%s%s", i > 1 ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(c->eng->backend) - o)
+			return itm_err_set(err, E2BIG, "backend line too long");
+		o += (size_t)n;
+	}
+	return 0;
+}
+
 static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
 		    struct itm_err *err)
 {
@@ -390,6 +418,9 @@ static const struct cmd_def cmd_table[] = {
 	  "              | iif DEV | oif DEV     (LIST := tcp,udp,icmp,... or numbers)\n"
 	  "  Chains run in registration order; a lower prio runs earlier." },
 	{ "set", cmd_set, "set MODULE.PARAMETER VALUE" },
+	{ "backend", cmd_backend,
+	  "backend nfqueue [dev IF] [port N] [queue N] [maxlen N]   (itmd)\n"
+	  "backend [show]" },
 	{ "get", cmd_get, "get MODULE.PARAMETER" },
 	{ "qdisc", cmd_qdisc,
 	  "qdisc add|replace root|parent MAJOR:MINOR [handle MAJOR:] KIND [OPTIONS]\n"
@@ -431,6 +462,8 @@ int itm_cmd_help(FILE *f, const char *cmd)
 		d = cmd_find(cmd);
 		if (!d)
 			return -ENOENT;
+		if (!f)
+			return 0;	/* only: is it a command? */
 		fprintf(f, "%s\n", d->usage);
 		if (!strcmp(cmd, "qdisc"))
 			qdisc_help(f, NULL);

@@ -136,6 +136,12 @@ static int csum_walk(struct itm_pkt *p, bool write)
 {
 	int r, n = 0, bad = 0;
 
+	if (p->flags & ITM_PKT_CSUM_PARTIAL) {
+		/* the L4 field holds the pseudo-header sum the NIC completes */
+		if (p->v.tunnel)
+			n += fix_ipv4(p, &p->v.inner, write) > 0;
+		return n + (fix_ipv4(p, &p->v.outer, write) > 0);
+	}
 	if (p->v.tunnel) {
 		r = fix_l4(p, &p->v.inner, write);
 		n += r > 0; bad |= r < 0;

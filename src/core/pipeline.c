@@ -83,6 +83,23 @@ void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now)
 	itm_qdisc_enqueue(e->root, p, now);
 }
 
+enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
+				     struct itm_pkt *p, uint64_t now)
+{
+	if (itm_engine_run_hook(e, h, p, now) == ITM_DROP) {
+		e->drops[ITM_DROP_MODULE]++;
+		if (e->free_fn)
+			e->free_fn(e->free_ctx, p);
+		return ITM_FATE_DROPPED;
+	}
+	if (p->flags & ITM_PKT_MODIFIED)
+		e->csum_fixed += (uint64_t)itm_csum_fix(p);
+	if (h != ITM_HOOK_POST_ROUTING)
+		return ITM_FATE_PASS;
+	itm_qdisc_enqueue(e->root, p, now);
+	return ITM_FATE_QUEUED;
+}
+
 /*
  * Run a module's timer for every period that ended by `now`. After a long
  * gap (a trace that jumps ahead, a stopped process) the missed runs are not

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The live event loop of itmd: one thread, epoll over the backend's
+ * sockets, the control socket and signals, and one timerfd for the earliest
+ * of the engine's timers and the root discipline's wake-up. Time is
+ * CLOCK_MONOTONIC in ns, the engine's `now`.
+ */
+#ifndef ITM_LIVE_H
+#define ITM_LIVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "itm/backend.h"
+#include "itm/engine.h"
+
+#define ITM_LIVE_WATCH_MAX 32
+
+typedef void itm_live_fn(void *ctx);
+
+struct itm_live_watch {
+	int fd;
+	itm_live_fn *fn;
+	void *ctx;
+};
+
+struct itm_live {
+	struct itm_engine *e;		/* the running configuration */
+	struct itm_backend *backend;
+	int epfd, timerfd;
+	uint64_t armed;			/* when the timerfd fires, 0 = off */
+	bool stop;
+	struct itm_live_watch watch[ITM_LIVE_WATCH_MAX];
+};
+
+uint64_t itm_live_now(void);
+
+int itm_live_init(struct itm_live *lv, struct itm_err *err);
+void itm_live_fini(struct itm_live *lv);
+
+/* Call fn(ctx) whenever fd is readable. */
+int itm_live_watch(struct itm_live *lv, int fd, itm_live_fn *fn, void *ctx,
+		   struct itm_err *err);
+void itm_live_unwatch(struct itm_live *lv, int fd);
+
+/* Run until lv->stop: events, then engine timers and the backend's kick,
+ * then sleep until the next event or deadline. */
+int itm_live_run(struct itm_live *lv);
+
+/* After packets were queued or time passed: timers, kick, re-arm. */
+void itm_live_service(struct itm_live *lv);
+
+/* A line on stderr (the journal under systemd), with a level word. */
+void itm_live_log(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

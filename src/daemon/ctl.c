@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * itmd's control socket: a Unix stream socket (mode 0600, in a directory
+ * made 0755 if missing) taking one command line of the configuration
+ * grammar per connection, as `itm -S SOCKET COMMAND...` sends it. The peer's
+ * credentials are checked first: only root and the daemon's own user may
+ * talk to it, whatever the file's mode. The reply is the command's output
+ * followed by one status line: "itm-status 0" or "itm-status -ERRNO MESSAGE".
+ *
+ * A command is checked whole before it changes anything (the grammar's
+ * rule), so a bad value keeps the old one and the reply says why. Reads
+ * and writes time out after CTL_TIMEOUT_MS, so a stuck client cannot hold
+ * the packet path for long.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "itm/cmd.h"
+
+#define CTL_TIMEOUT_MS 200
+#define CTL_LINE_MAX 4096
+
+static bool ctl_peer_allowed(int fd, struct ucred *cr)
+{
+	socklen_t len = sizeof(*cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cr, &len) < 0)
+		return false;
+	return cr->uid == 0 || cr->uid == geteuid();
+}
+
+static void ctl_timeouts(int fd)
+{
+	struct timeval tv = { 0, CTL_TIMEOUT_MS * 1000 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static ssize_t ctl_read_line(int fd, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	while (o + 1 < len) {
+		ssize_t n = read(fd, buf + o, len - 1 - o);
+
+		if (n <= 0)
+			return n < 0 ? -errno : (ssize_t)o;
+		o += (size_t)n;
+		if (memchr(buf, '\n', o))
+			break;
+	}
+	buf[o] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return (ssize_t)o;
+}
+
+static void ctl_write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Run one line against the live engine; the reply goes to fd. */
+static void ctl_run(struct itm_ctl *c, int fd, char *line)
+{
+	struct itm_cmd_ctx cc = { .eng = c->live->e };
+	char *argv[ITM_CMD_ARGS_MAX], *out = NULL, status[ITM_ERR_MSG_MAX + 32];
+	struct itm_err err = { 0 };
+	size_t out_len = 0;
+	int argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX), r;
+
+	cc.out = open_memstream(&out, &out_len);
+	if (!cc.out)
+		r = itm_err_set(&err, ENOMEM, "out of memory");
+	else if (argc < 0)
+		r = itm_err_set(&err, E2BIG, "too many words");
+	else if (argc > 0 && !strcmp(argv[0], "backend") && argc > 1 &&
+		 strcmp(argv[1], "show"))
+		r = itm_err_set(&err, EBUSY,
+				"the backend is fixed while itmd runs: edit the file and restart");
+	else
+		r = itm_cmd_run(&cc, argc, argv, &err);
+	if (cc.out)
+		fclose(cc.out);
+	if (out)
+		ctl_write_all(fd, out, out_len);
+	free(out);
+	if (r < 0)
+		snprintf(status, sizeof(status), "itm-status %d %s\n", r, err.msg);
+	else
+		snprintf(status, sizeof(status), "itm-status 0\n");
+	ctl_write_all(fd, status, strlen(status));
+	c->commands++;
+}
+
+static void ctl_accept(void *ctx)
+{
+	struct itm_ctl *c = ctx;
+	char line[CTL_LINE_MAX];
+	struct ucred cr;
+	int fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	ctl_timeouts(fd);
+	if (!ctl_peer_allowed(fd, &cr)) {
+		static const char no[] = "itm-status -13 permission denied: "
+					 "only root or itmd's user may control it\n";
+
+		itm_live_log("warning", "control: refused pid %d uid %u",
+			     (int)cr.pid, (unsigned)cr.uid);
+		ctl_write_all(fd, no, sizeof(no) - 1);
+		c->refused++;
+	} else if (ctl_read_line(fd, line, sizeof(line)) > 0) {
+		ctl_run(c, fd, line);
+	}
+	close(fd);
+}
+
+static bool ctl_in_use(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool used = fd >= 0 && connect(fd, (const struct sockaddr *)sa,
+				       sizeof(*sa)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return used;
+}
+
+static int ctl_bind(struct itm_ctl *c, struct itm_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)], *slash;
+
+	if (strlen(c->path) >= sizeof(sa.sun_path))
+		return itm_err_set(err, ENAMETOOLONG, "control socket path too long");
+	snprintf(dir, sizeof(dir), "%s", c->path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return itm_err_set(err, errno, "%s: %s", dir, strerror(errno));
+	}
+	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
+	if (ctl_in_use(&sa))
+		return itm_err_set(err, EADDRINUSE, "%s: another itmd listens there",
+				   c->path);
+	unlink(c->path);	/* left by a killed itmd: nobody answers on it */
+	if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(c->path, 0600) < 0 || listen(c->fd, 16) < 0)
+		return itm_err_set(err, errno, "%s: %s", c->path, strerror(errno));
+	return 0;
+}
+
+int itm_ctl_open(struct itm_ctl *c, struct itm_live *lv, const char *path,
+		 struct itm_err *err)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->live = lv;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return itm_err_set(err, errno, "socket: %s", strerror(errno));
+	r = ctl_bind(c, err);
+	if (r == 0)
+		r = itm_live_watch(lv, c->fd, ctl_accept, c, err);
+	if (r < 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	return r;
+}
+
+void itm_ctl_close(struct itm_ctl *c)
+{
+	if (c->fd < 0)
+		return;
+	itm_live_unwatch(c->live, c->fd);
+	close(c->fd);
+	unlink(c->path);
+	c->fd = -1;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The netfilter rules that send packets to itmd's queue, installed with
+ * iptables and ip6tables (the nft backend or the legacy one, whichever the
+ * system's iptables is: this kernel family has the NFQUEUE target but not
+ * always nftables' queue expression). Everything lives in the mangle table:
+ * one chain of our own, "itm-qN" for queue N, holding the port filter and
+ * the NFQUEUE target with --queue-bypass (no listener: packets pass), and
+ * one jump from each built-in chain a hook needs, limited to the device.
+ * Removal deletes exactly those jumps and the chain.
+ */
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "nfq_rules.h"
+
+extern char **environ;
+
+static const char *const builtin[ITM_HOOK_MAX] = {
+	[ITM_HOOK_PRE_ROUTING] = "PREROUTING",
+	[ITM_HOOK_LOCAL_IN] = "INPUT",
+	[ITM_HOOK_FORWARD] = "FORWARD",
+	[ITM_HOOK_LOCAL_OUT] = "OUTPUT",
+	[ITM_HOOK_POST_ROUTING] = "POSTROUTING",
+};
+
+/* Run a program quietly; 0 when it exited 0. */
+static int run(char **argv)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, r;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r)
+		return -r;
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+}
+
+static const char *tool(int family)
+{
+	return family == 4 ? "iptables" : "ip6tables";
+}
+
+/* iptables -w -t mangle OP CHAIN [-i|-o DEV] -j itm-qN */
+static int jump(const struct nfq_rules *r, int family, const char *op,
+		enum itm_hook h)
+{
+	bool in = h == ITM_HOOK_PRE_ROUTING || h == ITM_HOOK_LOCAL_IN;
+	char *argv[16];
+	int n = 0;
+
+	argv[n++] = (char *)tool(family);
+	argv[n++] = "-w";
+	argv[n++] = "-t";
+	argv[n++] = "mangle";
+	argv[n++] = (char *)op;
+	argv[n++] = (char *)builtin[h];
+	if (r->dev[0]) {
+		argv[n++] = in ? "-i" : "-o";
+		argv[n++] = (char *)r->dev;
+	}
+	argv[n++] = "-j";
+	argv[n++] = (char *)r->chain;
+	argv[n] = NULL;
+	return run(argv);
+}
+
+/* iptables -w -t mangle -A itm-qN [-p P -m multiport --ports N] -j NFQUEUE ... */
+static int target(const struct nfq_rules *r, int family, const char *proto)
+{
+	char *argv[24];
+	int n = 0;
+
+	argv[n++] = (char *)tool(family);
+	argv[n++] = "-w";
+	argv[n++] = "-t";
+	argv[n++] = "mangle";
+	argv[n++] = "-A";
+	argv[n++] = (char *)r->chain;
+	if (proto) {
+		argv[n++] = "-p";
+		argv[n++] = (char *)proto;
+		argv[n++] = "-m";
+		argv[n++] = "multiport";
+		argv[n++] = "--ports";
+		argv[n++] = (char *)r->port;
+	}
+	argv[n++] = "-j";
+	argv[n++] = "NFQUEUE";
+	argv[n++] = "--queue-num";
+	argv[n++] = (char *)r->queue;
+	argv[n++] = "--queue-bypass";
+	argv[n] = NULL;
+	return run(argv);
+}
+
+static int chain_op(const struct nfq_rules *r, int family, const char *op)
+{
+	char *argv[] = { (char *)tool(family), "-w", "-t", "mangle", (char *)op,
+			 (char *)r->chain, NULL };
+
+	return run(argv);
+}
+
+static int family_install(struct nfq_rules *r, int family, unsigned hooks)
+{
+	int h;
+
+	if (chain_op(r, family, "-N") < 0)
+		return -EIO;
+	if (!strcmp(r->port, "0")) {
+		if (target(r, family, NULL) < 0)
+			return -EIO;
+	} else if (target(r, family, "tcp") < 0 || target(r, family, "udp") < 0) {
+		return -EIO;
+	}
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (!(hooks & (1u << h)))
+			continue;
+		if (jump(r, family, "-A", (enum itm_hook)h) < 0)
+			return -EIO;
+		r->hooks[family == 4 ? 0 : 1] |= 1u << h;
+	}
+	return 0;
+}
+
+void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,
+		    uint32_t queue)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dev, sizeof(r->dev), "%s", dev);
+	snprintf(r->port, sizeof(r->port), "%u", port);
+	snprintf(r->queue, sizeof(r->queue), "%u", queue);
+	snprintf(r->chain, sizeof(r->chain), "itm-q%u", queue);
+}
+
+int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
+{
+	static const int families[] = { 4, 6 };
+	size_t i;
+
+	nfq_rules_remove(r);	/* a chain of ours left by a killed run */
+	for (i = 0; i < 2; i++) {
+		r->installed[i] = true;
+		if (family_install(r, families[i], hooks) < 0) {
+			nfq_rules_remove(r);
+			return itm_err_set(err, EIO,
+					   "%s: could not install the NFQUEUE rules of chain %s in table mangle",
+					   tool(families[i]), r->chain);
+		}
+	}
+	return 0;
+}
+
+/* Also used on a chain we did not record: removes what exists. */
+void nfq_rules_remove(struct nfq_rules *r)
+{
+	static const int families[] = { 4, 6 };
+	int i, h;
+
+	for (i = 0; i < 2; i++) {
+		for (h = 0; h < ITM_HOOK_MAX; h++) {
+			while (jump(r, families[i], "-D", (enum itm_hook)h) == 0)
+				;
+		}
+		chain_op(r, families[i], "-F");
+		chain_op(r, families[i], "-X");
+		r->hooks[i] = 0;
+		r->installed[i] = false;
+	}
+}
+
+/* The hooks a configuration needs: the egress hook always (the root
+ * discipline is there), any other only if a module runs on it. */
+unsigned nfq_rules_hooks(const struct itm_engine *e)
+{
+	unsigned hooks = 1u << ITM_HOOK_POST_ROUTING;
+	int h;
+
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (e->chain_len[h])
+			hooks |= 1u << h;
+	}
+	return hooks;
+}
