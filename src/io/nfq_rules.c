@@ -51,6 +51,11 @@ static const char *tool(int family)
 	return family == 4 ? "iptables" : "ip6tables";
 }
 
+static const char *legacy_tool(int family)
+{
+	return family == 4 ? "iptables-legacy" : "ip6tables-legacy";
+}
+
 /* iptables -w -t mangle OP CHAIN [-i|-o DEV] -j itm-qN */
 static int jump(const struct nfq_rules *r, int family, const char *op,
 		enum itm_hook h)
@@ -59,7 +64,7 @@ static int jump(const struct nfq_rules *r, int family, const char *op,
 	char *argv[16];
 	int n = 0;
 
-	argv[n++] = (char *)tool(family);
+	argv[n++] = (char *)(r->legacy ? legacy_tool : tool)(family);
 	argv[n++] = "-w";
 	argv[n++] = "-t";
 	argv[n++] = "mangle";
@@ -81,7 +86,7 @@ static int target(const struct nfq_rules *r, int family, const char *proto)
 	char *argv[24];
 	int n = 0;
 
-	argv[n++] = (char *)tool(family);
+	argv[n++] = (char *)(r->legacy ? legacy_tool : tool)(family);
 	argv[n++] = "-w";
 	argv[n++] = "-t";
 	argv[n++] = "mangle";
@@ -106,8 +111,8 @@ static int target(const struct nfq_rules *r, int family, const char *proto)
 
 static int chain_op(const struct nfq_rules *r, int family, const char *op)
 {
-	char *argv[] = { (char *)tool(family), "-w", "-t", "mangle", (char *)op,
-			 (char *)r->chain, NULL };
+	char *argv[] = { (char *)(r->legacy ? legacy_tool : tool)(family), "-w",
+			 "-t", "mangle", (char *)op, (char *)r->chain, NULL };
 
 	return run(argv);
 }
@@ -144,7 +149,7 @@ void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,
 	snprintf(r->chain, sizeof(r->chain), "itm-q%u", queue);
 }
 
-int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
+static int install_all(struct nfq_rules *r, unsigned hooks)
 {
 	static const int families[] = { 4, 6 };
 	size_t i;
@@ -154,12 +159,26 @@ int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
 		r->installed[i] = true;
 		if (family_install(r, families[i], hooks) < 0) {
 			nfq_rules_remove(r);
-			return itm_err_set(err, EIO,
-					   "%s: could not install the NFQUEUE rules of chain %s in table mangle",
-					   tool(families[i]), r->chain);
+			return -EIO;
 		}
 	}
 	return 0;
+}
+
+/* iptables as the system has it (nft or legacy); if that cannot queue,
+ * the legacy tools, where the kernel has x_tables but not nft's queue. */
+int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
+{
+	r->legacy = false;
+	if (install_all(r, hooks) == 0)
+		return 0;
+	r->legacy = true;
+	if (install_all(r, hooks) == 0)
+		return 0;
+	r->legacy = false;
+	return itm_err_set(err, EIO,
+			   "iptables/ip6tables (nft or legacy): could not install the NFQUEUE rules of chain %s in table mangle",
+			   r->chain);
 }
 
 /* Also used on a chain we did not record: removes what exists. */

@@ -16,6 +16,7 @@ struct nfq_rules {
 	char chain[32];
 	unsigned hooks[2];	/* jumps installed, IPv4 and IPv6 */
 	bool installed[2];
+	bool legacy;		/* the iptables-legacy tools */
 };
 
 void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,

@@ -13,7 +13,7 @@
  * and to fail open when it is full; the rules use --queue-bypass, so with
  * no itmd traffic flows unmanaged. Datagrams are read in bursts with
  * recvmmsg and the verdicts of a burst go out together in one sendmsg.
- * A queue number is chosen free from 1000 up unless one is given.
+ * Queue setup is nfq_link.c's; the rules are nfq_rules.c's.
  *
  * At close every held packet is accepted, never dropped: the engine's
  * queue is flushed through a release path, then the rules and the queue
@@ -32,14 +32,13 @@
 #include <sys/socket.h>
 
 #include "itm/live.h"
+#include "nfq_link.h"
 #include "nfq_rules.h"
 
 #define NFQ_BURST 32
 #define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
 #define NFQ_BATCH (256 * 1024)
-#define NFQ_QUEUE_FIRST 1000
 #define NQ_PEND_MAX 256
-#define NQ_CTRL_BUF 8192		/* a configuration message and its answer */
 
 struct nq_pkt {
 	struct itm_pkt p;
@@ -52,8 +51,7 @@ enum nq_release { NFQ_DROP, NFQ_ACCEPT, NFQ_MOVE };
 struct nq {
 	char dev[ITM_ATTR_IFNAME_LEN];
 	uint32_t port, queue, maxlen;
-	struct mnl_socket *nl;
-	uint32_t portid, qnum;
+	struct nfq_link link;
 	struct nfq_rules rules;
 	unsigned hooks;
 	struct itm_live *live;
@@ -102,7 +100,7 @@ static void nq_put(struct nq *q, uint32_t id, int verdict, int type,
 {
 	struct nlmsghdr *nlh;
 
-	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch), type, q->qnum);
+	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch), type, q->link.qnum);
 	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
 	if (p)
 		nfq_nlmsg_verdict_put_pkt(nlh, p->data, p->caplen);
@@ -140,7 +138,7 @@ static void nq_send(struct nq *q)
 {
 	size_t len = mnl_nlmsg_batch_size(q->batch);
 
-	if (len && mnl_socket_sendto(q->nl, mnl_nlmsg_batch_head(q->batch),
+	if (len && mnl_socket_sendto(q->link.nl, mnl_nlmsg_batch_head(q->batch),
 				     len) < 0)
 		q->errors++;
 	mnl_nlmsg_batch_reset(q->batch);
@@ -268,11 +266,11 @@ static void nq_readable(void *ctx)
 		msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
 							.msg_iovlen = 1 } };
 	}
-	n = recvmmsg(mnl_socket_get_fd(q->nl), msg, NFQ_BURST, MSG_DONTWAIT, NULL);
+	n = recvmmsg(mnl_socket_get_fd(q->link.nl), msg, NFQ_BURST, MSG_DONTWAIT, NULL);
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
 		q->errors++;
 	for (i = 0; i < n; i++) {
-		if (mnl_cb_run(iov[i].iov_base, msg[i].msg_len, 0, q->portid,
+		if (mnl_cb_run(iov[i].iov_base, msg[i].msg_len, 0, q->link.portid,
 			       nq_cb, b) < 0)
 			q->errors++;	/* a netlink error: counted, not fatal */
 	}
@@ -281,71 +279,8 @@ static void nq_readable(void *ctx)
 
 /* ---- open, kick, close ---- */
 
-static int nq_config(struct nq *q, uint32_t qnum, uint8_t cmd)
+static int nq_buffers(struct nq *q, struct itm_err *err)
 {
-	char buf[NQ_CTRL_BUF];
-	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, qnum);
-	ssize_t n;
-
-	nlh->nlmsg_flags |= NLM_F_ACK;
-	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, cmd);
-	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	/* netlink answers within sendmsg: the ACK (or error) is queued now */
-	n = mnl_socket_recvfrom(q->nl, buf, sizeof(buf));
-	if (n < 0)
-		return -errno;
-	return mnl_cb_run(buf, (size_t)n, 0, q->portid, NULL, NULL) < 0 ? -errno : 0;
-}
-
-static int nq_bind(struct nq *q, struct itm_err *err)
-{
-	uint32_t n = q->queue ? q->queue : NFQ_QUEUE_FIRST;
-	uint32_t last = q->queue ? q->queue : 65535;
-
-	for (; n <= last; n++) {
-		int r = nq_config(q, n, NFQNL_CFG_CMD_BIND);
-
-		if (r == 0) {
-			q->qnum = n;
-			return 0;
-		}
-		if (q->queue || r != -EBUSY)
-			return itm_err_set(err, -r, "nfqueue: cannot bind queue %u: %s",
-					   n, strerror(-r));
-	}
-	return itm_err_set(err, EBUSY, "nfqueue: no free queue from %u up",
-			   NFQ_QUEUE_FIRST);
-}
-
-static int nq_params(struct nq *q)
-{
-	char buf[NQ_CTRL_BUF];
-	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, q->qnum);
-	uint32_t flags = NFQA_CFG_F_GSO | NFQA_CFG_F_FAIL_OPEN;
-	int one = 1, size = 16 << 20;
-
-	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, 0xffff);
-	nfq_nlmsg_cfg_put_qmaxlen(nlh, q->maxlen);
-	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
-	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(flags));
-	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	mnl_socket_setsockopt(q->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
-	if (setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVBUFFORCE,
-		       &size, sizeof(size)) < 0)
-		setsockopt(mnl_socket_get_fd(q->nl), SOL_SOCKET, SO_RCVBUF,
-			   &size, sizeof(size));
-	return 0;
-}
-
-static int nq_socket(struct nq *q, struct itm_err *err)
-{
-	q->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!q->nl || mnl_socket_bind(q->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		return itm_err_set(err, errno, "nfqueue: netlink socket: %s",
-				   strerror(errno));
-	q->portid = mnl_socket_get_portid(q->nl);
 	q->rx = malloc((size_t)NFQ_BURST * NFQ_BUF);
 	q->batch_buf = malloc(2 * NFQ_BATCH);
 	q->batch = q->batch_buf ? mnl_nlmsg_batch_start(q->batch_buf, NFQ_BATCH) : NULL;
@@ -363,25 +298,23 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 
 	q->live = b->live;
 	itm_engine_set_free(b->live->e, nq_engine_drop, b);
-	r = nq_socket(q, err);
+	r = nq_buffers(q, err);
 	if (r == 0)
-		r = nq_bind(q, err);
-	if (r == 0 && (r = nq_params(q)) < 0)
-		itm_err_set(err, -r, "nfqueue: queue %u: %s", q->qnum, strerror(-r));
+		r = nfq_link_open(&q->link, q->queue, q->maxlen, err);
 	if (r == 0) {
-		nfq_rules_init(&q->rules, q->dev, q->port, q->qnum);
+		nfq_rules_init(&q->rules, q->dev, q->port, q->link.qnum);
 		q->hooks = nfq_rules_hooks(b->live->e);
 		r = nfq_rules_install(&q->rules, q->hooks, err);
 	}
 	if (r == 0)
-		r = itm_live_watch(b->live, mnl_socket_get_fd(q->nl), nq_readable,
+		r = itm_live_watch(b->live, mnl_socket_get_fd(q->link.nl), nq_readable,
 				   b, err);
 	if (r < 0) {
 		nq_close(b);
 		return r;
 	}
 	itm_live_log("info", "nfqueue: queue %u, chain %s, hooks 0x%x%s%s, port %u",
-		     q->qnum, q->rules.chain, q->hooks, q->dev[0] ? ", dev " : "",
+		     q->link.qnum, q->rules.chain, q->hooks, q->dev[0] ? ", dev " : "",
 		     q->dev, q->port);
 	return 0;
 }
@@ -427,14 +360,11 @@ static void nq_close(struct itm_backend *b)
 		itm_qdisc_reset(b->live->e->root);	/* accepted, not lost */
 		q->release = NFQ_DROP;
 	}
-	if (q->nl) {
+	if (q->link.nl) {
 		nq_flush(q);
-		itm_live_unwatch(b->live, mnl_socket_get_fd(q->nl));
+		itm_live_unwatch(b->live, mnl_socket_get_fd(q->link.nl));
 		nfq_rules_remove(&q->rules);
-		if (q->qnum)
-			nq_config(q, q->qnum, NFQNL_CFG_CMD_UNBIND);
-		mnl_socket_close(q->nl);
-		q->nl = NULL;
+		nfq_link_close(&q->link);
 	}
 	free(q->rx);
 	free(q->batch_buf);
@@ -451,7 +381,7 @@ static void nq_dump(const struct itm_backend *b, FILE *f)
 	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x\n"
 		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
 		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
-		" batched %" PRIu64 " errors %" PRIu64 "\n", q->qnum,
+		" batched %" PRIu64 " errors %" PRIu64 "\n", q->link.qnum,
 		q->rules.chain, q->hooks, q->received, q->accepted, q->dropped,
 		q->modified, q->gso, q->released, q->batched, q->errors);
 }

@@ -12,9 +12,12 @@
  * by default a bfifo of `limit` bytes, or `latency` worth of bytes at
  * `rate` plus the burst, as tc computes it. Any discipline can be put there
  * instead ("qdisc add parent 1:1 fq_pie"): this is how "shape just below
- * the uplink and fair-queue under it" is written. A packet larger than the
- * burst could never leave and is dropped on arrival (Linux segments GSO
- * packets first; there are none here).
+ * the uplink and fair-queue under it" is written.
+ *
+ * A packet larger than the burst (a GSO packet on live traffic, which the
+ * kernel holds whole, so it cannot be cut as Linux's tbf segments it) is
+ * not dropped: it leaves when the bucket is full and leaves the bucket in
+ * debt by the difference, so the average rate still holds.
  *
  * Not supported: peakrate and mtu (the second bucket).
  */
@@ -129,10 +132,6 @@ static void tbf_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 		t->t_c = now;
 		t->started = true;
 	}
-	if (p->caplen > t->burst) {
-		itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
-		return;
-	}
 	itm_qdisc_enqueue(t->child, p, now);
 }
 
@@ -140,23 +139,23 @@ static struct itm_pkt *tbf_dequeue(struct itm_qdisc *q, uint64_t now)
 {
 	struct tbf *t = itm_qdisc_priv(q);
 	struct itm_pkt *p = itm_qdisc_peek(t->child, now);
-	int64_t bucket = tbf_cost_ns(t, t->burst), toks;
+	int64_t bucket = tbf_cost_ns(t, t->burst), toks, cost, need;
+	uint64_t elapsed;
 
 	if (!p)
 		return NULL;
-	toks = (int64_t)(now - t->t_c);
-	if (toks > bucket)
-		toks = bucket;
-	toks += t->tokens;
-	if (toks > bucket)
-		toks = bucket;
-	toks -= tbf_cost_ns(t, p->caplen);
-	if (toks >= 0) {
+	/* credit grows with time up to a full bucket (tokens may be in debt) */
+	elapsed = now - t->t_c;
+	toks = elapsed >= (uint64_t)(bucket - t->tokens) ? bucket
+						       : t->tokens + (int64_t)elapsed;
+	cost = tbf_cost_ns(t, p->caplen);
+	need = cost < bucket ? cost : bucket;
+	if (toks >= need) {
 		t->t_c = now;
-		t->tokens = toks;
+		t->tokens = toks - cost;
 		return itm_qdisc_dequeue(t->child, now);
 	}
-	itm_qdisc_watchdog(q, now + (uint64_t)-toks);
+	itm_qdisc_watchdog(q, now + (uint64_t)(need - toks));
 	q->stats.overlimits++;
 	return NULL;
 }

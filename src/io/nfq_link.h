@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The NFQUEUE backend's netlink socket and queue binding (nfq_link.c). */
+#ifndef ITM_IO_NFQ_LINK_H
+#define ITM_IO_NFQ_LINK_H
+
+#include <stdint.h>
+
+#include "itm/err.h"
+
+struct mnl_socket;
+
+struct nfq_link {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t qnum;		/* bound queue, 0 = none */
+};
+
+/* Open, bind queue (0: the first free from 1000) and configure it. */
+int nfq_link_open(struct nfq_link *l, uint32_t queue, uint32_t maxlen,
+		  struct itm_err *err);
+void nfq_link_close(struct nfq_link *l);
+
+#endif

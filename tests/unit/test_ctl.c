@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The control socket (src/daemon/ctl.c) driven in-process: a command's
+ * output and status line, a refused command leaving the engine as it was,
+ * the backend fixed while running, a stale socket file replaced and a live
+ * one refused, and (as root) another uid refused by the file mode and, with
+ * the mode opened, by the peer-credential check.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemon/ctl.h"
+#include "testutil.h"
+
+struct fixture {
+	char dir[64], path[128];
+	struct itm_live lv;
+	struct itm_ctl ctl;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct itm_err err;
+
+	assert_non_null(f);
+	assert_non_null(test_mkdtemp(f->dir, sizeof(f->dir), "itm-test-ctl"));
+	snprintf(f->path, sizeof(f->path), "%s/run/itmd.sock", f->dir);
+	assert_int_equal(itm_live_init(&f->lv, &err), 0);
+	f->lv.e = test_engine("qdisc add root pfifo limit 50\n", 0);
+	if (itm_ctl_open(&f->ctl, &f->lv, f->path, &err) != 0)
+		fail_msg("ctl open: %s", err.msg);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[160];
+
+	itm_ctl_close(&f->ctl);
+	itm_engine_destroy(f->lv.e);
+	itm_live_fini(&f->lv);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static int client(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* Let the daemon side accept and answer, as its loop would. */
+static void serve(struct fixture *f)
+{
+	int i;
+
+	for (i = 0; i < ITM_LIVE_WATCH_MAX; i++) {
+		if (f->lv.watch[i].fn && f->lv.watch[i].fd == f->ctl.fd)
+			f->lv.watch[i].fn(f->lv.watch[i].ctx);
+	}
+}
+
+static char *reply_of(int fd)
+{
+	static char buf[8192];
+	size_t o = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + o, sizeof(buf) - 1 - o)) > 0)
+		o += (size_t)n;
+	buf[o] = '\0';
+	close(fd);
+	return buf;
+}
+
+static char *ask(struct fixture *f, const char *line)
+{
+	int fd = client(f->path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	shutdown(fd, SHUT_WR);
+	serve(f);
+	return reply_of(fd);
+}
+
+static void test_commands(void **state)
+{
+	struct fixture *f = *state;
+	struct stat st;
+
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_string_equal(ask(f, "qdisc show\n"),
+			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
+	assert_string_equal(ask(f, "qdisc change root pfifo limit 0\n"),
+			    "itm-status -34 limit must be in [1p..2147483647p]\n");
+	assert_string_equal(ask(f, "qdisc show\n"),
+			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
+	assert_string_equal(ask(f, "qdisc change root pfifo limit 70\n"), "itm-status 0\n");
+	assert_string_equal(ask(f, "qdisc show\n"),
+			    "qdisc pfifo 1: root limit 70p\nitm-status 0\n");
+	assert_string_equal(ask(f, "backend nfqueue\n"),
+			    "itm-status -16 the backend is fixed while itmd runs: "
+			    "edit the file and restart\n");
+	assert_string_equal(ask(f, "frobnicate\n"),
+			    "itm-status -2 unknown command \"frobnicate\" (try help)\n");
+	assert_int_equal(f->ctl.commands, 7);
+}
+
+static void test_stale_and_busy(void **state)
+{
+	struct fixture *f = *state;
+	struct itm_ctl other;
+	struct itm_err err;
+
+	/* a second daemon on the same path is refused: this one answers */
+	assert_int_equal(itm_ctl_open(&other, &f->lv, f->path, &err), -EADDRINUSE);
+	assert_non_null(strstr(err.msg, "another itmd listens there"));
+	/* a file left by a killed daemon is replaced */
+	itm_ctl_close(&f->ctl);
+	assert_int_equal(mknod(f->path, S_IFSOCK | 0600, 0), 0);
+	assert_int_equal(itm_ctl_open(&f->ctl, &f->lv, f->path, &err), 0);
+	assert_string_equal(ask(f, "qdisc show\n"),
+			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
+}
+
+/* As root: a child with another uid tries; 0: refused as expected. */
+static int other_uid_try(const char *path)
+{
+	char buf[256] = "";
+	ssize_t n;
+	int fd;
+
+	if (setgid(65534) < 0 || setuid(65534) < 0)
+		return 2;
+	fd = client(path);
+	if (fd == -EACCES)
+		return 0;		/* the file mode said no */
+	if (fd < 0)
+		return 3;
+	if (write(fd, "qdisc show\n", 11) != 11)
+		return 4;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return strncmp(buf, "itm-status -13 permission denied", 32) ? 5 : 0;
+}
+
+static void expect_refused(struct fixture *f, uint64_t refused)
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(other_uid_try(f->path));
+	if (refused)
+		serve(f);	/* the connection gets through: answer it */
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(f->ctl.refused, refused);
+}
+
+static void test_other_uid(void **state)
+{
+	struct fixture *f = *state;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	expect_refused(f, 0);			/* mode 0600 */
+	assert_int_equal(chmod(f->path, 0666), 0);
+	expect_refused(f, 1);			/* peer credentials */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_and_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_uid, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
