@@ -2,9 +2,11 @@
 /*
  * nfq_naive: the yardstick of bench/bench_live.sh. A deliberately naive
  * NFQUEUE loop with the classic libnetfilter_queue API: whole packets are
- * copied to user space (no GSO flag, so the kernel segments and checksums
- * every GSO packet before queueing it), one recv() per packet and one
- * verdict per packet, NF_ACCEPT for all.
+ * copied to user space, one recv() per packet and one verdict per packet,
+ * NF_ACCEPT for all, default socket buffer. It does set the GSO flag (GSO
+ * packets are queued whole, as any current NFQUEUE program does): without
+ * it the kernel segments every GSO packet before queueing, and the loop
+ * reaches about 450 Mbit/s here, 4 % of kernel forwarding, with overruns.
  *
  *   nfq_naive QUEUE      runs until SIGINT or SIGTERM
  */
@@ -60,6 +62,10 @@ int main(int argc, char **argv)
 	}
 	if (nfq_set_mode(qh, NFQNL_COPY_PACKET, 0xffff) < 0) {
 		perror("nfq_naive: nfq_set_mode");
+		goto err_destroy;
+	}
+	if (nfq_set_queue_flags(qh, NFQA_CFG_F_GSO, NFQA_CFG_F_GSO) < 0) {
+		perror("nfq_naive: nfq_set_queue_flags");
 		goto err_destroy;
 	}
 	sigaction(SIGINT, &sa, NULL);
