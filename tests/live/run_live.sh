@@ -1,0 +1,404 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# One end-to-end case on real traffic: a test bed of three network
+# namespaces (tools/testbed.sh), itmd in the middle one, iperf3 and ping
+# between the outer two. Each case builds its own test bed under a unique
+# name and removes it on exit, failed or not. Needs root; exit 77 (skip)
+# without it or without a tool.
+#   run_live.sh CASE ITM ITMD WORKDIR
+# Cases (issue 5, "Done when"):
+#   marks     sizeaware marks short flows' packets Minimize-Delay (TOS 0x10):
+#             seen on the server's interface, IPv4 and IPv6, every IPv4 header
+#             checksum valid; with offloads off every TCP checksum too; ping
+#             through itmd
+#   drops     tbf 5mbit as root: goodput 3.5..5.5 Mbit/s, drops counted at
+#             the root (qdisc show -s, text and JSON)
+#   failopen  itmd killed (SIGKILL) under load: traffic goes on unmanaged
+#   teardown  SIGTERM removes the rules (IPv4, IPv6), the queue binding and
+#             the socket; the test bed leaves no namespace behind
+#   reload    SIGHUP with two modules applies them; a bad file keeps them
+#             and logs FILE:LINE
+#   perm      another uid is refused, by mode 0600 and, with the socket
+#             opened to all, by the daemon's peer credential check
+set -u
+case_=$1 itm=$2 itmd=$3 work=$4/$1
+here=$(cd "$(dirname "$0")" && pwd)
+testbed=$here/../../tools/testbed.sh
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, iptables)"
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || skip "$t not found"
+	done
+}
+need ip iptables ip6tables iptables-save ip6tables-save iperf3 ethtool ping ss
+[ -x "$itmd" ] || skip "itmd not built ($itmd)"
+modprobe -q nfnetlink_queue 2>/dev/null || true
+
+rm -rf "$work"
+mkdir -p "$work"
+# unique per run: namespace names are global
+tb=itl_${case_:0:5}_$$
+C=$tb-client I=$tb-itm S=$tb-server
+sock=$work/itmd.sock
+conf=$work/itmd.conf
+itmd_pid="" bg_pids="" fails=0
+pub=""
+
+cleanup() {
+	local p
+	[ -z "$itmd_pid" ] || kill -9 "$itmd_pid" 2>/dev/null
+	for p in $bg_pids; do
+		kill -9 "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	"$testbed" down --name "$tb" >/dev/null 2>&1 \
+		|| echo "cleanup: testbed down --name $tb failed"
+	[ -z "$pub" ] || rm -rf "$pub"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+pass() {
+	echo "ok: $*"
+}
+# check DESCRIPTION CMD...: pass or fail on CMD's status
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+	if [ "$fails" -gt 0 ]; then
+		echo "$case_: $fails check(s) failed; itmd log:"
+		[ ! -f "$work/itmd.err" ] || sed 's/^/  /' "$work/itmd.err"
+		exit 1
+	fi
+	echo "$case_: all checks passed"
+	exit 0
+}
+
+bed_up() {	# testbed options
+	"$testbed" up --name "$tb" "$@" || { echo "FAIL: testbed up $*"; exit 1; }
+}
+
+# start_itmd: itmd -c $conf -S $sock in the itm namespace, stderr in
+# itmd.err; returns when the control socket answers (5 s at most)
+start_itmd() {
+	ip netns exec "$I" "$itmd" -c "$conf" -S "$sock" 2>"$work/itmd.err" &
+	itmd_pid=$!
+	local end=$((SECONDS + 5))
+	while [ $SECONDS -lt $end ]; do
+		if [ -S "$sock" ] && "$itm" -S "$sock" module list >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$itmd_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "FAIL: itmd did not come up; its log:"
+	sed 's/^/  /' "$work/itmd.err"
+	exit 1
+}
+
+# stop_itmd SIGNAL: signal itmd and wait for it (5 s); its status in itmd_rc
+stop_itmd() {
+	local end=$((SECONDS + 5))
+	kill -"$1" "$itmd_pid"
+	while kill -0 "$itmd_pid" 2>/dev/null && [ $SECONDS -lt $end ]; do
+		sleep 0.1
+	done
+	if kill -0 "$itmd_pid" 2>/dev/null; then
+		itmd_rc=timeout
+		kill -9 "$itmd_pid"
+	fi
+	local rc=0
+	wait "$itmd_pid" || rc=$?
+	[ "${itmd_rc:-}" = timeout ] || itmd_rc=$rc
+	itmd_pid=""
+}
+
+# iperf_server: iperf3 -s -1 in the server namespace, ready to accept
+iperf_server() {
+	ip netns exec "$S" iperf3 -s -1 >"$work/iperf-server.log" 2>&1 &
+	bg_pids="$bg_pids $!"
+	local end=$((SECONDS + 5))
+	while [ $SECONDS -lt $end ]; do
+		ip netns exec "$S" ss -ltnH 'sport = :5201' | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "FAIL: iperf3 server did not listen"
+	exit 1
+}
+
+# iperf_client OUT ADDR ARGS...: a transfer client->server in Mbit/s; the
+# report in OUT, exit status returned
+iperf_client() {
+	local out=$1 addr=$2
+	shift 2
+	iperf_server
+	ip netns exec "$C" iperf3 -c "$addr" -f m -i 1 "$@" >"$out" 2>&1
+}
+
+# receiver Mbit/s of an iperf3 report
+iperf_goodput() {
+	awk '/receiver$/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }' "$1"
+}
+
+# capture_start FILE SNAPLEN FILTER: tcpdump on the server's eth0
+capture_start() {
+	ip netns exec "$S" tcpdump -i eth0 -s "$2" -U -w "$1" "$3" 2>"$1.log" &
+	cap_pid=$!
+	bg_pids="$bg_pids $cap_pid"
+	local end=$((SECONDS + 5))
+	while ! grep -q "listening on" "$1.log" 2>/dev/null; do
+		[ $SECONDS -lt $end ] || { echo "FAIL: tcpdump did not start"; cat "$1.log"; exit 1; }
+		sleep 0.05
+	done
+}
+
+capture_stop() {
+	sleep 0.2
+	kill -INT "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
+}
+
+# count FILE FILTER: packets of a capture matching a display filter
+count() {
+	tshark -r "$1" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+		-Y "$2" -T fields -e frame.number 2>/dev/null | wc -l
+}
+
+ping_ok() {	# ADDR
+	ip netns exec "$C" ping -c 3 -i 0.2 -W 1 -n -q "$1" >/dev/null 2>&1
+}
+
+# marks_run OFFLOADS: one test bed, itmd with sizeaware, IPv4 and IPv6 transfers
+marks_run() {
+	local off=$1 cap=$work/marks-$1 snap=160 rate=""
+	# with offloads off, checksum offload goes too: a locally sent packet
+	# otherwise crosses veth with a partial TCP checksum, "bad" in any
+	# capture, kernel forwarding included
+	if [ "$off" = on ]; then
+		bed_up --mode route
+	else
+		bed_up --mode route --offloads off --csum off
+	fi
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing threshold 5\n' >"$conf"
+	start_itmd
+	# full packets when TCP checksums are checked: limit the rate to keep
+	# the capture small
+	[ "$off" = on ] || { snap=0 rate="-b 200m"; }
+	capture_start "$cap.pcap" $snap "tcp and dst port 5201"
+	# shellcheck disable=SC2086
+	iperf_client "$cap-v4.txt" 10.77.2.2 -t 2 $rate || fail "offloads $off: iperf3 IPv4: $(tail -1 "$cap-v4.txt")"
+	# shellcheck disable=SC2086
+	iperf_client "$cap-v6.txt" fd77:2::2 -t 1 $rate || fail "offloads $off: iperf3 IPv6: $(tail -1 "$cap-v6.txt")"
+	capture_stop
+	check "offloads $off: ping 10.77.2.2 through itmd" ping_ok 10.77.2.2
+	check "offloads $off: ping fd77:2::2 through itmd" ping_ok fd77:2::2
+
+	local v4 m4 bad4 good4 v6 m6 tcp badtcp
+	v4=$(count "$cap.pcap" ip)
+	m4=$(count "$cap.pcap" "ip.dsfield.dscp == 4")
+	good4=$(count "$cap.pcap" "ip.checksum.status == 1")
+	bad4=$(count "$cap.pcap" "ip.checksum.status != 1")
+	v6=$(count "$cap.pcap" ipv6)
+	m6=$(count "$cap.pcap" "ipv6.tclass.dscp == 4")
+	echo "offloads $off: IPv4 $v4 packets, $m4 with TOS 0x10, IPv4 checksums $good4 good $bad4 not; IPv6 $v6 packets, $m6 with traffic class 0x10"
+	check "offloads $off: IPv4 packets captured" [ "$v4" -gt 100 ]
+	check "offloads $off: IPv4 short-flow packets marked TOS 0x10" [ "$m4" -ge 5 ]
+	check "offloads $off: the long flow unmarked (marked < 10 %)" [ $((m4 * 10)) -lt "$v4" ]
+	check "offloads $off: every IPv4 header checksum valid" [ "$bad4" = 0 -a "$good4" = "$v4" ]
+	check "offloads $off: IPv6 packets marked traffic class 0x10" [ "$m6" -ge 5 ]
+	if [ "$off" = off ]; then
+		tcp=$(count "$cap.pcap" tcp)
+		badtcp=$(count "$cap.pcap" "tcp.checksum.status != 1")
+		echo "offloads off: TCP $tcp packets, checksum not valid on $badtcp"
+		check "offloads off: every TCP checksum valid" [ "$badtcp" = 0 ]
+	fi
+	stop_itmd TERM
+	"$testbed" down --name "$tb" >/dev/null
+}
+
+case_marks() {
+	need tshark tcpdump
+	marks_run on
+	marks_run off
+}
+
+case_drops() {
+	bed_up --mode route
+	printf 'backend nfqueue\nqdisc add root tbf rate 5mbit burst 10kb limit 30kb\n' >"$conf"
+	start_itmd
+	iperf_client "$work/iperf.txt" 10.77.2.2 -t 3 || fail "iperf3: $(tail -1 "$work/iperf.txt")"
+	local g json text drops
+	g=$(iperf_goodput "$work/iperf.txt")
+	echo "goodput ${g:-none} Mbit/s through tbf rate 5mbit"
+	check "goodput between 3.5 and 5.5 Mbit/s" awk -v g="${g:-0}" 'BEGIN { exit !(g > 3.5 && g < 5.5) }'
+	json=$("$itm" -S "$sock" qdisc show -s --json) || fail "itm qdisc show -s --json"
+	text=$("$itm" -S "$sock" qdisc show -s) || fail "itm qdisc show -s"
+	echo "$text" | sed 's/^/  /'
+	# the root's object: one qdisc object per line, then its drops
+	drops=$(echo "$json" | sed 's/},{"kind"/}\n{"kind"/g' | grep '"root":true' |
+		grep -o '"drops":[0-9]*' | tail -1 | cut -d: -f2)
+	echo "root drops (JSON): ${drops:-none}"
+	check "drops counted at the root (JSON)" [ "${drops:-0}" -gt 0 ]
+	check "text: qdisc tbf line" grep -q "^qdisc tbf .*root" <<<"$text"
+	check "text: Sent line with dropped > 0" grep -Eq "Sent [0-9]+ bytes [0-9]+ pkt \(dropped [1-9]" <<<"$text"
+	stop_itmd TERM
+	check "itmd exits 0 on SIGTERM" [ "$itmd_rc" = 0 ]
+}
+
+case_failopen() {
+	bed_up --mode route
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\n' >"$conf"
+	start_itmd
+	iperf_server
+	ip netns exec "$C" iperf3 -c 10.77.2.2 -f m -i 1 -t 6 >"$work/iperf.txt" 2>&1 &
+	local client=$!
+	bg_pids="$bg_pids $client"
+	sleep 2
+	local seen
+	seen=$("$itm" -S "$sock" module list | grep -o 'seen [0-9]*' | head -1)
+	echo "itmd before the kill: ${seen:-no answer}"
+	kill -9 "$itmd_pid"
+	wait "$itmd_pid" 2>/dev/null
+	itmd_pid=""
+	echo "itmd killed (SIGKILL) after 2 s"
+	local rc=0
+	wait "$client" || rc=$?
+	sed 's/^/  /' "$work/iperf.txt"
+	check "iperf3 completed" [ "$rc" = 0 ]
+	check "itmd had seen traffic" [ "${seen#seen }" -gt 0 ]
+	# intervals 4-5 and 5-6: Mbit/s each
+	local late
+	late=$(awk '/sec/ && !/sender|receiver/ { split($3, t, "-"); if (t[1] + 0 >= 4) for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1) }' "$work/iperf.txt")
+	echo "last intervals: $(echo $late) Mbit/s"
+	check "two last 1-s intervals present" [ "$(echo "$late" | grep -c .)" -ge 2 ]
+	check "each last interval above 1 Mbit/s" awk 'NF && $1 <= 1 { bad = 1 } END { exit bad }' <<<"$late"
+	check "ping 10.77.2.2 after itmd died" ping_ok 10.77.2.2
+	check "ping fd77:2::2 after itmd died" ping_ok fd77:2::2
+}
+
+itm_rules() {	# FAMILY-save: our lines in table mangle
+	ip netns exec "$I" "$1" -t mangle | grep -c 'itm' || true
+}
+
+queue_bound() {
+	ip netns exec "$I" cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null | grep -c . || true
+}
+
+case_teardown() {
+	bed_up --mode route
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\nqdisc add root tbf rate 5mbit burst 10kb limit 30kb\n' >"$conf"
+	start_itmd
+	local r4 r6 q
+	r4=$(itm_rules iptables-save) r6=$(itm_rules ip6tables-save) q=$(queue_bound)
+	echo "running: $r4 IPv4 and $r6 IPv6 lines naming itm in table mangle, $q queue(s) bound"
+	ip netns exec "$I" iptables-save -t mangle | grep itm | sed 's/^/  /'
+	check "IPv4 rules installed" [ "$r4" -gt 0 ]
+	check "IPv6 rules installed" [ "$r6" -gt 0 ]
+	check "a queue bound" [ "$q" -gt 0 ]
+	# packets held by tbf at the moment of SIGTERM are released
+	iperf_server
+	ip netns exec "$C" iperf3 -c 10.77.2.2 -t 3 >"$work/iperf.txt" 2>&1 &
+	local client=$!
+	bg_pids="$bg_pids $client"
+	sleep 1
+	stop_itmd TERM
+	check "itmd exits 0 on SIGTERM under load" [ "$itmd_rc" = 0 ]
+	local rc=0
+	wait "$client" || rc=$?
+	check "the transfer survives the stop" [ "$rc" = 0 ]
+	r4=$(itm_rules iptables-save) r6=$(itm_rules ip6tables-save) q=$(queue_bound)
+	echo "stopped: $r4 IPv4 and $r6 IPv6 lines naming itm, $q queue(s) bound"
+	check "no IPv4 rule or chain left" [ "$r4" = 0 ]
+	check "no IPv6 rule or chain left" [ "$r6" = 0 ]
+	check "no NFQUEUE queue bound" [ "$q" = 0 ]
+	check "control socket removed" [ ! -e "$sock" ]
+	"$testbed" down --name "$tb" >/dev/null || fail "testbed down"
+	local left
+	left=$(ip netns list | grep -c "^$tb-" || true)
+	check "no namespace of the test bed left" [ "$left" = 0 ]
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
+}
+
+modules_listed() {	# NAME...: every NAME in module list
+	local l m
+	l=$("$itm" -S "$sock" module list 2>/dev/null) || return 1
+	for m in "$@"; do
+		grep -q "^module $m " <<<"$l" || return 1
+	done
+}
+
+case_reload() {
+	bed_up --mode route
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\n' >"$conf"
+	start_itmd
+	check "one module at start" modules_listed sizeaware
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\nmodule add dscp hook post-routing\n' >"$conf"
+	kill -HUP "$itmd_pid"
+	check "SIGHUP: both modules listed" wait_for 3 modules_listed sizeaware dscp
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\nmodule add nosuchmodule\n' >"$conf"
+	kill -HUP "$itmd_pid"
+	check "bad file: itmd logs $conf:3:" wait_for 3 grep -q "$conf:3:" "$work/itmd.err"
+	grep "$conf:" "$work/itmd.err" | sed 's/^/  /'
+	check "bad file: both modules still listed" modules_listed sizeaware dscp
+	check "itmd still running" kill -0 "$itmd_pid"
+	check "ping through itmd after the reloads" ping_ok 10.77.2.2
+}
+
+case_perm() {
+	need setpriv
+	# a directory and a copy of itm that uid 65534 can reach, wherever the
+	# build tree is
+	local out rc
+	pub=$(mktemp -d /tmp/itm-perm.XXXXXX)
+	chmod 755 "$pub"
+	cp "$itm" "$pub/itm"
+	chmod 755 "$pub/itm"
+	sock=$pub/itmd.sock
+	bed_up --mode route
+	printf 'backend nfqueue\n' >"$conf"
+	start_itmd
+	echo "socket: $(stat -c '%A %U' "$sock")"
+	check "socket mode 0600, owner root" [ "$(stat -c '%a %u' "$sock")" = "600 0" ]
+	check "root is served" "$pub/itm" -S "$sock" qdisc show
+	rc=0
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/itm" -S "$sock" qdisc show 2>&1) || rc=$?
+	echo "uid 65534, mode 0600: exit $rc: $out"
+	check "uid 65534 refused (mode 0600)" [ "$rc" != 0 ]
+	check "the message says permission" grep -qi "permission" <<<"$out"
+	chmod 666 "$sock"
+	rc=0
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/itm" -S "$sock" qdisc show 2>&1) || rc=$?
+	echo "uid 65534, mode 0666: exit $rc: $out"
+	check "uid 65534 refused by the peer credential check (mode 0666)" [ "$rc" != 0 ]
+	check "the message says permission" grep -qi "permission" <<<"$out"
+	check "itmd logged the refusal" grep -q "refused" "$work/itmd.err"
+	check "root still served" "$pub/itm" -S "$sock" qdisc show
+}
+
+case $case_ in
+marks|drops|failopen|teardown|reload|perm) "case_$case_" ;;
+*) echo "unknown case \"$case_\""; exit 1 ;;
+esac
+finish
