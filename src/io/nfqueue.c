@@ -8,8 +8,7 @@
  * shaper or an AQM works on the kernel's own queue of held packets.
  *
  * Transport: libmnl and libnetfilter_queue's message helpers. The queue is
- * configured to copy whole packets, to hand over GSO packets unsegmented
- * (checksums may then be partial: only IP header checksums are rewritten),
+ * configured to copy whole packets, to hand over GSO packets unsegmented,
  * and to fail open when it is full; the rules use --queue-bypass, so with
  * no itmd traffic flows unmanaged. Datagrams are read in bursts with
  * recvmmsg and the verdicts of a burst go out together in one sendmsg.
@@ -218,8 +217,11 @@ static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
 	np->p.mark = attr_u32(a, NFQA_MARK);
 	np->p.ts_ns = now;
 	np->p.seq = q->received++;
-	if (info & NFQA_SKB_CSUMNOTREADY)
-		np->p.flags |= ITM_PKT_CSUM_PARTIAL;
+	/* No ITM_PKT_CSUM_PARTIAL even when the kernel says CSUMNOTREADY:
+	 * it takes a rewritten packet as CHECKSUM_NONE and completes nothing,
+	 * so a packet a module changed must leave with its full L4 checksum.
+	 * For a GSO packet that is right too: software segmentation re-seeds
+	 * the TCP checksum of a packet that is not CHECKSUM_PARTIAL. */
 	q->gso += (info & NFQA_SKB_GSO) != 0;
 	itm_pkt_parse(&np->p);
 	return np;
@@ -366,9 +368,12 @@ static void nq_close(struct itm_backend *b)
 		nfq_rules_remove(&q->rules);
 		nfq_link_close(&q->link);
 	}
+	if (q->batch)
+		mnl_nlmsg_batch_stop(q->batch);
 	free(q->rx);
 	free(q->batch_buf);
 	q->rx = NULL;
+	q->batch = NULL;
 	q->batch_buf = NULL;
 	if (q->released)
 		itm_live_log("info", "nfqueue: released %" PRIu64 " held packets", q->released);
