@@ -57,7 +57,14 @@ static int live_send(int fd, int argc, char **argv)
 		o += (size_t)n;
 	}
 	line[o++] = '\n';
-	return write(fd, line, o) == (ssize_t)o ? 0 : -1;
+	/* a refusing daemon answers and closes without reading: no SIGPIPE,
+	 * and its answer is still there to read */
+	if (send(fd, line, o, MSG_NOSIGNAL) != (ssize_t)o && errno != EPIPE &&
+	    errno != ECONNRESET) {
+		fprintf(stderr, "itm: sending to itmd: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Print the reply but its status line; return the exit status. */
