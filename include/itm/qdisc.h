@@ -91,6 +91,9 @@ struct itm_qdisc_ops {
 	const char *id;
 	size_t priv_size;
 	const struct itm_attr *attrs;	/* options, stored in priv */
+	/* wants segments, not GSO packets: a shaper, whose queue limit and
+	 * timing a 64 KB packet would defeat (Linux's tbf segments them too) */
+	bool segments;
 	/* check option combinations and set up state; options are set */
 	int (*init)(struct itm_qdisc *q, struct itm_err *err);
 	/* options changed at run time; may trim the queue */

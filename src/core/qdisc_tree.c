@@ -58,6 +58,17 @@ int itm_qtree_walk(struct itm_qdisc *q, itm_qtree_fn *fn, void *arg)
 	return 0;
 }
 
+static int wants_segments(struct itm_qdisc *q, void *arg)
+{
+	(void)arg;
+	return q->ops->segments;
+}
+
+bool itm_qtree_wants_segments(struct itm_qdisc *root)
+{
+	return root && itm_qtree_walk(root, wants_segments, NULL) != 0;
+}
+
 struct find_ctx {
 	uint32_t handle;
 	struct itm_qdisc *found;

@@ -3,7 +3,7 @@
  * The NFQUEUE backend's netlink link: a non-blocking NETLINK_NETFILTER
  * socket bound to one queue (the first free from 1000 up, unless one is
  * given), configured to copy whole packets, to hand over GSO packets
- * unsegmented, and to fail open when maxlen packets wait; a 16 MiB receive
+ * unsegmented unless told otherwise (nfq_link_gso), and to fail open when maxlen packets wait; a 16 MiB receive
  * buffer and no ENOBUFS reports (the kernel's own counters show losses).
  */
 #include <arpa/inet.h>
@@ -56,6 +56,22 @@ static int link_bind(struct nfq_link *l, uint32_t queue, struct itm_err *err)
 	}
 	return itm_err_set(err, EBUSY, "nfqueue: no free queue from %u up",
 			   NFQ_QUEUE_FIRST);
+}
+
+/* Set the queue's flags under mask. */
+static int link_flags(struct nfq_link *l, uint32_t flags, uint32_t mask)
+{
+	char buf[NQ_CTRL_BUF];
+	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, l->qnum);
+
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(mask));
+	return mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
+int nfq_link_gso(struct nfq_link *l, bool gso)
+{
+	return link_flags(l, gso ? NFQA_CFG_F_GSO : 0, NFQA_CFG_F_GSO);
 }
 
 static int link_params(struct nfq_link *l, uint32_t maxlen)

@@ -3,6 +3,7 @@
 #ifndef ITM_IO_NFQ_LINK_H
 #define ITM_IO_NFQ_LINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "itm/err.h"
@@ -19,5 +20,8 @@ struct nfq_link {
 int nfq_link_open(struct nfq_link *l, uint32_t queue, uint32_t maxlen,
 		  struct itm_err *err);
 void nfq_link_close(struct nfq_link *l);
+/* Hand GSO packets over whole (true) or have the kernel segment them
+ * before queueing (false); 0 or -errno. */
+int nfq_link_gso(struct nfq_link *l, bool gso);
 
 #endif

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 
 #include "itm/live.h"
+#include "itm/qtree.h"
 #include "nfq_link.h"
 #include "nfq_rules.h"
 
@@ -53,6 +54,7 @@ struct nq {
 	struct nfq_link link;
 	struct nfq_rules rules;
 	unsigned hooks;
+	bool gso_whole;			/* GSO packets reach us unsegmented */
 	struct itm_live *live;
 	uint32_t pend[NQ_PEND_MAX];	/* plain accepts not sent yet */
 	uint32_t npend;
@@ -293,6 +295,26 @@ static int nq_buffers(struct nq *q, struct itm_err *err)
 
 static void nq_close(struct itm_backend *b);
 
+/* GSO packets come whole unless a discipline of the tree shapes: a 64 KB
+ * packet would then leave in one burst and overflow a small queue as one
+ * loss of 40 segments, where the kernel's segments queue one by one. */
+static void nq_gso(struct nq *q, struct itm_engine *e)
+{
+	bool whole = !itm_qtree_wants_segments(e->root);
+	int r;
+
+	if (whole == q->gso_whole)
+		return;
+	r = nfq_link_gso(&q->link, whole);
+	if (r < 0) {
+		itm_live_log("error", "nfqueue: setting GSO handover: %s", strerror(-r));
+		return;
+	}
+	q->gso_whole = whole;
+	itm_live_log("info", "nfqueue: GSO packets %s", whole ? "handed over whole" :
+		     "segmented by the kernel (a shaper in the tree)");
+}
+
 static int nq_open(struct itm_backend *b, struct itm_err *err)
 {
 	struct nq *q = itm_backend_priv(b);
@@ -304,6 +326,8 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 	if (r == 0)
 		r = nfq_link_open(&q->link, q->queue, q->maxlen, err);
 	if (r == 0) {
+		q->gso_whole = true;
+		nq_gso(q, b->live->e);
 		nfq_rules_init(&q->rules, q->dev, q->port, q->link.qnum);
 		q->hooks = nfq_rules_hooks(b->live->e);
 		r = nfq_rules_install(&q->rules, q->hooks, err);
@@ -345,6 +369,7 @@ static void nq_rebind(struct itm_backend *b, struct itm_engine *old)
 	q->move_to = b->live->e;
 	itm_qdisc_reset(old->root);
 	q->release = NFQ_DROP;
+	nq_gso(q, b->live->e);
 	if (hooks != q->hooks) {
 		nfq_rules_remove(&q->rules);
 		if (nfq_rules_install(&q->rules, hooks, &err) < 0)
@@ -383,11 +408,12 @@ static void nq_dump(const struct itm_backend *b, FILE *f)
 {
 	const struct nq *q = (const struct nq *)b->priv;
 
-	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x\n"
+	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x gso %s\n"
 		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
 		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
 		" batched %" PRIu64 " errors %" PRIu64 "\n", q->link.qnum,
-		q->rules.chain, q->hooks, q->received, q->accepted, q->dropped,
+		q->rules.chain, q->hooks, q->gso_whole ? "whole" : "segmented",
+		q->received, q->accepted, q->dropped,
 		q->modified, q->gso, q->released, q->batched, q->errors);
 }
 

@@ -206,6 +206,7 @@ const struct itm_qdisc_ops itm_qdisc_tbf = {
 	.id = "tbf",
 	.priv_size = sizeof(struct tbf),
 	.attrs = tbf_attrs,
+	.segments = true,
 	.init = tbf_init,
 	.change = tbf_change,
 	.reset = tbf_reset,

@@ -12,7 +12,8 @@
 #             checksum valid; with offloads off every TCP checksum too; ping
 #             through itmd
 #   drops     tbf 5mbit as root: goodput 3.5..5.5 Mbit/s, drops counted at
-#             the root (qdisc show -s, text and JSON)
+#             the root (qdisc show -s, text and JSON), GSO packets segmented
+#             by the kernel under the shaper
 #   failopen  itmd killed (SIGKILL) under load: traffic goes on unmanaged
 #   teardown  SIGTERM removes the rules (IPv4, IPv6), the queue binding and
 #             the socket; the test bed leaves no namespace behind
@@ -270,6 +271,8 @@ case_drops() {
 	check "drops counted at the root (JSON)" [ "${drops:-0}" -gt 0 ]
 	check "text: qdisc tbf line" grep -q "^qdisc tbf .*root" <<<"$text"
 	check "text: Sent line with dropped > 0" grep -Eq "Sent [0-9]+ bytes [0-9]+ pkt \(dropped [1-9]" <<<"$text"
+	check "under a shaper the kernel segments GSO packets" \
+		grep -q "GSO packets segmented by the kernel" "$work/itmd.err"
 	stop_itmd TERM
 	check "itmd exits 0 on SIGTERM" [ "$itmd_rc" = 0 ]
 }
