@@ -94,6 +94,14 @@ struct itm_pkt {
 	struct itm_pkt_view v;
 };
 
+/* The bytes a packet occupies on a link and in a queue: its length, even
+ * when only its first bytes are here (a trace cut by its snaplen, the
+ * NFQUEUE backend's header-only copy). */
+static inline uint32_t itm_pkt_len(const struct itm_pkt *p)
+{
+	return p->wirelen > p->caplen ? p->wirelen : p->caplen;
+}
+
 /* Parse p->data[0..caplen) according to p->link into p->v. */
 void itm_pkt_parse(struct itm_pkt *p);
 

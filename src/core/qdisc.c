@@ -176,7 +176,7 @@ void itm_qdisc_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	p->enq_ns = now;
 	q->stats.qlen++;
-	q->stats.backlog_bytes += p->caplen;
+	q->stats.backlog_bytes += itm_pkt_len(p);
 	q->ops->enqueue(q, p, now);
 }
 
@@ -193,9 +193,9 @@ struct itm_pkt *itm_qdisc_dequeue(struct itm_qdisc *q, uint64_t now)
 	}
 	if (p) {
 		q->stats.qlen--;
-		q->stats.backlog_bytes -= p->caplen;
+		q->stats.backlog_bytes -= itm_pkt_len(p);
 		q->stats.packets++;
-		q->stats.bytes += p->caplen;
+		q->stats.bytes += itm_pkt_len(p);
 	}
 	return p;
 }
@@ -217,7 +217,7 @@ void itm_qdisc_drop(struct itm_qdisc *q, struct itm_pkt *p,
 
 	for (x = q; x; x = x->up) {
 		x->stats.qlen--;
-		x->stats.backlog_bytes -= p->caplen;
+		x->stats.backlog_bytes -= itm_pkt_len(p);
 		x->stats.drops++;
 	}
 	q->drop_fn(q->drop_ctx, p, cause);
@@ -343,7 +343,7 @@ void itm_pktq_push(struct itm_pktq *q, struct itm_pkt *p)
 		q->head = p;
 	q->tail = p;
 	q->len++;
-	q->bytes += p->caplen;
+	q->bytes += itm_pkt_len(p);
 }
 
 struct itm_pkt *itm_pktq_pop(struct itm_pktq *q)
@@ -356,7 +356,7 @@ struct itm_pkt *itm_pktq_pop(struct itm_pktq *q)
 	if (!q->head)
 		q->tail = NULL;
 	q->len--;
-	q->bytes -= p->caplen;
+	q->bytes -= itm_pkt_len(p);
 	p->next = NULL;
 	return p;
 }

@@ -33,7 +33,7 @@ static void replay_free(void *ctx, struct itm_pkt *p)
 
 static uint64_t tx_time_ns(const struct itm_engine *e, const struct itm_pkt *p)
 {
-	uint64_t bits = ((uint64_t)p->caplen + e->link_overhead) * 8;
+	uint64_t bits = ((uint64_t)itm_pkt_len(p) + e->link_overhead) * 8;
 
 	if (!e->link_rate_bps)
 		return 0;
@@ -48,7 +48,7 @@ static void replay_depart(struct replay *r, struct itm_pkt *p)
 
 	r->link_free = done;
 	r->st->out_pkts++;
-	r->st->out_bytes += p->caplen;
+	r->st->out_bytes += itm_pkt_len(p);
 	r->st->last_ns = done;
 	r->st->delay_sum_ns += delay;
 	if (delay > r->st->delay_max_ns)
@@ -93,7 +93,7 @@ static void replay_arrive(struct replay *r, struct itm_pkt *p)
 	if (!r->st->in_pkts)
 		r->st->first_ns = r->now;
 	p->seq = r->st->in_pkts++;
-	r->st->in_bytes += p->caplen;
+	r->st->in_bytes += itm_pkt_len(p);
 	if (!itm_l3_has(&p->v.outer, ITM_HAVE_IP))
 		r->st->unparsed++;
 	itm_engine_timers(r->e, r->now);

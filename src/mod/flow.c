@@ -123,7 +123,7 @@ static void flow_class_update(struct itm_mod *m, struct itm_pkt *p,
 	struct flow *f = itm_mod_priv(m);
 
 	f->count[cls & 0xffff].pkts++;
-	f->count[cls & 0xffff].bytes += p->caplen;
+	f->count[cls & 0xffff].bytes += itm_pkt_len(p);
 }
 
 static void flow_dump(struct itm_mod *m, FILE *out, bool json)

@@ -126,8 +126,8 @@ static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 			drr_deactivate(d, c);
 			continue;
 		}
-		if (p->caplen <= c->deficit) {
-			c->deficit -= p->caplen;
+		if (itm_pkt_len(p) <= c->deficit) {
+			c->deficit -= itm_pkt_len(p);
 			p = itm_qdisc_dequeue(c->child, now);
 			if (!c->child->stats.qlen)
 				drr_deactivate(d, c);

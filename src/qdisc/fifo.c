@@ -53,7 +53,7 @@ static void bfifo_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (f->q.bytes + p->caplen > f->limit_bytes) {
+	if (f->q.bytes + itm_pkt_len(p) > f->limit_bytes) {
 		itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}

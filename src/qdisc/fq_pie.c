@@ -207,7 +207,7 @@ static void fq_pie_drop(struct itm_qdisc *q, struct fq_pie_flow *fl,
 static bool fq_pie_admit(struct fq_pie *f, struct fq_pie_flow *fl,
 			 struct itm_pkt *p)
 {
-	if (!pie_drop_early(&f->params, &fl->vars, fl->q.bytes, p->caplen,
+	if (!pie_drop_early(&f->params, &fl->vars, fl->q.bytes, itm_pkt_len(p),
 			    pie_rng_next, &f->rng))
 		return true;
 	if (!pie_may_mark(&f->params, &fl->vars) || !itm_pkt_set_ce(p))
@@ -278,8 +278,8 @@ static struct itm_pkt *fq_pie_dequeue(struct itm_qdisc *q, uint64_t now)
 		}
 		fq_pie_touch(f, fl, now);
 		p = fq_pie_take(f, fl);
-		fl->deficit -= p->caplen;
-		pie_process_dequeue(&f->params, &fl->vars, p->enq_ns, p->caplen,
+		fl->deficit -= itm_pkt_len(p);
+		pie_process_dequeue(&f->params, &fl->vars, p->enq_ns, itm_pkt_len(p),
 				    fl->q.bytes, now);
 		return p;
 	}

@@ -70,7 +70,7 @@ static void pie_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 		pie_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}
-	if (pie_drop_early(&s->params, &s->vars, s->q.bytes, p->caplen,
+	if (pie_drop_early(&s->params, &s->vars, s->q.bytes, itm_pkt_len(p),
 			   pie_rng_next, &s->rng)) {
 		if (!pie_may_mark(&s->params, &s->vars) || !itm_pkt_set_ce(p)) {
 			pie_drop(q, p, ITM_DROP_AQM);
@@ -94,7 +94,7 @@ static struct itm_pkt *pie_dequeue(struct itm_qdisc *q, uint64_t now)
 		return NULL;
 	pie_touch(s, now);
 	p = itm_pktq_pop(&s->q);
-	pie_process_dequeue(&s->params, &s->vars, p->enq_ns, p->caplen,
+	pie_process_dequeue(&s->params, &s->vars, p->enq_ns, itm_pkt_len(p),
 			    s->q.bytes, now);
 	return p;
 }

@@ -148,7 +148,7 @@ static struct itm_pkt *tbf_dequeue(struct itm_qdisc *q, uint64_t now)
 	elapsed = now - t->t_c;
 	toks = elapsed >= (uint64_t)(bucket - t->tokens) ? bucket
 						       : t->tokens + (int64_t)elapsed;
-	cost = tbf_cost_ns(t, p->caplen);
+	cost = tbf_cost_ns(t, itm_pkt_len(p));
 	need = cost < bucket ? cost : bucket;
 	if (toks >= need) {
 		t->t_c = now;
