@@ -37,6 +37,9 @@ struct itm_backend_ops {
 	/* live->e was replaced by a reload: take over the packets old holds
 	 * (then the caller destroys old) */
 	void (*rebind)(struct itm_backend *b, struct itm_engine *old);
+	/* optional: a command changed live->e at run time (a module or a
+	 * discipline added): re-derive what the backend takes from it */
+	void (*changed)(struct itm_backend *b);
 	/* send what the root discipline lets go now; arm the next wake-up */
 	void (*kick)(struct itm_backend *b, uint64_t now);
 	/* optional: when kick has work next (a shaper's or the backend's own

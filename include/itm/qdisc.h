@@ -87,13 +87,21 @@ struct itm_class_ops {
 			   bool json);
 };
 
+/* What a discipline needs of the packets a live backend hands it. */
+enum itm_qdisc_need {
+	/* segments, not GSO packets: a shaper, whose queue limit and timing
+	 * a 64 KB packet would defeat (Linux's tbf segments them too) */
+	ITM_QNEED_SEGMENTS = 1u << 0,
+	/* the whole packet, not its headers: it may rewrite it (ECN marks),
+	 * and a rewritten packet goes back whole */
+	ITM_QNEED_WHOLE = 1u << 1,
+};
+
 struct itm_qdisc_ops {
 	const char *id;
 	size_t priv_size;
 	const struct itm_attr *attrs;	/* options, stored in priv */
-	/* wants segments, not GSO packets: a shaper, whose queue limit and
-	 * timing a 64 KB packet would defeat (Linux's tbf segments them too) */
-	bool segments;
+	unsigned needs;			/* enum itm_qdisc_need, what a backend owes it */
 	/* check option combinations and set up state; options are set */
 	int (*init)(struct itm_qdisc *q, struct itm_err *err);
 	/* options changed at run time; may trim the queue */

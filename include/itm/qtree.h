@@ -16,8 +16,8 @@ int itm_handle_parse(const char *text, uint32_t *h, struct itm_err *err);
 typedef int itm_qtree_fn(struct itm_qdisc *q, void *arg);
 int itm_qtree_walk(struct itm_qdisc *q, itm_qtree_fn *fn, void *arg);
 
-/* Whether a discipline of the tree wants GSO packets segmented. */
-bool itm_qtree_wants_segments(struct itm_qdisc *root);
+/* What the disciplines of the tree need together: enum itm_qdisc_need. */
+unsigned itm_qtree_needs(struct itm_qdisc *root);
 
 /* The discipline whose handle has the major of `handle`, or NULL. */
 struct itm_qdisc *itm_qtree_find(struct itm_qdisc *root, uint32_t handle);

@@ -58,15 +58,19 @@ int itm_qtree_walk(struct itm_qdisc *q, itm_qtree_fn *fn, void *arg)
 	return 0;
 }
 
-static int wants_segments(struct itm_qdisc *q, void *arg)
+static int add_needs(struct itm_qdisc *q, void *arg)
 {
-	(void)arg;
-	return q->ops->segments;
+	*(unsigned *)arg |= q->ops->needs;
+	return 0;
 }
 
-bool itm_qtree_wants_segments(struct itm_qdisc *root)
+unsigned itm_qtree_needs(struct itm_qdisc *root)
 {
-	return root && itm_qtree_walk(root, wants_segments, NULL) != 0;
+	unsigned needs = 0;
+
+	if (root)
+		itm_qtree_walk(root, add_needs, &needs);
+	return needs;
 }
 
 struct find_ctx {

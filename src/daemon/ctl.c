@@ -94,6 +94,8 @@ static void ctl_run(struct itm_ctl *c, int fd, char *line)
 				"the backend is fixed while itmd runs: edit the file and restart");
 	else
 		r = itm_cmd_run(&cc, argc, argv, &err);
+	if (r >= 0 && c->live->backend && c->live->backend->ops->changed)
+		c->live->backend->ops->changed(c->live->backend);
 	if (cc.out)
 		fclose(cc.out);
 	if (out)

@@ -74,6 +74,15 @@ int nfq_link_gso(struct nfq_link *l, bool gso)
 	return link_flags(l, gso ? NFQA_CFG_F_GSO : 0, NFQA_CFG_F_GSO);
 }
 
+int nfq_link_copy(struct nfq_link *l, uint32_t range)
+{
+	char buf[NQ_CTRL_BUF];
+	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, l->qnum);
+
+	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, range);
+	return mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
 static int link_params(struct nfq_link *l, uint32_t maxlen)
 {
 	char buf[NQ_CTRL_BUF];

@@ -23,5 +23,7 @@ void nfq_link_close(struct nfq_link *l);
 /* Hand GSO packets over whole (true) or have the kernel segment them
  * before queueing (false); 0 or -errno. */
 int nfq_link_gso(struct nfq_link *l, bool gso);
+/* Copy the first `range` bytes of each packet (0xffff: whole packets). */
+int nfq_link_copy(struct nfq_link *l, uint32_t range);
 
 #endif

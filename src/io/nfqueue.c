@@ -38,6 +38,8 @@
 #define NFQ_BURST 32
 #define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
 #define NFQ_BATCH (256 * 1024)
+#define NFQ_HEADERS 512		/* copied when nothing rewrites packets: the
+				 * parser's headers, tunnels and options */
 #define NQ_PEND_MAX 256
 
 struct nq_pkt {
@@ -55,6 +57,7 @@ struct nq {
 	struct nfq_rules rules;
 	unsigned hooks;
 	bool gso_whole;			/* GSO packets reach us unsegmented */
+	bool copy_whole;		/* whole packets, not NFQ_HEADERS bytes */
 	struct itm_live *live;
 	uint32_t pend[NQ_PEND_MAX];	/* plain accepts not sent yet */
 	uint32_t npend;
@@ -65,6 +68,7 @@ struct nq {
 	struct mnl_nlmsg_batch *batch;
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
 	uint64_t batched;		/* accepts sent as part of a batch */
+	uint64_t unsent;		/* rewrites of header-only copies not sent */
 };
 
 static const struct itm_attr nq_attrs[] = {
@@ -155,6 +159,12 @@ static void nq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
 {
 	bool modified = np->p.flags & ITM_PKT_MODIFIED;
 
+	if (modified && np->p.caplen < np->p.wirelen) {
+		/* copied before a run-time change asked for whole packets:
+		 * its headers alone would cut it, so it leaves unchanged */
+		q->unsent++;
+		modified = false;
+	}
 	if (verdict == NF_ACCEPT) {
 		q->accepted++;
 		q->modified += modified;
@@ -298,9 +308,8 @@ static void nq_close(struct itm_backend *b);
 /* GSO packets come whole unless a discipline of the tree shapes: a 64 KB
  * packet would then leave in one burst and overflow a small queue as one
  * loss of 40 segments, where the kernel's segments queue one by one. */
-static void nq_gso(struct nq *q, struct itm_engine *e)
+static void nq_set_gso(struct nq *q, bool whole)
 {
-	bool whole = !itm_qtree_wants_segments(e->root);
 	int r;
 
 	if (whole == q->gso_whole)
@@ -315,6 +324,56 @@ static void nq_gso(struct nq *q, struct itm_engine *e)
 		     "segmented by the kernel (a shaper in the tree)");
 }
 
+/* Whole packets only when something may rewrite them (a module, an ECN
+ * marking discipline): a rewritten packet must go back whole, and copying
+ * 64 KB GSO packets out of the kernel costs more than all the rest. */
+static void nq_set_copy(struct nq *q, bool whole)
+{
+	int r;
+
+	if (whole == q->copy_whole)
+		return;
+	r = nfq_link_copy(&q->link, whole ? 0xffff : NFQ_HEADERS);
+	if (r < 0) {
+		itm_live_log("error", "nfqueue: setting the copy range: %s", strerror(-r));
+		return;
+	}
+	q->copy_whole = whole;
+	itm_live_log("info", "nfqueue: copying %s", whole ? "whole packets" :
+		     "headers only (no module, no discipline rewrites packets)");
+}
+
+static bool nq_has_modules(const struct itm_engine *e)
+{
+	int h;
+
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (e->chain_len[h])
+			return true;
+	}
+	return false;
+}
+
+/* Derive the queue's settings and rules from the engine's configuration:
+ * at open, after a reload and after a command changed it at run time. */
+static void nq_configure(struct itm_backend *b)
+{
+	struct nq *q = itm_backend_priv(b);
+	struct itm_engine *e = b->live->e;
+	unsigned needs = itm_qtree_needs(e->root);
+	unsigned hooks = nfq_rules_hooks(e);
+	struct itm_err err;
+
+	nq_set_gso(q, !(needs & ITM_QNEED_SEGMENTS));
+	nq_set_copy(q, (needs & ITM_QNEED_WHOLE) || nq_has_modules(e));
+	if (hooks != q->hooks) {
+		nfq_rules_remove(&q->rules);
+		if (nfq_rules_install(&q->rules, hooks, &err) < 0)
+			itm_live_log("error", "%s", err.msg);
+		q->hooks = hooks;
+	}
+}
+
 static int nq_open(struct itm_backend *b, struct itm_err *err)
 {
 	struct nq *q = itm_backend_priv(b);
@@ -326,12 +385,13 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 	if (r == 0)
 		r = nfq_link_open(&q->link, q->queue, q->maxlen, err);
 	if (r == 0) {
-		q->gso_whole = true;
-		nq_gso(q, b->live->e);
+		q->gso_whole = q->copy_whole = true;	/* as nfq_link_open sets */
 		nfq_rules_init(&q->rules, q->dev, q->port, q->link.qnum);
 		q->hooks = nfq_rules_hooks(b->live->e);
 		r = nfq_rules_install(&q->rules, q->hooks, err);
 	}
+	if (r == 0)
+		nq_configure(b);
 	if (r == 0)
 		r = itm_live_watch(b->live, mnl_socket_get_fd(q->link.nl), nq_readable,
 				   b, err);
@@ -361,21 +421,13 @@ static void nq_kick(struct itm_backend *b, uint64_t now)
 static void nq_rebind(struct itm_backend *b, struct itm_engine *old)
 {
 	struct nq *q = itm_backend_priv(b);
-	unsigned hooks = nfq_rules_hooks(b->live->e);
-	struct itm_err err;
 
 	itm_engine_set_free(b->live->e, nq_engine_drop, b);
 	q->release = NFQ_MOVE;
 	q->move_to = b->live->e;
 	itm_qdisc_reset(old->root);
 	q->release = NFQ_DROP;
-	nq_gso(q, b->live->e);
-	if (hooks != q->hooks) {
-		nfq_rules_remove(&q->rules);
-		if (nfq_rules_install(&q->rules, hooks, &err) < 0)
-			itm_live_log("error", "%s", err.msg);
-		q->hooks = hooks;
-	}
+	nq_configure(b);
 }
 
 static void nq_close(struct itm_backend *b)
@@ -408,13 +460,15 @@ static void nq_dump(const struct itm_backend *b, FILE *f)
 {
 	const struct nq *q = (const struct nq *)b->priv;
 
-	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x gso %s\n"
+	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x gso %s copy %s\n"
 		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
 		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
-		" batched %" PRIu64 " errors %" PRIu64 "\n", q->link.qnum,
-		q->rules.chain, q->hooks, q->gso_whole ? "whole" : "segmented",
-		q->received, q->accepted, q->dropped,
-		q->modified, q->gso, q->released, q->batched, q->errors);
+		" batched %" PRIu64 " unsent %" PRIu64 " errors %" PRIu64 "\n",
+		q->link.qnum, q->rules.chain, q->hooks,
+		q->gso_whole ? "whole" : "segmented",
+		q->copy_whole ? "whole" : "headers", q->received, q->accepted,
+		q->dropped, q->modified, q->gso, q->released, q->batched,
+		q->unsent, q->errors);
 }
 
 const struct itm_backend_ops itm_backend_nfqueue = {
@@ -424,6 +478,7 @@ const struct itm_backend_ops itm_backend_nfqueue = {
 	.parse = nq_parse,
 	.open = nq_open,
 	.rebind = nq_rebind,
+	.changed = nq_configure,
 	.kick = nq_kick,
 	.close = nq_close,
 	.dump = nq_dump,

@@ -352,6 +352,7 @@ const struct itm_qdisc_ops itm_qdisc_fq_pie = {
 	.id = "fq_pie",
 	.priv_size = sizeof(struct fq_pie),
 	.attrs = fq_pie_attrs,
+	.needs = ITM_QNEED_WHOLE,	/* ECN marks */
 	.init = fq_pie_init,
 	.change = fq_pie_change,
 	.reset = fq_pie_reset,

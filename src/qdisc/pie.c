@@ -153,6 +153,7 @@ const struct itm_qdisc_ops itm_qdisc_pie = {
 	.id = "pie",
 	.priv_size = sizeof(struct pie_sched),
 	.attrs = pie_attrs,
+	.needs = ITM_QNEED_WHOLE,	/* ECN marks */
 	.init = pie_init,
 	.change = pie_change,
 	.reset = pie_reset,

@@ -241,6 +241,7 @@ const struct itm_qdisc_ops itm_qdisc_prio = {
 	.id = "prio",
 	.priv_size = sizeof(struct prio),
 	.attrs = prio_attrs,
+	.needs = ITM_QNEED_WHOLE,	/* ECN marks */
 	.init = prio_init,
 	.change = prio_change,
 	.reset = prio_reset,

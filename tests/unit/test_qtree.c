@@ -174,19 +174,22 @@ static void test_del(void **state)
 	qt_del(t);
 }
 
-/* A shaper anywhere in the tree asks for GSO packets in segments. */
-static void test_wants_segments(void **state)
+/* A shaper anywhere in the tree asks for GSO packets in segments, a
+ * discipline that may mark ECN for whole packets. */
+static void test_needs(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
 			      "class add parent 1: classid 1:1 drr quantum 1514\n"
 			      "qdisc add parent 1:1 handle 2: fq_pie\n");
 
 	(void)state;
-	assert_false(itm_qtree_wants_segments(t->e->root));
+	assert_int_equal(itm_qtree_needs(t->e->root), ITM_QNEED_WHOLE);
 	qt_must(t, "qdisc replace parent 1:1 handle 3: tbf rate 1mbit burst 2kb latency 10ms");
-	assert_true(itm_qtree_wants_segments(t->e->root));
+	assert_int_equal(itm_qtree_needs(t->e->root), ITM_QNEED_SEGMENTS);
+	qt_must(t, "qdisc add parent 3:1 handle 4: pie");
+	assert_int_equal(itm_qtree_needs(t->e->root), ITM_QNEED_SEGMENTS | ITM_QNEED_WHOLE);
 	qt_must(t, "qdisc del handle 3:");
-	assert_false(itm_qtree_wants_segments(t->e->root));
+	assert_int_equal(itm_qtree_needs(t->e->root), 0);
 	qt_del(t);
 }
 
@@ -231,7 +234,7 @@ int main(void)
 		cmocka_unit_test(test_drops_up_the_tree),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_class_cmds),
-		cmocka_unit_test(test_wants_segments),
+		cmocka_unit_test(test_needs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
