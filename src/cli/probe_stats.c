@@ -217,9 +217,9 @@ int probe_report_json(FILE *f, const struct probe_report *r)
 		const struct probe_stream *s = &r->streams[i];
 
 		fprintf(f, "%s{\"name\":\"%s\",\"proto\":\"%s\",\"dscp\":%u,"
-			"\"malformed\":%" PRIu64, i ? "," : "", s->name,
-			s->spec.proto == PROBE_ICMP ? "icmp" : "udp", s->spec.dscp,
-			s->malformed);
+			"\"socket\":\"%s\",\"malformed\":%" PRIu64, i ? "," : "",
+			s->name, s->spec.proto == PROBE_ICMP ? "icmp" : "udp",
+			s->spec.dscp, s->raw ? "raw" : "datagram", s->malformed);
 		for (ph = PROBE_IDLE; ph <= PROBE_LOAD; ph++) {
 			if (probe_summarize(s, &r->window, ph, &m) < 0)
 				return -ENOMEM;

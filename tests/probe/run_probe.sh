@@ -115,6 +115,17 @@ PY
 check "IPv4 report: samples idle and under load, no idle loss, RTTs, throughput" \
 	report_ok "$work/probe4.json" idle load
 check "IPv6 report: samples, no loss, RTTs" report_ok "$work/probe6.json" idle
+# icmp_socket KIND FILE: the ICMP streams used KIND sockets
+icmp_socket() {
+	$py -c 'import json,sys
+r = json.load(open(sys.argv[2]))
+k = {s["socket"] for s in r["streams"] if s["proto"] == "icmp"}
+sys.exit(0 if k == {sys.argv[1]} else 1)' "$@"
+}
+check "IPv4 ICMP over raw sockets (root, ping_group_range closed)" \
+	icmp_socket raw "$work/probe4.json"
+check "IPv6 ICMP over datagram sockets (ping_group_range open)" \
+	icmp_socket datagram "$work/probe6.json"
 
 # sent FILE STREAM: probes sent by a stream, from the JSON report
 sent() {
