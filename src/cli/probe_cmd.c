@@ -213,11 +213,16 @@ static void load_wrap_up(struct probe_run *r)
 	uint64_t now = mono_ns() - r->start;
 
 	r->load_res.flows = r->o->load_flows;
-	if (!r->load_started || r->window.end_ns == r->window.begin_ns)
-		return;		/* never ran: the error is already set */
+	if (!r->load_started || r->window.end_ns == r->window.begin_ns) {
+		r->window.ran = false;	/* never ran: the error is already set */
+		return;
+	}
 	if (r->window.end_ns == UINT64_MAX)
 		r->window.end_ns = now;
 	probe_load_finish(&r->load, &r->load_res);
+	/* no measured load, no load phase: every sample is reported idle */
+	if (!r->load_res.ok)
+		r->window.ran = false;
 }
 
 static int write_outputs(struct probe_run *r)
@@ -246,8 +251,10 @@ static int write_outputs(struct probe_run *r)
 		probe_report_json(stdout, &rep);
 	else
 		probe_report_text(stdout, &rep);
-	if (r->o->load_flows && !r->load_res.ok)
+	if (r->o->load_flows && !r->load_res.ok) {
 		fprintf(stderr, "itm probe: the load failed: %s\n", r->load_res.error);
+		rc = 1;
+	}
 	return rc;
 }
 

@@ -37,15 +37,20 @@ static void gp_terminal(FILE *g, const char *path)
 	fprintf(g, "\n");
 }
 
-static void gp_title(FILE *g, const char *what, const struct probe_report *r)
+static void gp_title(FILE *g, bool cdf, const struct probe_report *r)
 {
 	fprintf(g, "set title \"itm probe %s: %s, one probe per stream every %.1f ms",
-		r->opts->target, what, r->opts->interval_ns / 1e6);
-	if (r->window.ran && r->load.ok)
-		fprintf(g, "\\nshaded: load, %u TCP flows, %.1f Mbit/s",
-			r->load.flows, r->load.bps / 1e6);
-	else if (r->window.ran)
-		fprintf(g, "\\nshaded: load period (iperf3 failed)");
+		r->opts->target, cdf ? "CDF of RTT" : "RTT over time",
+		r->opts->interval_ns / 1e6);
+	if (r->window.ran) {
+		fprintf(g, "\\n%s", cdf ? "idle and load samples together; load: " :
+			"shaded: load, ");
+		if (r->load.ok)
+			fprintf(g, "%u TCP flows, %.1f Mbit/s", r->load.flows,
+				r->load.bps / 1e6);
+		else
+			fprintf(g, "iperf3 failed");
+	}
 	fprintf(g, "\"\n");
 }
 
@@ -102,7 +107,7 @@ static void gp_plot_cmd(FILE *g, const struct probe_report *r, const uint32_t *n
 		if (cdf)
 			fprintf(g, "%s$s%u using 1:2 with steps lw 2 title '%s'", sep, i, s->name);
 		else
-			fprintf(g, "%s$s%u using 1:2 with points pt %d ps 0.5 title '%s (loss %.1f%%)'",
+			fprintf(g, "%s$s%u using 1:2 with points pt %d ps 0.6 title '%s (loss %.1f%%)'",
 				sep, i, s->spec.proto == PROBE_ICMP ? 7 : 5, s->name, loss_pct);
 		sep = ", \\\n     ";
 	}
@@ -122,7 +127,7 @@ static int gp_draw(const char *path, const struct probe_report *r, bool cdf,
 		return -errno;
 	}
 	gp_terminal(g, path);
-	gp_title(g, cdf ? "CDF of RTT" : "RTT over time", r);
+	gp_title(g, cdf, r);
 	fprintf(g, "set grid\nset key outside right top\nset logscale %s\n",
 		cdf ? "x" : "y");
 	if (cdf)

@@ -120,14 +120,14 @@ static void text_load(FILE *f, const struct probe_report *r)
 
 	if (!r->opts->load_flows)
 		return;
-	fprintf(f, "load: %u TCP flow%s (iperf3) from %s to %s: ", r->load.flows,
-		r->load.flows == 1 ? "" : "s",
-		itm_fmt_time(a, sizeof(a), r->window.begin_ns),
-		itm_fmt_time(b, sizeof(b), r->window.end_ns));
+	fprintf(f, "load: %u TCP flow%s (iperf3)", r->load.flows,
+		r->load.flows == 1 ? "" : "s");
 	if (r->load.ok)
-		fprintf(f, "%.1f Mbit/s received\n", r->load.bps / 1e6);
+		fprintf(f, " from %s to %s: %.1f Mbit/s received\n",
+			itm_fmt_time(a, sizeof(a), r->window.begin_ns),
+			itm_fmt_time(b, sizeof(b), r->window.end_ns), r->load.bps / 1e6);
 	else
-		fprintf(f, "FAILED: %s\n", r->load.error);
+		fprintf(f, " FAILED: %s; all samples are counted idle\n", r->load.error);
 }
 
 int probe_report_text(FILE *f, const struct probe_report *r)
@@ -136,8 +136,8 @@ int probe_report_text(FILE *f, const struct probe_report *r)
 	char a[32], b[32];
 	unsigned i, ph;
 
-	fprintf(f, "itm probe %s: %u streams, one probe every %s for %s\n",
-		r->opts->target, r->n_streams,
+	fprintf(f, "itm probe %s: %u stream%s, one probe every %s for %s\n",
+		r->opts->target, r->n_streams, r->n_streams == 1 ? "" : "s",
 		itm_fmt_time(a, sizeof(a), r->opts->interval_ns),
 		itm_fmt_time(b, sizeof(b), r->opts->duration_ns));
 	fprintf(f, "%-12s %-5s %6s %6s %6s %9s %9s %9s %9s\n", "stream", "phase",
