@@ -7,6 +7,7 @@ int parse_main(int argc, char **argv);
 int replay_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int pias_main(int argc, char **argv);
+int tgen_main(int argc, char **argv);
 /* A grammar command for a running itmd; sock NULL: the default socket. */
 int live_main(const char *sock, int argc, char **argv);
 

@@ -24,6 +24,12 @@ static const struct subcommand subcommands[] = {
 	{ "check", check_main, "itm check -c CONF" },
 	{ "pias", pias_main,
 	  "itm pias thresholds --cdf FILE --load RHO --queues K [--json]" },
+	{ "tgen", tgen_main,
+	  "itm tgen server [--port 5050] [--bind ADDR]\n"
+	  "  itm tgen client SERVER[,SERVER...] --cdf FILE --load RHO --rate RATE\n"
+	  "           [--flows N | --duration TIME] [--mode persistent|new] [--conns K]\n"
+	  "           [--dscp N | --pias] [--seed S] [--port 5050] [--timeout TIME]\n"
+	  "           [--log FILE.csv] [--json] [--plot FILE.png]" },
 	{ NULL, NULL, NULL },
 };
 
