@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -80,10 +81,16 @@ const char *tgen_addr_str(const struct sockaddr_storage *ss, char *buf,
 {
 	char host[INET6_ADDRSTRLEN], port[8];
 
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+	bool mapped = ss->ss_family == AF_INET6 &&
+		      IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr);
+
 	if (getnameinfo((const struct sockaddr *)ss, sizeof(*ss), host,
 			sizeof(host), port, sizeof(port),
 			NI_NUMERICHOST | NI_NUMERICSERV))
 		snprintf(buf, len, "?");
+	else if (mapped)	/* an IPv4 client of the dual-stack socket */
+		snprintf(buf, len, "%s:%s", host + strlen("::ffff:"), port);
 	else if (ss->ss_family == AF_INET6)
 		snprintf(buf, len, "[%s]:%s", host, port);
 	else
