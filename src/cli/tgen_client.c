@@ -253,6 +253,7 @@ static void cl_free(struct cl *cl)
 static int cl_output(const struct cl *cl)
 {
 	const struct tgen_client_opts *o = cl->o;
+	uint64_t i, failed = 0;
 
 	if (o->log_path && tgen_log_write(&cl->run, o->log_path) < 0)
 		return 1;
@@ -260,7 +261,14 @@ static int cl_output(const struct cl *cl)
 		return 1;
 	if (o->plot_path && tgen_plot(&cl->run, o->plot_path) < 0)
 		return 1;
-	return 0;
+	/* a broken flow is a broken measurement; a timeout is a result */
+	for (i = 0; i < cl->run.n_flows; i++)
+		failed += cl->run.flows[i].failed;
+	if (failed)
+		fprintf(stderr, "itm tgen: %" PRIu64 " of %" PRIu64 " flows "
+			"failed (connection refused or broken)\n", failed,
+			cl->run.n_flows);
+	return failed ? 1 : 0;
 }
 
 int tgen_client_run(const struct tgen_client_opts *o)
