@@ -52,6 +52,9 @@ static const struct option server_opts[] = {
 };
 
 static int bad(char *msg, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(char *msg, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
