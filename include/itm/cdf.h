@@ -28,6 +28,9 @@ int itm_cdf_load(struct itm_cdf *c, const char *path, char *msg, size_t len);
 
 /* The smallest size s with F(s) >= q, interpolated; q in [0, 1]. */
 double itm_cdf_quantile(const struct itm_cdf *c, double q);
+/* The mean size of the piecewise-linear distribution: the first point's
+ * probability is a mass at its size, each segment is uniform. */
+double itm_cdf_mean(const struct itm_cdf *c);
 
 /*
  * PIAS thresholds for k queues at load rho (0 < rho < 1), NSDI'15's closed

@@ -8,6 +8,7 @@ int replay_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int pias_main(int argc, char **argv);
 int probe_main(int argc, char **argv);
+int tgen_main(int argc, char **argv);
 /* A grammar command for a running itmd; sock NULL: the default socket. */
 int live_main(const char *sock, int argc, char **argv);
 

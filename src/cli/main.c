@@ -29,6 +29,12 @@ static const struct subcommand subcommands[] = {
 	  "          [--load-start 2s] [--load-secs 6s] [--load-port 5201] [--udp-port 7777]\n"
 	  "          [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
 	  "  itm probe echo-server [--port 7777] [--bind ADDR]" },
+	{ "tgen", tgen_main,
+	  "itm tgen server [--port 5050] [--bind ADDR]\n"
+	  "  itm tgen client SERVER[,SERVER...] --cdf FILE --load RHO --rate RATE\n"
+	  "           [--flows N | --duration TIME] [--mode persistent|new] [--conns K]\n"
+	  "           [--dscp N | --pias] [--seed S] [--port 5050] [--timeout TIME]\n"
+	  "           [--log FILE.csv] [--json] [--plot FILE.png]" },
 	{ NULL, NULL, NULL },
 };
 

@@ -107,6 +107,17 @@ double itm_cdf_quantile(const struct itm_cdf *c, double q)
 	return c->size[c->n - 1];
 }
 
+double itm_cdf_mean(const struct itm_cdf *c)
+{
+	double m = c->prob[0] * c->size[0];
+	size_t i;
+
+	for (i = 1; i < c->n; i++)
+		m += (c->prob[i] - c->prob[i - 1]) *
+		     (c->size[i] + c->size[i - 1]) / 2;
+	return m;
+}
+
 int itm_pias_thresholds(const struct itm_cdf *c, double rho, unsigned k,
 			uint64_t *out)
 {
