@@ -32,6 +32,11 @@ enum itm_attr_type {
 	ITM_ATTR_MAP,		/* uint64_t: 8 entries of 4 bits, entry i in
 				 * bits 4i..4i+3, "2,1,1,1,1,1,0,0", each
 				 * entry at most max */
+	ITM_ATTR_ADDR,		/* struct itm_prefix, one IPv4 or IPv6 address,
+				 * "any" = unset (family 0); like IFNAME, its
+				 * uint64_t value is a pointer to the text */
+	ITM_ATTR_PREFIXES,	/* struct itm_prefixes, "10.0.0.0/8,2001:db8::/32",
+				 * "any" = empty; value as ADDR */
 };
 
 enum itm_attr_flag {

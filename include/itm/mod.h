@@ -31,6 +31,7 @@
 #include "itm/err.h"
 #include "itm/flowtab.h"
 #include "itm/pkt.h"
+#include "itm/prefix.h"
 
 enum itm_hook {
 	ITM_HOOK_PRE_ROUTING,
@@ -52,12 +53,6 @@ int itm_hook_parse(const char *s, enum itm_hook *h);
 
 #define ITM_IFNAME_MAX 16
 #define ITM_INTEREST_PREFIXES 4
-
-struct itm_prefix {
-	uint8_t family;		/* 4 or 6 */
-	uint8_t len;		/* prefix length in bits */
-	uint8_t addr[16];
-};
 
 /* Which packets a module sees; an empty field matches everything. */
 struct itm_interest {

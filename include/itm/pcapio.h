@@ -32,7 +32,8 @@ void itm_pcap_close(struct itm_pcap_in *in);
 /* Map a libpcap DLT to the link types the parser knows (0 = none). */
 uint16_t itm_pcap_link(int dlt);
 
-/* Make a packet holding a copy of data, parsed. NULL on ENOMEM. */
+/* Make a packet holding a copy of data after ITM_PKT_HEADROOM free bytes,
+ * parsed. NULL on ENOMEM. */
 struct itm_pkt *itm_pkt_new(const uint8_t *data, uint32_t caplen,
 			    uint32_t wirelen, uint16_t link, uint64_t ts_ns);
 void itm_pkt_free(struct itm_pkt *p);

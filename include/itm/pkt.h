@@ -77,12 +77,21 @@ enum itm_pkt_flag {
 					 * only IP header checksums are ours */
 };
 
+/*
+ * Bytes every backend leaves free before a packet's data, so that a module
+ * can put a header in front (an outer IPv4 or IPv6 header for a tunnel)
+ * without copying the packet: room for an IPv6 header and an Ethernet
+ * header with two VLAN tags.
+ */
+#define ITM_PKT_HEADROOM 64
+
 struct itm_pkt {
 	uint8_t *data;
 	uint32_t caplen;	/* bytes we have */
 	uint32_t wirelen;	/* bytes the packet had on the wire */
 	uint16_t link;		/* enum itm_link */
 	uint16_t flags;		/* enum itm_pkt_flag */
+	uint32_t headroom;	/* free bytes before data, ours to grow into */
 	uint32_t iif, oif;	/* interface indexes, 0 = unknown */
 	uint32_t mark;
 	uint32_t priority;
@@ -104,6 +113,22 @@ static inline uint32_t itm_pkt_len(const struct itm_pkt *p)
 
 /* Parse p->data[0..caplen) according to p->link into p->v. */
 void itm_pkt_parse(struct itm_pkt *p);
+
+/*
+ * Growing and shrinking a packet in place (pktbuf.c). Lengths (caplen and
+ * wirelen) follow; the parsed view does not: the caller re-parses, or
+ * returns ITM_MODIFIED and the engine does.
+ *
+ * push/pull move the start of the data into or out of the headroom.
+ * insert opens len bytes at offset off, moving the off bytes before it to
+ * the front (the link-layer header stays first), and returns the gap;
+ * remove closes len bytes at off the same way. Both fail, changing
+ * nothing, when the headroom is short or the range is not in the packet.
+ */
+uint8_t *itm_pkt_push(struct itm_pkt *p, uint32_t len);
+int itm_pkt_pull(struct itm_pkt *p, uint32_t len);
+uint8_t *itm_pkt_insert(struct itm_pkt *p, uint32_t off, uint32_t len);
+int itm_pkt_remove(struct itm_pkt *p, uint32_t off, uint32_t len);
 
 /* Rewrite the TOS / traffic class byte of one parsed IP header (the view is
  * updated; checksums are the framework's job after ITM_MODIFIED). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itm/attr.h"
+#include "itm/prefix.h"
 #include "itm/units.h"
 
 #define ATTR_ARGS_MAX 64
@@ -21,6 +22,26 @@ const struct itm_attr *itm_attr_find(const struct itm_attr *tab,
 			return tab;
 	}
 	return NULL;
+}
+
+/* Text already checked by attr_parse_value; NULL (the default) clears. A
+ * value that is the storage itself (a load stored back) changes nothing. */
+static void attr_store_addr(const struct itm_attr *a, uint8_t *p,
+			    const char *s)
+{
+	struct itm_err err;
+
+	if (s == (const char *)p)
+		return;
+	if (a->type == ITM_ATTR_ADDR) {
+		memset(p, 0, sizeof(struct itm_prefix));
+		if (s && strcmp(s, "any"))
+			itm_prefix_parse((struct itm_prefix *)p, s, &err);
+	} else {
+		memset(p, 0, sizeof(struct itm_prefixes));
+		if (s)
+			itm_prefixes_parse((struct itm_prefixes *)p, s, &err);
+	}
 }
 
 void itm_attr_store(const struct itm_attr *a, void *base, uint64_t val)
@@ -54,6 +75,10 @@ void itm_attr_store(const struct itm_attr *a, void *base, uint64_t val)
 			snprintf((char *)p, ITM_ATTR_IFNAME_LEN, "%s", s);
 		break;
 	}
+	case ITM_ATTR_ADDR:
+	case ITM_ATTR_PREFIXES:
+		attr_store_addr(a, p, (const char *)(uintptr_t)val);
+		break;
 	default:
 		memcpy(p, &val, sizeof(val));
 		break;
@@ -88,6 +113,8 @@ uint64_t itm_attr_load(const struct itm_attr *a, const void *base)
 		return v;
 	}
 	case ITM_ATTR_IFNAME:
+	case ITM_ATTR_ADDR:
+	case ITM_ATTR_PREFIXES:
 		return (uint64_t)(uintptr_t)p;
 	default: {
 		uint64_t v;
@@ -216,11 +243,42 @@ static int attr_parse_map(const struct itm_attr *a, const char *text,
 	return 0;
 }
 
+/* A number with a word for its minimum ("ttl inherit" = 0): names[0]. */
+static const char *attr_min_word(const struct itm_attr *a)
+{
+	if (a->type != ITM_ATTR_U32 && a->type != ITM_ATTR_S32)
+		return NULL;
+	return a->names ? a->names[0] : NULL;
+}
+
+/* One address (no /LEN) or "any"; the value is the text, stored later. */
+static int attr_parse_addr(const struct itm_attr *a, const char *text,
+			   uint64_t *val)
+{
+	struct itm_prefixes l;
+	struct itm_prefix pf;
+	struct itm_err err;
+
+	if (a->type == ITM_ATTR_PREFIXES) {
+		if (itm_prefixes_parse(&l, text, &err) < 0)
+			return -EINVAL;
+	} else if (strcmp(text, "any")) {
+		if (strchr(text, '/') || itm_prefix_parse(&pf, text, &err) < 0)
+			return -EINVAL;
+	}
+	*val = (uint64_t)(uintptr_t)text;
+	return 0;
+}
+
 static int attr_parse_value(const struct itm_attr *a, const char *text,
 			    uint64_t *val)
 {
 	size_t n;
 
+	if (attr_min_word(a) && !strcmp(text, attr_min_word(a))) {
+		*val = a->min;
+		return 0;
+	}
 	switch (a->type) {
 	case ITM_ATTR_BOOL:
 		if (!strcmp(text, "on") || !strcmp(text, "1") ||
@@ -262,6 +320,9 @@ static int attr_parse_value(const struct itm_attr *a, const char *text,
 		return attr_parse_handle(text, val);
 	case ITM_ATTR_MAP:
 		return attr_parse_map(a, text, val);
+	case ITM_ATTR_ADDR:
+	case ITM_ATTR_PREFIXES:
+		return attr_parse_addr(a, text, val);
 	case ITM_ATTR_IFNAME:
 		if (!*text || strlen(text) >= ITM_ATTR_IFNAME_LEN ||
 		    strspn(text, "abcdefghijklmnopqrstuvwxyz"
@@ -287,6 +348,8 @@ static const char *attr_type_hint(const struct itm_attr *a)
 	case ITM_ATTR_HANDLE: return "a class MAJOR:MINOR in hex, minor not 0";
 	case ITM_ATTR_IFNAME: return "an interface name or any";
 	case ITM_ATTR_MAP: return "8 numbers separated by commas, each within range";
+	case ITM_ATTR_ADDR: return "an IPv4 or IPv6 address, or any";
+	case ITM_ATTR_PREFIXES: return "prefixes ADDR[/LEN][,...], at most 8, or any";
 	default: return "a number";
 	}
 }
@@ -308,6 +371,10 @@ static void attr_fmt_flags(const char *const *names, uint64_t v, char *buf,
 static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 			   size_t len)
 {
+	if (attr_min_word(a) && v == a->min) {
+		snprintf(buf, len, "%s", attr_min_word(a));
+		return;
+	}
 	switch (a->type) {
 	case ITM_ATTR_BOOL: snprintf(buf, len, "%s", v ? "on" : "off"); break;
 	case ITM_ATTR_PKTS: snprintf(buf, len, "%" PRIu64 "p", v); break;
@@ -325,6 +392,20 @@ static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 		const char *s = (const char *)(uintptr_t)v;
 
 		snprintf(buf, len, "%s", s && *s ? s : "any");
+		break;
+	}
+	case ITM_ATTR_ADDR: {
+		static const struct itm_prefix none;
+		const struct itm_prefix *pf = (const void *)(uintptr_t)v;
+
+		itm_addr_format(pf ? pf : &none, buf, len);
+		break;
+	}
+	case ITM_ATTR_PREFIXES: {
+		static const struct itm_prefixes none;
+		const struct itm_prefixes *l = (const void *)(uintptr_t)v;
+
+		itm_prefixes_format(l ? l : &none, buf, len);
 		break;
 	}
 	case ITM_ATTR_MAP: {
@@ -349,6 +430,8 @@ static bool attr_out_of_range(const struct itm_attr *a, uint64_t v)
 	case ITM_ATTR_HANDLE:
 	case ITM_ATTR_IFNAME:
 	case ITM_ATTR_MAP:
+	case ITM_ATTR_ADDR:
+	case ITM_ATTR_PREFIXES:
 		return false;	/* the names and the syntax are the range */
 	case ITM_ATTR_S32:
 		return (int64_t)v < (int64_t)a->min || (int64_t)v > (int64_t)a->max;
@@ -463,7 +546,7 @@ int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 
 void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base)
 {
-	char buf[256];
+	char buf[512];
 	const char *sep = "";
 
 	for (; tab && tab->name; tab++) {
@@ -497,7 +580,7 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 	for (; tab && tab->name; tab++) {
 		uint64_t v = itm_attr_load(tab, base);
 
-		char buf[256];
+		char buf[512];
 
 		if (tab->type == ITM_ATTR_BOOL)
 			fprintf(f, "%s\"%s\":%s", sep, tab->name,
@@ -505,8 +588,10 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 		else if (tab->type == ITM_ATTR_S32)
 			fprintf(f, "%s\"%s\":%" PRId64, sep, tab->name,
 				(int64_t)v);
-		else if (tab->names || tab->type == ITM_ATTR_HANDLE ||
-			 tab->type == ITM_ATTR_IFNAME || tab->type == ITM_ATTR_MAP)
+		else if ((tab->names && !attr_min_word(tab)) ||
+			 tab->type == ITM_ATTR_HANDLE ||
+			 tab->type == ITM_ATTR_IFNAME || tab->type == ITM_ATTR_MAP ||
+			 tab->type == ITM_ATTR_ADDR || tab->type == ITM_ATTR_PREFIXES)
 			fprintf(f, "%s\"%s\":\"%s\"", sep, tab->name,
 				itm_attr_format(tab, base, buf, sizeof(buf)));
 		else
@@ -523,6 +608,11 @@ static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
 
 	if (a->type == ITM_ATTR_BOOL) {
 		snprintf(buf, len, "on|off");
+	} else if (attr_min_word(a)) {
+		attr_fmt_value(a, a->min + 1, lo, sizeof(lo));
+		attr_fmt_value(a, a->max, hi, sizeof(hi));
+		snprintf(buf, len, "%s or %s%sin [%s..%s]", attr_min_word(a),
+			 a->unit ? a->unit : "", a->unit ? " " : "", lo, hi);
 	} else if (a->names) {
 		const char *const *n;
 
@@ -534,6 +624,8 @@ static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
 		snprintf(buf, len, "class MAJOR:MINOR");
 	} else if (a->type == ITM_ATTR_IFNAME) {
 		snprintf(buf, len, "interface name or any");
+	} else if (a->type == ITM_ATTR_ADDR || a->type == ITM_ATTR_PREFIXES) {
+		snprintf(buf, len, "%s", attr_type_hint(a));
 	} else if (a->type == ITM_ATTR_MAP) {
 		snprintf(buf, len, "%d numbers a,b,... each in [0..%" PRIu64 "]",
 			 ITM_ATTR_MAP_LEN, a->max);

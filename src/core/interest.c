@@ -58,39 +58,6 @@ static int protos_parse(uint8_t *bitmap, const char *list, struct itm_err *err)
 	return 0;
 }
 
-static int prefix_parse(struct itm_prefix *pf, const char *s,
-			struct itm_err *err)
-{
-	char buf[64], *slash;
-	uint64_t len;
-	int maxlen;
-
-	if (strlen(s) >= sizeof(buf))
-		goto bad;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	memset(pf, 0, sizeof(*pf));
-	if (inet_pton(AF_INET, buf, pf->addr) == 1) {
-		pf->family = 4;
-		maxlen = 32;
-	} else if (inet_pton(AF_INET6, buf, pf->addr) == 1) {
-		pf->family = 6;
-		maxlen = 128;
-	} else {
-		goto bad;
-	}
-	len = (uint64_t)maxlen;
-	if (slash && (itm_parse_u64(slash + 1, &len) < 0 || len > (uint64_t)maxlen))
-		goto bad;
-	pf->len = (uint8_t)len;
-	return 0;
-bad:
-	return itm_err_tok(err, s, EINVAL,
-			   "\"%s\" is not an address or prefix (ADDR[/LEN])", s);
-}
-
 static int range_parse(const char *s, uint16_t *lo, uint16_t *hi,
 		       struct itm_err *err)
 {
@@ -134,7 +101,7 @@ static int interest_add_prefix(struct itm_prefix *tab, uint8_t *n,
 	if (*n >= ITM_INTEREST_PREFIXES)
 		return itm_err_tok(err, s, E2BIG, "at most %d prefixes each",
 				   ITM_INTEREST_PREFIXES);
-	if (prefix_parse(&tab[*n], s, err) < 0)
+	if (itm_prefix_parse(&tab[*n], s, err) < 0)
 		return -EINVAL;
 	(*n)++;
 	return 0;
@@ -169,18 +136,6 @@ int itm_interest_parse(struct itm_interest *in, int argc, char **argv,
 	return r < 0 ? r : 2;
 }
 
-static bool prefix_match(const struct itm_prefix *pf, uint8_t family,
-			 const uint8_t *addr)
-{
-	unsigned full = pf->len / 8, rest = pf->len % 8;
-
-	if (pf->family != family || memcmp(pf->addr, addr, full) != 0)
-		return false;
-	if (!rest)
-		return true;
-	return ((pf->addr[full] ^ addr[full]) & (0xff00 >> rest)) == 0;
-}
-
 static bool prefixes_match(const struct itm_prefix *tab, uint8_t n,
 			   uint8_t family, const uint8_t *addr)
 {
@@ -189,7 +144,7 @@ static bool prefixes_match(const struct itm_prefix *tab, uint8_t n,
 	if (n == 0)
 		return true;
 	for (i = 0; i < n; i++) {
-		if (prefix_match(&tab[i], family, addr))
+		if (itm_prefix_match(&tab[i], family, addr))
 			return true;
 	}
 	return false;
@@ -235,14 +190,6 @@ bool itm_interest_match(const struct itm_interest *in, const struct itm_pkt *p,
 	       port_match(in->dport_lo, in->dport_hi, l3, l3->dport);
 }
 
-static void prefix_format(const struct itm_prefix *pf, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(pf->family == 4 ? AF_INET : AF_INET6, pf->addr, a, sizeof(a));
-	snprintf(buf, len, "%s/%u", a, pf->len);
-}
-
 void itm_interest_format(const struct itm_interest *in, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -262,11 +209,11 @@ void itm_interest_format(const struct itm_interest *in, char *buf, size_t len)
 		}
 	}
 	for (i = 0; i < in->n_src; i++) {
-		prefix_format(&in->src[i], tmp, sizeof(tmp));
+		itm_prefix_format(&in->src[i], tmp, sizeof(tmp));
 		PUT(" src %s", tmp);
 	}
 	for (i = 0; i < in->n_dst; i++) {
-		prefix_format(&in->dst[i], tmp, sizeof(tmp));
+		itm_prefix_format(&in->dst[i], tmp, sizeof(tmp));
 		PUT(" dst %s", tmp);
 	}
 	if (in->sport_hi)

@@ -49,11 +49,12 @@ int itm_pcap_open(struct itm_pcap_in *in, const char *path, char *msg,
 struct itm_pkt *itm_pkt_new(const uint8_t *data, uint32_t caplen,
 			    uint32_t wirelen, uint16_t link, uint64_t ts_ns)
 {
-	struct itm_pkt *p = calloc(1, sizeof(*p) + caplen);
+	struct itm_pkt *p = calloc(1, sizeof(*p) + ITM_PKT_HEADROOM + caplen);
 
 	if (!p)
 		return NULL;
-	p->data = (uint8_t *)(p + 1);
+	p->data = (uint8_t *)(p + 1) + ITM_PKT_HEADROOM;
+	p->headroom = ITM_PKT_HEADROOM;
 	memcpy(p->data, data, caplen);
 	p->caplen = caplen;
 	p->wirelen = wirelen < caplen ? caplen : wirelen;

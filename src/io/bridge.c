@@ -70,8 +70,9 @@ struct br_pkt {
 	struct itm_pkt p;
 	struct virtio_net_hdr vh;
 	uint32_t pace_bytes;		/* what the link carries for it */
+	uint32_t len;			/* caplen that vh and pace_bytes match */
 	uint8_t dir;			/* 0: IF1 -> IF2, 1: IF2 -> IF1 */
-	uint8_t data[];
+	uint8_t data[];			/* ITM_PKT_HEADROOM, then the frame */
 };
 
 /* One direction: in on port[i], out of port[!i]. */
@@ -147,6 +148,29 @@ static struct itm_qdisc *br_root(struct br *q, int dir)
 
 /* ---- packets out ---- */
 
+/*
+ * A module grew or shrank the frame (a tunnel header in or out): the link
+ * carries the new length, and a checksum left to the kernel starts at the
+ * L4 header of the innermost IP header, where it started before (only the
+ * headers in front of it changed). A GSO frame cannot be segmented through
+ * a header the kernel does not know of: the send fails and is counted.
+ */
+static void br_resized(struct br_pkt *bp)
+{
+	const struct itm_pkt_view *v = &bp->p.v;
+	const struct itm_l3 *l3 = v->tunnel ? &v->inner : &v->outer;
+	int64_t delta = (int64_t)bp->p.caplen - bp->len;
+
+	if (!delta)
+		return;
+	bp->pace_bytes = (uint32_t)((int64_t)bp->pace_bytes + delta);
+	bp->len = bp->p.caplen;
+	if (bp->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM && itm_l3_has(l3, ITM_HAVE_PROTO))
+		bp->vh.csum_start = htole16((uint16_t)l3->l4_off);
+	if (bp->vh.hdr_len)
+		bp->vh.hdr_len = htole16((uint16_t)(le16toh(bp->vh.hdr_len) + delta));
+}
+
 static int br_send(struct br *q, struct br_pkt *bp)
 {
 	struct iovec iov[2] = {
@@ -155,6 +179,7 @@ static int br_send(struct br *q, struct br_pkt *bp)
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
 
+	br_resized(bp);
 	if (sendmsg(q->port[!bp->dir].fd, &mh, MSG_DONTWAIT) < 0)
 		return -errno;
 	return 0;
@@ -286,7 +311,7 @@ static uint32_t br_wire_bytes(const struct br_pkt *bp)
 	if (type == VIRTIO_NET_HDR_GSO_NONE || !seg)
 		return len;
 	if (type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6)
-		hdr += hdr + 12 < len ? (uint32_t)(bp->data[hdr + 12] >> 4) * 4 : 0;
+		hdr += hdr + 12 < len ? (uint32_t)(bp->p.data[hdr + 12] >> 4) * 4 : 0;
 	else
 		hdr += 8;
 	if (hdr >= len)
@@ -302,26 +327,28 @@ static struct br_pkt *br_frame(struct br *q, int i,
 	bool vlan = h->tp_status & TP_STATUS_VLAN_VALID;
 	uint32_t len = h->tp_snaplen;
 	struct br_pkt *bp;
+	uint8_t *d;
 
 	if (len < h->tp_len || len < ETH_HLEN) {
 		q->dir[i].truncated++;
 		return NULL;
 	}
-	bp = malloc(sizeof(*bp) + len + (vlan ? BR_VLAN_HLEN : 0));
+	bp = malloc(sizeof(*bp) + ITM_PKT_HEADROOM + len + (vlan ? BR_VLAN_HLEN : 0));
 	if (!bp) {
 		q->dir[i].errors++;
 		return NULL;
 	}
 	memset(bp, 0, sizeof(*bp));
+	d = bp->data + ITM_PKT_HEADROOM;
 	memcpy(&bp->vh, mac - sizeof(bp->vh), sizeof(bp->vh));
 	if (vlan) {
 		uint16_t tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID ?
 				h->hv1.tp_vlan_tpid : ETH_P_8021Q;
 
-		memcpy(bp->data, mac, 2 * ETH_ALEN);
-		put16(bp->data + 2 * ETH_ALEN, tpid);
-		put16(bp->data + 2 * ETH_ALEN + 2, (uint16_t)h->hv1.tp_vlan_tci);
-		memcpy(bp->data + 2 * ETH_ALEN + BR_VLAN_HLEN, mac + 2 * ETH_ALEN,
+		memcpy(d, mac, 2 * ETH_ALEN);
+		put16(d + 2 * ETH_ALEN, tpid);
+		put16(d + 2 * ETH_ALEN + 2, (uint16_t)h->hv1.tp_vlan_tci);
+		memcpy(d + 2 * ETH_ALEN + BR_VLAN_HLEN, mac + 2 * ETH_ALEN,
 		       len - 2 * ETH_ALEN);
 		len += BR_VLAN_HLEN;
 		if (bp->vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
@@ -331,11 +358,13 @@ static struct br_pkt *br_frame(struct br *q, int i,
 			bp->vh.hdr_len = htole16((uint16_t)(le16toh(bp->vh.hdr_len) +
 							    BR_VLAN_HLEN));
 	} else {
-		memcpy(bp->data, mac, len);
+		memcpy(d, mac, len);
 	}
 	bp->dir = (uint8_t)i;
-	bp->p.data = bp->data;
+	bp->p.data = d;
+	bp->p.headroom = ITM_PKT_HEADROOM;
 	bp->p.caplen = len;
+	bp->len = len;
 	bp->p.link = ITM_LINK_ETHERNET;
 	bp->p.iif = q->port[i].ifindex;
 	bp->p.oif = q->port[!i].ifindex;

@@ -107,6 +107,8 @@ static void nq_put(struct nq *q, uint32_t id, int verdict, int type,
 
 	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch), type, q->link.qnum);
 	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
+	/* the kernel takes the payload at its length: a packet a module grew
+	 * (an outer header) or shrank leaves with the new length */
 	if (p)
 		nfq_nlmsg_verdict_put_pkt(nlh, p->data, p->caplen);
 	if (!mnl_nlmsg_batch_next(q->batch))
@@ -213,14 +215,15 @@ static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
 	const struct nfqnl_msg_packet_hdr *ph = mnl_attr_get_payload(a[NFQA_PACKET_HDR]);
 	uint32_t len = mnl_attr_get_payload_len(a[NFQA_PAYLOAD]);
 	uint32_t info = attr_u32(a, NFQA_SKB_INFO);
-	struct nq_pkt *np = malloc(sizeof(*np) + len);
+	struct nq_pkt *np = malloc(sizeof(*np) + ITM_PKT_HEADROOM + len);
 
 	if (!np)
 		return NULL;
 	memset(&np->p, 0, sizeof(np->p));
 	np->id = ntohl(ph->packet_id);
-	memcpy(np->data, mnl_attr_get_payload(a[NFQA_PAYLOAD]), len);
-	np->p.data = np->data;
+	np->p.data = np->data + ITM_PKT_HEADROOM;
+	np->p.headroom = ITM_PKT_HEADROOM;
+	memcpy(np->p.data, mnl_attr_get_payload(a[NFQA_PAYLOAD]), len);
 	np->p.caplen = len;
 	np->p.wirelen = attr_u32(a, NFQA_CAP_LEN) ? attr_u32(a, NFQA_CAP_LEN) : len;
 	np->p.link = ITM_LINK_RAW;

@@ -125,6 +125,42 @@ def pias_trace():
     return finish(pkts)
 
 
+def ipip_trace():
+    """ipip golden input, as seen by the tunnel end 192.0.2.1 whose peer is
+    198.51.100.1: a TCP flow (DF, ECT(0), AF41) and an IPv6 UDP flow to
+    matched prefixes, to be encapsulated; plain UDP elsewhere, left alone;
+    tunnel packets from the peer to decapsulate, one with CE outside an
+    ECT(0) packet (inner becomes CE) and one with CE outside a not-ECT
+    packet (dropped); a 1500-byte DF packet (too big with the 20-byte
+    header) and a 1500-byte one without DF (encapsulated whole); an outer
+    fragment to us (bad)."""
+    eth = lambda: Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+    pkts = tcp_flow(IP(src="10.0.0.1", dst="10.1.0.5", tos=0x8a, flags="DF", ttl=50),
+                    40100, 80, 4, T0, 0.002)
+    for i in range(3):
+        pkts.append((T0 + 0.0005 + i * 0.003,
+                     eth() / IPv6(src="2001:db8::1", dst="2001:db8:1::5", tc=0xb8)
+                     / UDP(sport=5000, dport=5001) / Raw(b"6" * 80)))
+        pkts.append((T0 + 0.001 + i * 0.003,
+                     eth() / IP(src="10.0.0.1", dst="10.9.0.9") / UDP(sport=53, dport=53)
+                     / Raw(b"p" * 40)))
+    outer = lambda tos: IP(src="198.51.100.1", dst="192.0.2.1", tos=tos, id=7)
+    back = IP(src="10.1.0.5", dst="10.0.0.1", tos=0x8a, ttl=60)
+    for i, (otos, itos) in enumerate([(0x02, 0x02), (0x03, 0x02), (0x03, 0x00), (0x00, 0x00)]):
+        inner = back.copy()
+        inner.tos = 0x88 | itos
+        pkts.append((T0 + 0.02 + i * 0.001, eth() / outer(otos) / inner
+                     / TCP(sport=80, dport=40100, flags="A", seq=1, ack=1000 + i)))
+    big = lambda df: eth() / IP(src="10.0.0.1", dst="10.1.0.6", flags="DF" if df else 0) \
+        / UDP(sport=7, dport=7) / Raw(b"B" * (1500 - 28))
+    pkts.append((T0 + 0.03, big(True)))
+    pkts.append((T0 + 0.031, big(False)))
+    frag = eth() / IP(src="198.51.100.1", dst="192.0.2.1", proto=4, flags="MF", id=9) \
+        / Raw(bytes(IP(src="10.1.0.5", dst="10.0.0.1") / UDP() / Raw(b"f" * 40))[:32])
+    pkts.append((T0 + 0.032, frag))
+    return finish(pkts)
+
+
 def finish(pkts):
     pkts.sort(key=lambda tp: tp[0])
     out = []
@@ -140,6 +176,7 @@ def main():
     wrpcap(base + "/sizeaware/in.pcap", sizeaware_trace())
     wrpcap(base + "/flow-tunnel-keys/in.pcap", tunnel_keys_trace())
     wrpcap(base + "/pias/in.pcap", pias_trace())
+    wrpcap(base + "/ipip/in.pcap", ipip_trace())
 
 
 if __name__ == "__main__":

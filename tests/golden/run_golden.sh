@@ -5,6 +5,7 @@
 #   CASE/expect.txt    itm's standard output
 #   CASE/expect.fields tshark's view of the output pcap (times, addresses, TOS)
 #   CASE/expect.sha256 the output pcap's digest: same input, same bytes
+#   CASE/fields        optional: more tshark fields for expect.fields
 # With UPDATE=1 the expectations are rewritten from this run instead.
 # Every output pcap must also pass tshark's IP/TCP/UDP checksum validation.
 set -eu
@@ -21,12 +22,16 @@ for i in "${!args[@]}"; do
 done
 (cd "$case" && "$itm" "${args[@]}") > "$work/$name.txt"
 
+extra=()
+if [ -f "$case/fields" ]; then
+	for f in $(< "$case/fields"); do extra+=(-e "$f"); done
+fi
 fields() {
 	tshark -n -r "$1" -T fields -E separator=' ' -E occurrence=a \
 		-o ip.defragment:FALSE \
 		-e frame.time_epoch -e frame.len -e ip.src -e ipv6.src \
 		-e tcp.srcport -e udp.srcport -e tcp.flags -e ip.dsfield \
-		-e ipv6.tclass
+		-e ipv6.tclass ${extra[@]+"${extra[@]}"}
 }
 fields "$out" > "$work/$name.fields"
 sha256sum < "$out" | cut -d' ' -f1 > "$work/$name.sha256"
