@@ -61,6 +61,7 @@ struct probe_opts {
 	uint64_t load_start_ns, load_ns;
 	uint16_t load_port, udp_port;
 	const char *plot, *samples;
+	const char *load_cc;	/* iperf3 -C: the load's congestion control */
 	bool json;
 };
 

@@ -25,7 +25,7 @@ int probe_load_start(struct probe_load *l, const struct probe_opts *o,
 {
 	char flows[16], secs[32], port[16];
 	char *argv[] = { "iperf3", "-c", (char *)o->target, "-p", port, "-P", flows,
-			 "-t", secs, "--json", NULL };
+			 "-t", secs, "--json", NULL, NULL, NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int rc;
@@ -33,6 +33,10 @@ int probe_load_start(struct probe_load *l, const struct probe_opts *o,
 	snprintf(flows, sizeof(flows), "%u", o->load_flows);
 	snprintf(secs, sizeof(secs), "%llu", (unsigned long long)(o->load_ns / 1000000000u));
 	snprintf(port, sizeof(port), "%u", o->load_port);
+	if (o->load_cc) {	/* per socket: root may pick any the kernel has */
+		argv[10] = "-C";
+		argv[11] = (char *)o->load_cc;
+	}
 	l->running = false;
 	l->out_fd = memfd_create("iperf3-out", MFD_CLOEXEC);
 	l->err_fd = memfd_create("iperf3-err", MFD_CLOEXEC);

@@ -16,6 +16,7 @@
 const char probe_usage[] =
 	"usage: itm probe TARGET [--streams SPEC,...] [--interval 10ms] [--duration 10s]\n"
 	"                 [--load N] [--load-start 2s] [--load-secs 6s] [--load-port 5201]\n"
+	"                 [--load-cc ALGO]\n"
 	"                 [--udp-port 7777] [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
 	"       itm probe echo-server [--port 7777] [--bind ADDR]\n"
 	"  SPEC := icmp:CLASS | udp:CLASS   CLASS := ef | be | cs0..cs7 | af11..af43 | 0..63\n"
@@ -26,7 +27,7 @@ static const char default_streams[] = "icmp:ef,icmp:be,icmp:cs1,udp:ef,udp:be,ud
 
 enum {
 	OPT_STREAMS = 1, OPT_INTERVAL, OPT_DURATION, OPT_LOAD, OPT_LOAD_START,
-	OPT_LOAD_SECS, OPT_LOAD_PORT, OPT_UDP_PORT, OPT_PLOT, OPT_SAMPLES, OPT_JSON,
+	OPT_LOAD_SECS, OPT_LOAD_PORT, OPT_LOAD_CC, OPT_UDP_PORT, OPT_PLOT, OPT_SAMPLES, OPT_JSON,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "load-start", required_argument, NULL, OPT_LOAD_START },
 	{ "load-secs", required_argument, NULL, OPT_LOAD_SECS },
 	{ "load-port", required_argument, NULL, OPT_LOAD_PORT },
+	{ "load-cc", required_argument, NULL, OPT_LOAD_CC },
 	{ "udp-port", required_argument, NULL, OPT_UDP_PORT },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "samples", required_argument, NULL, OPT_SAMPLES },
@@ -113,6 +115,11 @@ static int parse_one(struct probe_opts *o, int c, const char *val,
 		o->load_flows = (unsigned)v;
 		return 0;
 	case OPT_LOAD_PORT: return parse_port("load-port", val, &o->load_port, msg, len);
+	case OPT_LOAD_CC:
+		if (!*val || strlen(val) >= 16 || strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(val))
+			return bad(msg, len, "load-cc", val, "not a congestion control name (e.g. cubic)");
+		o->load_cc = val;
+		return 0;
 	case OPT_UDP_PORT: return parse_port("udp-port", val, &o->udp_port, msg, len);
 	case OPT_PLOT: o->plot = val; return 0;
 	case OPT_SAMPLES: o->samples = val; return 0;

@@ -110,9 +110,12 @@ static void test_opts_defaults(void **state)
 	assert_int_equal(o.load_flows, 0);
 	assert_int_equal(o.udp_port, 7777);
 	assert_int_equal(o.load_port, 5201);
+	assert_null(o.load_cc);
 
 	assert_int_equal(parse(&o, msg, "--streams udp:ef,icmp:7 --interval 20ms "
-			       "--duration 3s --load 2 --load-start 1s --json fd77:2::2"), 0);
+			       "--duration 3s --load 2 --load-start 1s --load-cc cubic "
+			       "--json fd77:2::2"), 0);
+	assert_string_equal(o.load_cc, "cubic");
 	assert_int_equal(o.n_streams, 2);
 	assert_true(o.interval_ns == 20000000 && o.duration_ns == 3000000000ull);
 	/* the default 6 s of load shrinks to the whole seconds left */
@@ -129,6 +132,7 @@ static void test_opts_errors(void **state)
 		{ "--load many x", "--load \"many\"" },
 		{ "--udp-port 70000 x", "--udp-port \"70000\"" },
 		{ "--load-port 0 x", "--load-port \"0\"" },
+		{ "--load-cc cu-bic x", "--load-cc \"cu-bic\"" },
 		{ "--streams udp:ef,tcp:be x", "\"tcp:be\"" },
 		{ "--plot out.jpg x", "--plot \"out.jpg\"" },
 		{ "--interval 50us x", "--interval" },
