@@ -65,18 +65,20 @@ static void vif_unlink(struct vif_node *c)
 	c->sibling = NULL;
 }
 
-static int vif_parent_of(struct vif *v, uint32_t parent, uint32_t minor,
+static int vif_parent_of(struct itm_qdisc *q, uint32_t parent, uint32_t minor,
 			 struct vif_node **out, struct itm_err *err)
 {
+	struct vif *v = itm_qdisc_priv(q);
 	struct vif_node *p = parent ? vif_find(v, parent) : &v->root;
+	uint32_t maj = q->handle >> 16;
 
 	if (!p)
-		return itm_err_set(err, ENOENT, "vif: no class :%x to hang %x from",
-				   parent, minor);
+		return itm_err_set(err, ENOENT, "vif: no class %x:%x to hang %x:%x from",
+				   maj, parent, maj, minor);
 	if (p->depth + 1 > VIF_DEPTH_MAX)
 		return itm_err_set(err, EINVAL,
-				   "vif: class :%x would be %u deep: depth must be in [1..%d]",
-				   minor, p->depth + 1, VIF_DEPTH_MAX);
+				   "vif: class %x:%x would be %u deep: depth must be in [1..%d]",
+				   maj, minor, p->depth + 1, VIF_DEPTH_MAX);
 	*out = p;
 	return 0;
 }
@@ -87,7 +89,7 @@ static int vif_class_add(struct itm_qdisc *q, uint32_t parent, uint32_t minor,
 {
 	struct vif *v = itm_qdisc_priv(q);
 	struct vif_node *p, *c;
-	int r = vif_parent_of(v, parent, minor, &p, err);
+	int r = vif_parent_of(q, parent, minor, &p, err);
 
 	if (r == 0)
 		r = vif_check(opts, err);
