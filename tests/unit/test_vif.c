@@ -374,7 +374,9 @@ static void test_depth(void **state)
 				       " Sent 1400 bytes 2 pkt"));
 	assert_non_null(strstr(t->out, "class vif 1:8 parent 1:7 mode wfq weight 1 priority 0\n"
 				       " Sent 1400 bytes 2 pkt"));
-	assert_non_null(strstr(t->out, "class vif 1:8 parent 1:7 "));
+	qt_must(t, "class show -s --json");
+	assert_non_null(strstr(t->out, "{\"class\":\"vif\",\"handle\":\"1:8\",\"parent\":\"1:7\""));
+	assert_non_null(strstr(t->out, "\"bytes\":1400,\"packets\":2,\"drops\":0,\"backlog\":0,\"qlen\":0,\"rate\":"));
 	qt_del(t);
 }
 
