@@ -39,6 +39,7 @@ enum itm_drop_cause {
 	ITM_DROP_AQM,		/* active queue management */
 	ITM_DROP_FLUSH,		/* queue reset or replaced */
 	ITM_DROP_CLASS,		/* no class for the packet */
+	ITM_DROP_BLOCK,		/* a class that drops by policy (vif block) */
 	ITM_DROP_CAUSE_MAX,
 };
 
@@ -82,6 +83,21 @@ struct itm_class_ops {
 				  struct itm_err *err);
 	/* optional: remove class `minor`, whose child has been flushed */
 	int (*del)(struct itm_qdisc *q, uint32_t minor, struct itm_err *err);
+	/* optional: refuse to delete class `minor` (before anything is
+	 * flushed), e.g. while it has child classes or packets */
+	int (*may_del)(struct itm_qdisc *q, uint32_t minor, struct itm_err *err);
+	/* optional, hierarchical disciplines: classes hang from classes of the
+	 * same discipline ("class add parent 1:3 classid 1:1"). Used instead
+	 * of add; `parent` is the minor of the parent class, 0 for the
+	 * discipline itself. A class with child classes holds no child
+	 * discipline: its leaf slot is empty. */
+	int (*add_nested)(struct itm_qdisc *q, uint32_t parent, uint32_t minor,
+			  const void *opts, struct itm_err *err);
+	/* optional: the class that class `minor` hangs from, 0: the discipline */
+	uint32_t (*parent)(const struct itm_qdisc *q, uint32_t minor);
+	/* optional: the class's own counters, shown instead of its child's */
+	void (*stats)(const struct itm_qdisc *q, uint32_t minor,
+		      struct itm_qstats *s);
 	/* optional: class statistics after the child's, text or JSON members */
 	void (*dump_stats)(const struct itm_qdisc *q, uint32_t minor, FILE *f,
 			   bool json);

@@ -439,7 +439,8 @@ static const struct cmd_def cmd_table[] = {
 	  "qdisc show [-s] [--json]\n"
 	  "qdisc help [KIND]" },
 	{ "class", cmd_class,
-	  "class add parent MAJOR: classid MAJOR:MINOR KIND [OPTIONS]\n"
+	  "class add parent MAJOR:[MINOR] classid MAJOR:MINOR KIND [OPTIONS]\n"
+	  "  (a class as parent: vif only, VIFs nest up to 8 deep)\n"
 	  "class change classid MAJOR:MINOR KIND OPTIONS\n"
 	  "class del classid MAJOR:MINOR\n"
 	  "class show [-s] [--json]" },

@@ -4,7 +4,8 @@
  * them: "class add parent 1: classid 1:10 drr quantum 3000". A class lives
  * in the discipline whose handle is its major; the kind word must be that
  * discipline's. Options are parsed from the class's own attribute table, all
- * or nothing.
+ * or nothing. A hierarchical discipline (vif) also takes a class of its own
+ * as the parent: "class add parent 1:3 classid 1:1 vif ...".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 struct class_ref {
 	uint32_t classid;
+	uint32_t parent;	/* "parent" given, else 0 */
 	struct itm_qdisc *q;
 	const struct itm_class_ops *cl;
 	int n;			/* first word after the kind */
@@ -37,18 +39,33 @@ static int class_words(int argc, char **argv, uint32_t *parent,
 		return itm_err_set(err, EINVAL, "class: classid MAJOR:MINOR missing");
 	if (*classid == ITM_H_ROOT || !ITM_H_MIN(*classid))
 		return itm_err_set(err, EINVAL, "a classid is MAJOR:MINOR, minor not 0");
-	if (*parent && *parent != ITM_H_MAJ(*classid))
-		return itm_err_set(err, EINVAL,
-				   "classes hang from their qdisc: parent must be %x:",
-				   *classid >> 16);
 	return i;
+}
+
+/* The parent is the class's discipline, or for a hierarchical one also a
+ * class of that discipline. */
+static int class_check_parent(const struct class_ref *c, struct itm_err *err)
+{
+	uint32_t maj = ITM_H_MAJ(c->classid);
+
+	if (!c->parent || c->parent == maj)
+		return 0;
+	if (c->cl->add_nested && ITM_H_MAJ(c->parent) == maj &&
+	    c->parent != ITM_H_ROOT)
+		return 0;
+	if (c->cl->add_nested)
+		return itm_err_set(err, EINVAL,
+				   "%s classes hang from their qdisc or one of its classes: parent must be %x: or %x:MINOR",
+				   c->q->ops->id, maj >> 16, maj >> 16);
+	return itm_err_set(err, EINVAL,
+			   "classes hang from their qdisc: parent must be %x:",
+			   maj >> 16);
 }
 
 static int class_lookup(struct itm_engine *e, int argc, char **argv,
 			struct class_ref *c, struct itm_err *err)
 {
-	uint32_t parent;
-	int n = class_words(argc, argv, &parent, &c->classid, err);
+	int n = class_words(argc, argv, &c->parent, &c->classid, err);
 
 	if (n < 0)
 		return n;
@@ -59,6 +76,8 @@ static int class_lookup(struct itm_engine *e, int argc, char **argv,
 	c->cl = c->q->ops->cl;
 	if (!c->cl)
 		return itm_err_set(err, EINVAL, "%s is classless", c->q->ops->id);
+	if (class_check_parent(c, err) < 0)
+		return -EINVAL;
 	if (n < argc && strcmp(argv[n], c->q->ops->id))
 		return itm_err_tok(err, argv[n], EINVAL,
 				   "qdisc %x: is %s, not %s", c->classid >> 16,
@@ -94,7 +113,7 @@ static int class_add(struct itm_engine *e, int argc, char **argv,
 
 	if (r < 0)
 		return r;
-	if (!c.cl->add)
+	if (!c.cl->add && !c.cl->add_nested)
 		return itm_err_set(err, EINVAL, "%s classes are fixed: use class change",
 				   c.q->ops->id);
 	if (c.cl->leaf(c.q, ITM_H_MIN(c.classid)))
@@ -105,7 +124,10 @@ static int class_add(struct itm_engine *e, int argc, char **argv,
 		return itm_err_set(err, ENOMEM, "out of memory");
 	itm_attr_defaults(c.cl->attrs, opts);
 	r = class_parse(&c, opts, argc, argv, true, err);
-	if (r == 0)
+	if (r == 0 && c.cl->add_nested)
+		r = c.cl->add_nested(c.q, ITM_H_MIN(c.parent), ITM_H_MIN(c.classid),
+				     opts, err);
+	else if (r == 0)
 		r = c.cl->add(c.q, ITM_H_MIN(c.classid), opts, err);
 	free(opts);
 	return r;
@@ -158,6 +180,11 @@ static int class_del(struct itm_engine *e, int argc, char **argv,
 	if (c.n < argc)
 		return itm_err_tok(err, argv[c.n], EINVAL,
 				   "class del: what is \"%s\"?", argv[c.n]);
+	if (c.cl->may_del) {
+		r = c.cl->may_del(c.q, ITM_H_MIN(c.classid), err);
+		if (r < 0)
+			return r;
+	}
 	slot = c.cl->leaf(c.q, ITM_H_MIN(c.classid));
 	if (!slot)
 		return itm_err_set(err, ENOENT, "no class %x:%x", c.classid >> 16,

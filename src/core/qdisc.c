@@ -28,6 +28,7 @@ static const char *const drop_cause_names[ITM_DROP_CAUSE_MAX] = {
 	[ITM_DROP_AQM] = "aqm",
 	[ITM_DROP_FLUSH] = "flush",
 	[ITM_DROP_CLASS] = "class",
+	[ITM_DROP_BLOCK] = "block",
 };
 
 const char *itm_drop_cause_name(enum itm_drop_cause c)

@@ -120,6 +120,11 @@ int itm_qtree_slot(struct itm_qdisc **rootp, uint32_t parent,
 	if (!*slot)
 		return itm_err_set(err, ENOENT, "%s %x: has no class %s",
 				   q->ops->id, q->handle >> 16, h);
+	/* a class with child classes (vif) holds no discipline */
+	if (!**slot)
+		return itm_err_set(err, EBUSY,
+				   "class %s has child classes: a qdisc goes on a leaf class",
+				   h);
 	*owner = q;
 	return 0;
 }
@@ -177,14 +182,39 @@ void itm_qtree_print(struct itm_qdisc *root, FILE *f, bool stats, bool json)
 		fputc(']', f);
 }
 
+/* The class's parent as tc prints it: "1:" or, nested, "1:3". */
+static char *class_parent(struct itm_qdisc *q, uint32_t m, char *buf,
+			  size_t len)
+{
+	const struct itm_class_ops *cl = q->ops->cl;
+	uint32_t p = cl->parent ? cl->parent(q, m) : 0;
+
+	return itm_qdisc_fmt_handle(buf, len, ITM_H_MAJ(q->handle) | p);
+}
+
+/* The class's counters: its own if the discipline keeps them, else its
+ * child's; NULL when it has neither. */
+static const struct itm_qstats *class_stats(struct itm_qdisc *q, uint32_t m,
+					    const struct itm_qdisc *leaf,
+					    struct itm_qstats *own)
+{
+	if (q->ops->cl->stats) {
+		q->ops->cl->stats(q, m, own);
+		return own;
+	}
+	return leaf ? &leaf->stats : NULL;
+}
+
 static void class_print_text(struct itm_qdisc *q, uint32_t m,
 			     const struct itm_qdisc *leaf, struct print_ctx *c)
 {
 	const struct itm_class_ops *cl = q->ops->cl;
-	char h[16];
+	const struct itm_qstats *s;
+	struct itm_qstats own;
+	char h[16], par[16];
 
-	fprintf(c->f, "class %s %x:%x parent %x:", q->ops->id, q->handle >> 16,
-		m, q->handle >> 16);
+	fprintf(c->f, "class %s %x:%x parent %s", q->ops->id, q->handle >> 16,
+		m, class_parent(q, m, par, sizeof(par)));
 	if (leaf && leaf->handle)
 		fprintf(c->f, " leaf %s",
 			itm_qdisc_fmt_handle(h, sizeof(h), leaf->handle));
@@ -201,8 +231,9 @@ static void class_print_text(struct itm_qdisc *q, uint32_t m,
 	fputc('\n', c->f);
 	if (!c->stats)
 		return;
-	if (leaf)
-		itm_qstats_print(&leaf->stats, c->f);
+	s = class_stats(q, m, leaf, &own);
+	if (s)
+		itm_qstats_print(s, c->f);
 	if (cl->dump_stats)
 		cl->dump_stats(q, m, c->f, false);
 }
@@ -211,12 +242,15 @@ static void class_print_json(struct itm_qdisc *q, uint32_t m,
 			     const struct itm_qdisc *leaf, struct print_ctx *c)
 {
 	const struct itm_class_ops *cl = q->ops->cl;
-	const struct itm_qstats *s = leaf ? &leaf->stats : NULL;
+	struct itm_qstats own;
+	const struct itm_qstats *s = class_stats(q, m, leaf, &own);
+	char par[16];
 
 	if (c->n++)
 		fputc(',', c->f);
-	fprintf(c->f, "{\"class\":\"%s\",\"handle\":\"%x:%x\",\"parent\":\"%x:\"",
-		q->ops->id, q->handle >> 16, m, q->handle >> 16);
+	fprintf(c->f, "{\"class\":\"%s\",\"handle\":\"%x:%x\",\"parent\":\"%s\"",
+		q->ops->id, q->handle >> 16, m,
+		class_parent(q, m, par, sizeof(par)));
 	if (cl->attrs) {
 		fputs(",\"options\":{", c->f);
 		itm_attr_print_json(c->f, cl->attrs, cl->opts(q, m));

@@ -18,6 +18,14 @@
 #   fq_pie-tunnel  four flows in one IPIP tunnel: one queue with the default
 #       keys (the sparse inner flow queues behind the others), separate
 #       queues with the tunnel keys (the sparse inner flow is protected)
+#   vif-netnice    netnice's sample case: VIF 3 shaped to 4 Mbit/s and shared
+#       50/50 by two file transfers (VIF 1, 2), a 3 Mbit/s stream in VIF 4
+#       first by priority, the browser's VIF 5 shaped to 2 Mbit/s; all but
+#       the stream overloaded: each at its share +- 1 %, the stream unharmed
+#   vif-borrow     guarantees, borrowing by weight and ceil: A (2 Mbit/s,
+#       ceil 4, weight 3), B (2 Mbit/s, weight 1), C (no guarantee, weight
+#       2), all overloaded: A at its ceil 4, B 2 + 4/3, C 8/3 (+- 1 %);
+#       once A stops, B 2 + 8/3 and C 16/3
 set -eu
 sc=$1 itm=$2 gen=$3 ana=$4 work=$5/$sc
 rm -rf "$work"
@@ -54,6 +62,20 @@ trace_burst() {
 		"id=2,kind=burst,rate=40mbit,count=467,size=1500,start=8s,$TUPLE"
 	trace burst-only "id=2,kind=burst,rate=40mbit,count=467,size=1500,start=1s,$TUPLE"
 }
+
+# trace_vif NAME FLOW...: CBR flows "id:rate[:stop]" from 10.0.0.id, which
+# the flow module maps to class 1:id
+trace_vif() {
+	local name=$1 f=() a
+	shift
+	for a in "$@"; do
+		IFS=: read -r id rate stop <<< "$a"
+		f+=("id=$id,kind=cbr,rate=$rate,size=1500,start=${id}ms,stop=${stop:-20s},src=10.0.0.$id:100$id,dst=10.0.1.1:5001")
+	done
+	trace "$name" "${f[@]}"
+}
+
+VIF_MAP="module add flow mode map key src and 255 addend -1 baseclass 1:1"
 
 trace_tunnel() {
 	local f=() i
@@ -173,6 +195,42 @@ fq_pie-tunnel)
 	replay tunnel-inner tunnel fq_pie keys src,dst,proto,proto-src,proto-dst,tunnel-src,tunnel-dst,tunnel-proto,tunnel-proto-src,tunnel-proto-dst || exit 1
 	analyze tunnel-inner tunnel --from 2 --to 10 --check 4:drop:0:0 \
 		--check 4:max_ms:0:$SPARSE_MAX_MS
+	;;
+vif-netnice)
+	trace_vif netnice 1:5mbit 2:5mbit 4:3mbit 5:5mbit
+	cat > "$work/vif-netnice.conf" <<-EOF
+	qdisc add root handle 1: vif mode pq
+	class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1
+	class add parent 1:3 classid 1:1 vif weight 1
+	class add parent 1:3 classid 1:2 vif weight 1
+	class add parent 1: classid 1:4 vif priority 0
+	class add parent 1: classid 1:5 vif bandwidth 2mbit mode shaping priority 1
+	$VIF_MAP
+	EOF
+	replay_conf vif-netnice netnice "vif tree of netnice's sample case" || exit 1
+	analyze vif-netnice netnice --from 2 --to 20 \
+		--check 1:tput_mbit:1.98:2.02 --check 2:tput_mbit:1.98:2.02 \
+		--check 4:tput_mbit:2.97:3.03 --check 4:drop:0:0 \
+		--check 4:max_ms:0:2.5 --check 5:tput_mbit:1.98:2.02
+	drops vif-netnice limit 1 1000000000
+	drops vif-netnice class 0 0
+	;;
+vif-borrow)
+	trace_vif borrow 1:8mbit:10s 2:8mbit 3:8mbit
+	cat > "$work/vif-borrow.conf" <<-EOF
+	qdisc add root handle 1: vif
+	class add parent 1: classid 1:1 vif bandwidth 2mbit ceil 4mbit weight 3
+	class add parent 1: classid 1:2 vif bandwidth 2mbit weight 1
+	class add parent 1: classid 1:3 vif weight 2
+	$VIF_MAP
+	EOF
+	replay_conf vif-borrow borrow "vif guarantees, ceil and weights" || exit 1
+	analyze vif-borrow borrow --from 2 --to 10 \
+		--check 1:tput_mbit:3.96:4.04 --check 2:tput_mbit:3.30:3.367 \
+		--check 3:tput_mbit:2.64:2.693
+	# A's queue drains at its ceil until about 13 s
+	analyze vif-borrow borrow --from 14 --to 20 \
+		--check 2:tput_mbit:4.62:4.713 --check 3:tput_mbit:5.28:5.387
 	;;
 *)
 	echo "unknown scenario $sc"

@@ -4,7 +4,8 @@
  * a pipeline with every module (sizeaware and pias rewrite headers, flow
  * and dscp classify, pias reads sequence numbers) into a tree of every
  * discipline kind (a shaper over strict bands holding fq_pie, drr with a
- * missing class, and pie in rate mode), writing an output file, exactly as
+ * missing class, and a vif tree with nested, capped and blocked VIFs whose
+ * deepest leaf holds pie in rate mode), writing an output file, exactly as
  * `itm replay` does.
  */
 #include <stdint.h>
@@ -31,7 +32,12 @@ static const char conf[] =
 	"qdisc add parent 2:2 handle 4: drr\n"
 	"class add parent 4: classid 4:1 drr quantum 300\n"
 	"class add parent 4: classid 4:2 drr\n"
-	"qdisc add parent 2:3 handle 5: pie limit 16 target 1ms tupdate 2ms dq_rate_estimator bytemode ecn\n"
+	"qdisc add parent 2:3 handle 5: vif bandwidth 6mbit mode pq default 5:3\n"
+	"class add parent 5: classid 5:3 vif bandwidth 2mbit ceil 3mbit priority 1\n"
+	"class add parent 5:3 classid 5:1 vif bandwidth 1mbit mode shaping weight 3\n"
+	"class add parent 5:1 classid 5:2 vif weight 2\n"
+	"class add parent 5: classid 5:4 vif mode block\n"
+	"qdisc add parent 5:2 handle 6: pie limit 16 target 1ms tupdate 2ms dq_rate_estimator bytemode ecn\n"
 	"link rate 10mbit\n"
 	"flows limit 64 idle 1s\n";
 

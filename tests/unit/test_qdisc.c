@@ -219,6 +219,7 @@ static void test_registry(void **state)
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_AQM), "aqm");
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_FLUSH), "flush");
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_CLASS), "class");
+	assert_string_equal(itm_drop_cause_name(ITM_DROP_BLOCK), "block");
 	assert_string_equal(itm_drop_cause_name(ITM_DROP_CAUSE_MAX), "unknown");
 }
 
