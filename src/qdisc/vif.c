@@ -178,7 +178,7 @@ static void vif_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 	}
 	for (x = n; x; x = x->parent) {
 		x->enq_pkts++;
-		x->enq_bytes += p->caplen;
+		x->enq_bytes += itm_pkt_len(p);
 		blocked |= x->opts.mode == VIF_BLOCK;
 	}
 	if (blocked)
@@ -208,7 +208,7 @@ static struct itm_pkt *vif_dequeue(struct itm_qdisc *q, uint64_t now)
 		return NULL;
 	}
 	p = itm_qdisc_dequeue(n->leaf, now);
-	vif_charge(n, phase, p->caplen, now);
+	vif_charge(n, phase, itm_pkt_len(p), now);
 	return p;
 }
 
@@ -226,7 +226,7 @@ static void vif_free_node(struct vif *v, struct vif_node *n)
 		vif_free_node(v, c);
 	}
 	itm_qdisc_destroy(n->leaf);
-	if (n->minor) {
+	if (n != &v->root) {	/* the root is part of the discipline */
 		v->page[n->minor / VIF_PAGE][n->minor % VIF_PAGE] = NULL;
 		v->n_classes--;
 		free(n);
@@ -259,7 +259,7 @@ const struct itm_qdisc_ops itm_qdisc_vif = {
 	.id = "vif",
 	.priv_size = sizeof(struct vif),
 	.attrs = vif_attrs,
-	.segments = true,
+	.needs = ITM_QNEED_SEGMENTS,	/* it shapes */
 	.init = vif_init,
 	.change = vif_change,
 	.reset = vif_reset,

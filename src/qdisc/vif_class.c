@@ -88,7 +88,7 @@ static int vif_class_add(struct itm_qdisc *q, uint32_t parent, uint32_t minor,
 			 const void *opts, struct itm_err *err)
 {
 	struct vif *v = itm_qdisc_priv(q);
-	struct vif_node *p, *c;
+	struct vif_node *p = NULL, *c;
 	int r = vif_parent_of(q, parent, minor, &p, err);
 
 	if (r == 0)
