@@ -2,13 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages itm needs, only those missing.
 #   scripts/deps.sh run    to build and run itm
+#   scripts/deps.sh live   also what the live demo and experiments need
 #   scripts/deps.sh test   also what the tests, fuzzers and benchmarks need
 set -eu
 run_pkgs="gcc meson ninja-build pkg-config libpcap-dev libnetfilter-queue-dev libmnl-dev iptables gnuplot-nox"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev tshark python3-scapy iproute2 iperf3 ethtool iputils-ping tcpdump util-linux"
+live_pkgs="iproute2 iperf3 jq"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev tshark python3-scapy ethtool iputils-ping tcpdump util-linux"
 
-want="$run_pkgs"
-[ "${1:-run}" = test ] && want="$want $test_pkgs"
+case ${1:-run} in
+run) want="$run_pkgs" ;;
+live) want="$run_pkgs $live_pkgs" ;;
+test) want="$run_pkgs $live_pkgs $test_pkgs" ;;
+*) echo "usage: scripts/deps.sh run|live|test" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $want; do
