@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build itm with AddressSanitizer and UBSan and run every test: unit tests,
 # the tshark cross-check of the parser, golden replays, behavioural replays,
-# the live end-to-end cases (root, network namespaces), and a short run of
+# the live end-to-end cases and the experiments in their reduced form (root,
+# network namespaces), and a short run of
 # each libFuzzer target over its corpus. Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 	-Db_lundef=false --buildtype=debug >/dev/null || exit 1
 ninja -C $build || exit 1
 meson test -C $build --print-errorlogs --num-processes 2 --no-rebuild \
-	--suite unit --suite golden --suite behav --suite live
+	--suite unit --suite golden --suite behav --suite live --suite experiments
 meson_rc=$?
 
 read -r ok fail skip < <(/usr/bin/python3 - "$build/meson-logs/testlog.json" <<'PY'
