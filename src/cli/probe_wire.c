@@ -10,46 +10,29 @@
 
 #include "itm/dscp.h"
 #include "probe.h"
-
-static void put_be(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	while (bytes--) {
-		p[bytes] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t get_be(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
+#include "itm/bytes.h"
 
 void probe_wire_encode(uint8_t *buf, const struct probe_wire *w)
 {
-	put_be(buf, PROBE_MAGIC, 4);
+	itm_put_be(buf, PROBE_MAGIC, 4);
 	buf[4] = PROBE_VERSION;
 	buf[5] = 0;
-	put_be(buf + 6, w->stream, 2);
-	put_be(buf + 8, w->seq, 4);
-	put_be(buf + 12, w->send_ns, 8);
+	itm_put_be(buf + 6, w->stream, 2);
+	itm_put_be(buf + 8, w->seq, 4);
+	itm_put_be(buf + 12, w->send_ns, 8);
 }
 
 int probe_wire_decode(const uint8_t *buf, size_t len, struct probe_wire *w)
 {
-	if (len < PROBE_WIRE_LEN || get_be(buf, 4) != PROBE_MAGIC)
+	if (len < PROBE_WIRE_LEN || itm_get_be(buf, 4) != PROBE_MAGIC)
 		return -EINVAL;
 	if (buf[4] != PROBE_VERSION)
 		return -EPROTONOSUPPORT;
 	if (buf[5] != 0)
 		return -EINVAL;
-	w->stream = (uint16_t)get_be(buf + 6, 2);
-	w->seq = (uint32_t)get_be(buf + 8, 4);
-	w->send_ns = get_be(buf + 12, 8);
+	w->stream = (uint16_t)itm_get_be(buf + 6, 2);
+	w->seq = (uint32_t)itm_get_be(buf + 8, 4);
+	w->send_ns = itm_get_be(buf + 12, 8);
 	return 0;
 }
 

@@ -4,36 +4,19 @@
 #include <errno.h>
 
 #include "tgen.h"
-
-static void put_be(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	while (bytes--) {
-		p[bytes] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t get_be(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
+#include "itm/bytes.h"
 
 void tgen_req_encode(const struct tgen_req *r, uint8_t out[TGEN_HDR_LEN])
 {
-	put_be(out, TGEN_MAGIC, 4);
-	put_be(out + 4, TGEN_VERSION, 2);
-	put_be(out + 6, r->flags, 2);
-	put_be(out + 8, r->flow_id, 8);
-	put_be(out + 16, r->size_bytes, 8);
+	itm_put_be(out, TGEN_MAGIC, 4);
+	itm_put_be(out + 4, TGEN_VERSION, 2);
+	itm_put_be(out + 6, r->flags, 2);
+	itm_put_be(out + 8, r->flow_id, 8);
+	itm_put_be(out + 16, r->size_bytes, 8);
 	out[24] = r->dscp;
 	out[25] = r->low_dscp;
-	put_be(out + 26, 0, 2);
-	put_be(out + 28, r->pias_thresh_bytes, 4);
+	itm_put_be(out + 26, 0, 2);
+	itm_put_be(out + 28, r->pias_thresh_bytes, 4);
 }
 
 static const char *req_check(const struct tgen_req *r)
@@ -55,20 +38,20 @@ int tgen_req_decode(const uint8_t *buf, size_t len, struct tgen_req *r,
 	*why = NULL;
 	if (len < TGEN_HDR_LEN)
 		*why = "short header";
-	else if (get_be(buf, 4) != TGEN_MAGIC)
+	else if (itm_get_be(buf, 4) != TGEN_MAGIC)
 		*why = "bad magic";
-	else if (get_be(buf + 4, 2) != TGEN_VERSION)
+	else if (itm_get_be(buf + 4, 2) != TGEN_VERSION)
 		*why = "unknown version";
-	else if (get_be(buf + 26, 2) != 0)
+	else if (itm_get_be(buf + 26, 2) != 0)
 		*why = "reserved field not zero";
 	if (*why)
 		return -EINVAL;
-	r->flags = (uint16_t)get_be(buf + 6, 2);
-	r->flow_id = get_be(buf + 8, 8);
-	r->size_bytes = get_be(buf + 16, 8);
+	r->flags = (uint16_t)itm_get_be(buf + 6, 2);
+	r->flow_id = itm_get_be(buf + 8, 8);
+	r->size_bytes = itm_get_be(buf + 16, 8);
 	r->dscp = buf[24];
 	r->low_dscp = buf[25];
-	r->pias_thresh_bytes = (uint32_t)get_be(buf + 28, 4);
+	r->pias_thresh_bytes = (uint32_t)itm_get_be(buf + 28, 4);
 	*why = req_check(r);
 	return *why ? -EINVAL : 0;
 }

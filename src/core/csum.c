@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "itm/csum.h"
+#include "itm/bytes.h"
 
 uint32_t itm_csum_partial(const void *data, size_t len, uint32_t sum)
 {
@@ -31,12 +32,6 @@ uint16_t itm_csum_fold(uint32_t sum)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
 }
 
 static uint32_t pseudo_sum(const struct itm_l3 *l3, uint32_t l4_len)
@@ -99,7 +94,7 @@ static int fix_l4(struct itm_pkt *p, const struct itm_l3 *l3, bool write)
 	sum = itm_csum_fold(itm_csum_partial(p->data + l3->l4_off, len, s));
 	if (l3->proto == 17 && sum == 0)
 		sum = 0xffff;
-	put16(c, sum);
+	itm_put16(c, sum);
 	return 1;
 }
 
@@ -113,7 +108,7 @@ static int fix_ipv4(struct itm_pkt *p, const struct itm_l3 *l3, bool write)
 	if (!write)
 		return itm_csum_fold(itm_csum_partial(h, ihl, 0)) == 0 ? 0 : -1;
 	h[10] = h[11] = 0;
-	put16(h + 10, itm_csum_fold(itm_csum_partial(h, ihl, 0)));
+	itm_put16(h + 10, itm_csum_fold(itm_csum_partial(h, ihl, 0)));
 	return 1;
 }
 
@@ -128,7 +123,7 @@ static int fix_gre(struct itm_pkt *p, bool write)
 	if (!write)
 		return itm_csum_fold(itm_csum_partial(g, len, 0)) == 0 ? 0 : -1;
 	g[4] = g[5] = 0;
-	put16(g + 4, itm_csum_fold(itm_csum_partial(g, len, 0)));
+	itm_put16(g + 4, itm_csum_fold(itm_csum_partial(g, len, 0)));
 	return 1;
 }
 

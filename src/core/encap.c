@@ -20,21 +20,11 @@
 
 #include "itm/csum.h"
 #include "itm/encap.h"
+#include "itm/bytes.h"
 
 #define ETH_P_IPV4 0x0800
 #define ETH_P_IPV6 0x86dd
 #define IPV4_DF 0x4000
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 uint32_t itm_ip_len(const struct itm_pkt *p, const struct itm_l3 *l3)
 {
@@ -42,14 +32,14 @@ uint32_t itm_ip_len(const struct itm_pkt *p, const struct itm_l3 *l3)
 	uint32_t plen;
 
 	if (l3->family == 4)
-		return rd16(h + 2);
-	plen = rd16(h + 4);
+		return itm_get16(h + 2);
+	plen = itm_get16(h + 4);
 	return plen ? 40 + plen : l3->end - l3->off;	/* jumbo: what we have */
 }
 
 bool itm_ip_dont_frag(const struct itm_pkt *p, const struct itm_l3 *l3)
 {
-	return l3->family == 6 || (rd16(p->data + l3->off + 6) & IPV4_DF);
+	return l3->family == 6 || (itm_get16(p->data + l3->off + 6) & IPV4_DF);
 }
 
 /*
@@ -69,12 +59,12 @@ static bool set_ethertype(struct itm_pkt *p, uint32_t ip_off, uint8_t family)
 	case ITM_LINK_IPV6:
 		return family == 6;
 	case ITM_LINK_LINUX_SLL2:
-		wr16(p->data, type);
+		itm_put16(p->data, type);
 		return true;
 	default:
 		if (ip_off < 2)
 			return false;
-		wr16(p->data + ip_off - 2, type);
+		itm_put16(p->data + ip_off - 2, type);
 		return true;
 	}
 }
@@ -93,14 +83,14 @@ static void put_outer4(uint8_t *h, const struct itm_encap_cfg *c,
 	memset(h, 0, 20);
 	h[0] = 0x45;
 	h[1] = encap_tos(c, in->tos);
-	wr16(h + 2, (uint16_t)tot);
-	wr16(h + 4, id);
-	wr16(h + 6, df ? IPV4_DF : 0);
+	itm_put16(h + 2, (uint16_t)tot);
+	itm_put16(h + 4, id);
+	itm_put16(h + 6, df ? IPV4_DF : 0);
 	h[8] = (uint8_t)(c->ttl ? c->ttl : in->ttl);
 	h[9] = in->family == 4 ? 4 : 41;
 	memcpy(h + 12, c->local.addr, 4);
 	memcpy(h + 16, c->peer.addr, 4);
-	wr16(h + 10, itm_csum_fold(itm_csum_partial(h, 20, 0)));
+	itm_put16(h + 10, itm_csum_fold(itm_csum_partial(h, 20, 0)));
 }
 
 static void put_outer6(uint8_t *h, const struct itm_encap_cfg *c,
@@ -111,7 +101,7 @@ static void put_outer6(uint8_t *h, const struct itm_encap_cfg *c,
 	memset(h, 0, 40);
 	h[0] = (uint8_t)(0x60 | tc >> 4);
 	h[1] = (uint8_t)(tc << 4);
-	wr16(h + 4, (uint16_t)plen);
+	itm_put16(h + 4, (uint16_t)plen);
 	h[6] = in->family == 4 ? 4 : 41;
 	h[7] = (uint8_t)(c->ttl ? c->ttl : in->ttl);
 	memcpy(h + 8, c->local.addr, 16);
@@ -172,8 +162,8 @@ static void decap_set_ecn(struct itm_pkt *p, struct itm_l3 *in, uint8_t ecn)
 	if (in->family != 4)
 		return;
 	ihl = (uint32_t)(h[0] & 0x0f) * 4;
-	wr16(h + 10, 0);
-	wr16(h + 10, itm_csum_fold(itm_csum_partial(h, ihl, 0)));
+	itm_put16(h + 10, 0);
+	itm_put16(h + 10, itm_csum_fold(itm_csum_partial(h, ihl, 0)));
 }
 
 /* The outer header's payload by its length field, not by the capture. */

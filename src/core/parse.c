@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "itm/pkt.h"
+#include "itm/bytes.h"
 
 #define ETH_P_IPV4 0x0800
 #define ETH_P_IPV6 0x86dd
@@ -24,11 +25,6 @@
 #define ETH_P_8021AD 0x88a8
 
 #define IP6_MAX_EXT 16	/* the kernel's dissector stops at 15 */
-
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 static bool parse_l3(const uint8_t *d, uint32_t off, uint32_t end,
 		     unsigned family, struct itm_l3 *l3);
@@ -67,8 +63,8 @@ static void parse_l4(const uint8_t *d, struct itm_l3 *l3)
 			return;
 		l3->tcp_flags = d[off + 13];
 	}
-	l3->sport = rd16(d + off);
-	l3->dport = rd16(d + off + 2);
+	l3->sport = itm_get16(d + off);
+	l3->dport = itm_get16(d + off + 2);
 	l3->have |= ITM_HAVE_PORTS | ITM_HAVE_L4;
 }
 
@@ -81,7 +77,7 @@ static bool parse_ipv4(const uint8_t *d, uint32_t off, uint32_t end,
 	if (end - off < 20 || d[off] >> 4 != 4)
 		return false;
 	ihl = (uint32_t)(d[off] & 0x0f) * 4;
-	tot = rd16(d + off + 2);
+	tot = itm_get16(d + off + 2);
 	if (ihl < 20 || tot < ihl || end - off < ihl)
 		return false;
 	l3->family = 4;
@@ -92,7 +88,7 @@ static bool parse_ipv4(const uint8_t *d, uint32_t off, uint32_t end,
 	l3->proto = d[off + 9];
 	memcpy(l3->src, d + off + 12, 4);
 	memcpy(l3->dst, d + off + 16, 4);
-	frag = rd16(d + off + 6);
+	frag = itm_get16(d + off + 6);
 	if (frag & 0x3fff) {		/* MF or offset */
 		l3->flags |= ITM_L3_FRAG;
 		if (!(frag & 0x1fff))
@@ -128,7 +124,7 @@ static bool ipv6_walk_ext(const uint8_t *d, struct itm_l3 *l3)
 			if (l3->end - off < 8)
 				return false;
 			l3->flags |= ITM_L3_FRAG;
-			if (rd16(d + off + 2) & 0xfff8) {
+			if (itm_get16(d + off + 2) & 0xfff8) {
 				/* a later fragment carries payload, not headers */
 				l3->proto = d[off];
 				l3->l4_off = off + 8;
@@ -158,7 +154,7 @@ static bool parse_ipv6(const uint8_t *d, uint32_t off, uint32_t end,
 
 	if (end - off < 40 || d[off] >> 4 != 6)
 		return false;
-	plen = rd16(d + off + 4);
+	plen = itm_get16(d + off + 4);
 	l3->family = 6;
 	l3->off = off;
 	/* payload length 0 is a jumbogram (or a TSO capture): use what we have */
@@ -209,8 +205,8 @@ static unsigned parse_gre(const uint8_t *d, struct itm_l3 *outer,
 
 	if (outer->end - off < 4)
 		return 0;
-	flags = rd16(d + off);
-	proto = rd16(d + off + 2);
+	flags = itm_get16(d + off);
+	proto = itm_get16(d + off + 2);
 	if (flags & 0x4007)		/* routing bit or a version other than 0 */
 		return 0;
 	len += (flags & 0x8000) ? 4 : 0;	/* checksum + reserved */
@@ -275,19 +271,19 @@ static bool parse_l2(const struct itm_pkt *p, struct itm_pkt_view *v,
 	case ITM_LINK_LINUX_SLL:
 		if (len < 16)
 			return false;
-		type = rd16(d + 14);
+		type = itm_get16(d + 14);
 		o = 16;
 		break;
 	case ITM_LINK_LINUX_SLL2:
 		if (len < 20)
 			return false;
-		type = rd16(d);
+		type = itm_get16(d);
 		o = 20;
 		break;
 	case ITM_LINK_ETHERNET:
 		if (len < 14)
 			return false;
-		type = rd16(d + 12);
+		type = itm_get16(d + 12);
 		o = 14;
 		break;
 	default:
@@ -296,8 +292,8 @@ static bool parse_l2(const struct itm_pkt *p, struct itm_pkt_view *v,
 	while ((type == ETH_P_8021Q || type == ETH_P_8021AD) && v->n_vlan < 2) {
 		if (len - o < 4)
 			return false;
-		v->vlan_tci[v->n_vlan++] = rd16(d + o);
-		type = rd16(d + o + 2);
+		v->vlan_tci[v->n_vlan++] = itm_get16(d + o);
+		type = itm_get16(d + o + 2);
 		o += 4;
 	}
 	v->ethertype = type;

@@ -59,6 +59,7 @@
 #include "itm/cmd.h"
 #include "itm/live.h"
 #include "br_port.h"
+#include "itm/bytes.h"
 
 #define BR_RX_BLOCKS 8u			/* blocks per readable event */
 #define BR_PACE_SLACK_NS 1000000u	/* lateness caught up */
@@ -294,12 +295,6 @@ static uint64_t br_deadline(struct itm_backend *b)
 
 /* ---- packets in ---- */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* Bytes on the link: a GSO frame leaves as segments, each with the
  * headers again. */
 static uint32_t br_wire_bytes(const struct br_pkt *bp)
@@ -346,8 +341,8 @@ static struct br_pkt *br_frame(struct br *q, int i,
 				h->hv1.tp_vlan_tpid : ETH_P_8021Q;
 
 		memcpy(d, mac, 2 * ETH_ALEN);
-		put16(d + 2 * ETH_ALEN, tpid);
-		put16(d + 2 * ETH_ALEN + 2, (uint16_t)h->hv1.tp_vlan_tci);
+		itm_put16(d + 2 * ETH_ALEN, tpid);
+		itm_put16(d + 2 * ETH_ALEN + 2, (uint16_t)h->hv1.tp_vlan_tci);
 		memcpy(d + 2 * ETH_ALEN + BR_VLAN_HLEN, mac + 2 * ETH_ALEN,
 		       len - 2 * ETH_ALEN);
 		len += BR_VLAN_HLEN;

@@ -36,6 +36,7 @@
 
 #include "itm/mod.h"
 #include "itm/units.h"
+#include "itm/bytes.h"
 
 #define PIAS_PRIO_MAX 8
 
@@ -129,12 +130,6 @@ static bool seq_after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* TCP payload length from the length fields, so a short capture still
  * counts what was sent. */
 static uint32_t tcp_payload(const struct itm_pkt *p, const struct itm_l3 *l3)
@@ -186,7 +181,7 @@ static void pias_note_ack(struct itm_mod *m, const struct itm_pkt *p,
 	r = pias_state(m, &rk, p->ts_ns, false);
 	if (!r || !r->valid)
 		return;
-	ack = rd32(p->data + l3->l4_off + 8);
+	ack = itm_get32(p->data + l3->l4_off + 8);
 	if (!r->have_ack || seq_after(ack, r->last_ack)) {
 		r->last_ack = ack;
 		r->have_ack = true;
@@ -272,7 +267,7 @@ static uint32_t pias_classify(struct itm_mod *m, struct itm_pkt *p)
 		return 0;
 	pias_note_ack(m, p, &k);
 	fl = l3->tcp_flags;
-	seq = rd32(p->data + l3->l4_off + 4);
+	seq = itm_get32(p->data + l3->l4_off + 4);
 	len = tcp_payload(p, l3);
 	f = pias_state(m, &k, p->ts_ns, fl & ITM_TCP_SYN);
 	if (f && fl & ITM_TCP_SYN && !f->valid) {
