@@ -171,8 +171,8 @@ done
 printf '%-44s %12s %13s %9s\n' "target (issue 5)" "" "" "100 +- 3 %"
 echo "  R x 1448/1514: an MSS of 1448 bytes (1460 less 12 of TCP timestamps) per 1514-byte"
 echo "  Ethernet frame. itmd's tbf counts IP bytes as NFQUEUE hands them over (no 14-byte"
-echo "  Ethernet header; a GSO packet carries one set of headers for many segments), so"
-echo "  the goodput it allows is nearer R x 1448/1500 and, with GSO, a little above."
+echo "  Ethernet header; under a shaper the kernel segments GSO packets before queueing),"
+echo "  so the goodput it allows is nearer R x 1448/1500."
 printf '\n%-44s %10s\n' "ping p99, 50 pings 20 ms apart" "p99"
 printf '%-44s %7s ms\n' "kernel forwarding" "$kping" "through idle itmd (accept-all)" "$iping"
 printf '%-44s %7s ms   (target: <= 2 ms added)\n' "added by itmd" \
