@@ -31,7 +31,7 @@ run() {
 	exp_itmd "$1" "backend nfqueue dev s0" "$shaper" "qdisc add parent 1:1 handle 2: $2"
 	ip netns exec "$exp_c" "$exp_itm" probe 10.77.2.2 --interval 20ms \
 		--duration "$dur" --load "$flows" --load-cc cubic --load-start "$start" --load-secs "$secs" \
-		--json --plot "$exp_out/$1.png" >"$exp_out/$1.json" 2>"$exp_out/$1.err" ||
+		--json --plot "$exp_out/$1.png" --samples "$exp_out/$1.csv" >"$exp_out/$1.json" 2>"$exp_out/$1.err" ||
 		{ cat "$exp_out/$1.err" >&2; exp_die "$1: itm probe failed"; }
 	exp_itmd_stop "$1"
 	exp_say "$1: done"
@@ -52,6 +52,10 @@ for c in fifo fq_pie; do
 	med[$c]=$(worst $c load p50_ms)
 	gput[$c]=$(exp_load_mbit "$exp_out/$c.json")
 done
+
+exp_compare_cdf "$exp_out/compare.png" \
+	"RTT under load, $flows cubic uploads through tbf $rate: FIFO 1000 against fq_pie" \
+	"pfifo limit 1000" "$exp_out/fifo.csv" fq_pie "$exp_out/fq_pie.csv"
 
 table() {
 	printf '| queue under tbf %s | idle p99 | load p50 | load p99 | p99 added | uploads goodput |\n' "$rate"
@@ -80,6 +84,8 @@ table() {
 	echo "Targets (issue 6): fq_pie p99 under load at most 5 ms above idle p99;"
 	echo "fq_pie goodput at least 95 % of FIFO's."
 	echo
+	echo "![RTT under load, FIFO against fq_pie](compare.png)"
+	echo
 	echo "![FIFO latency](fifo.png) ![fq_pie latency](fq_pie.png)"
 	echo
 	echo "![FIFO CDF](fifo-cdf.png) ![fq_pie CDF](fq_pie-cdf.png)"
@@ -89,7 +95,7 @@ echo
 table
 echo
 echo "report: $exp_out/report.md"
-echo "plots:  $exp_out/fifo.png $exp_out/fq_pie.png (and -cdf.png)"
+echo "plots:  $exp_out/compare.png $exp_out/fifo.png $exp_out/fq_pie.png (and -cdf.png)"
 
 if [ "$exp_quick" = 1 ]; then
 	exp_check "FIFO keeps a standing queue: load p99 >= 100 ms" "${load[fifo]} >= 100"

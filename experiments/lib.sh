@@ -156,3 +156,32 @@ exp_check() {
 		exp_fails=$((exp_fails + 1))
 	fi
 }
+
+# exp_compare_cdf PNG TITLE LABEL CSV [LABEL CSV]...: one plot of the RTT
+# CDF under load (every stream's answered probes of the load phase, from
+# itm probe --samples) of each run, the before/after picture
+exp_compare_cdf() {
+	local png=$1 title=$2 plot="" i=0 data
+	shift 2
+	while [ $# -ge 2 ]; do
+		data=$exp_out/.cdf-$i.dat
+		awk -F, 'NR > 1 && $6 == "load" && $7 != "lost" { print $7 }' "$2" |
+			sort -g | awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$data"
+		plot="$plot${plot:+, }'$data' using 1:2 with lines lw 2 title '$1'"
+		i=$((i + 1))
+		shift 2
+	done
+	gnuplot <<-GP || exp_die "gnuplot failed on $png"
+		set terminal pngcairo size 1000,600 font ",11" noenhanced
+		set output '$png'
+		set title "$title"
+		set xlabel 'RTT under load (ms, log scale)'
+		set ylabel 'fraction of probes'
+		set logscale x
+		set grid
+		set key bottom right
+		set yrange [0:1]
+		plot $plot
+	GP
+	rm -f "$exp_out"/.cdf-*.dat
+}
