@@ -91,16 +91,20 @@ static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
 				  argc - i, argv + i, err);
 }
 
+static void module_help_one(FILE *f, const struct itm_mod_ops *o)
+{
+	fprintf(f, " %s (default hook %s): %s\n", o->id,
+		itm_hook_name(o->default_hook), o->help);
+	itm_attr_print_help(f, o->attrs);
+}
+
 static void module_help(FILE *f)
 {
 	const struct itm_mod_ops *const *o;
 
 	fprintf(f, "Modules:\n");
-	for (o = itm_mod_all(); *o; o++) {
-		fprintf(f, " %s (default hook %s): %s\n", (*o)->id,
-			itm_hook_name((*o)->default_hook), (*o)->help);
-		itm_attr_print_help(f, (*o)->attrs);
-	}
+	for (o = itm_mod_all(); *o; o++)
+		module_help_one(f, *o);
 }
 
 /* module ctl LABEL OP: an operation the module offers on its state */
@@ -492,10 +496,17 @@ int itm_cmd_help(FILE *f, const char *cmd)
 
 int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind)
 {
-	if (strcmp(cmd, "qdisc") || !itm_qdisc_find(kind))
-		return -ENOENT;
-	qdisc_help(f, kind);
-	return 0;
+	const struct itm_mod_ops *m;
+
+	if (!strcmp(cmd, "qdisc") && itm_qdisc_find(kind)) {
+		qdisc_help(f, kind);
+		return 0;
+	}
+	if (!strcmp(cmd, "module") && (m = itm_mod_find(kind)) != NULL) {
+		module_help_one(f, m);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int itm_cmd_run(struct itm_cmd_ctx *c, int argc, char **argv,

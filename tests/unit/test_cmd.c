@@ -696,6 +696,25 @@ static void test_qdisc_help_kind(void **state)
 	assert_false(pfifo);
 }
 
+/* `itm module help pias` and `itm qdisc help tbf`: one kind's help only */
+static void test_help_kind_modules(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(itm_cmd_help_kind(f, "module", "pias"), 0);
+	assert_int_equal(itm_cmd_help_kind(f, "module", "nosuch"), -ENOENT);
+	assert_int_equal(itm_cmd_help_kind(f, "flows", "pias"), -ENOENT);
+	fclose(f);
+	assert_non_null(strstr(buf, " pias (default hook"));
+	assert_non_null(strstr(buf, "prio_thresh_0"));
+	assert_null(strstr(buf, " sizeaware ("));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -715,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_help_qdisc),
 		cmocka_unit_test(test_help_commands),
 		cmocka_unit_test(test_qdisc_help_kind),
+		cmocka_unit_test(test_help_kind_modules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
