@@ -11,6 +11,8 @@
 #             seen on the server's interface, IPv4 and IPv6, every IPv4 header
 #             checksum valid; with offloads off every TCP checksum too; ping
 #             through itmd
+#   marks-gso PIAS marks every packet, GSO packets included: all marked on
+#             the server's interface, every TCP checksum valid
 #   drops     tbf 5mbit as root: goodput 3.5..5.5 Mbit/s, drops counted at
 #             the root (qdisc show -s, text and JSON), GSO packets segmented
 #             by the kernel under the shaper
@@ -252,6 +254,35 @@ case_marks() {
 	marks_run off
 }
 
+# GSO packets rewritten: PIAS marks every packet of the transfers, and
+# with offloads on most reach itmd as GSO packets; s0 computes checksums in
+# software (tx off) and the server does not merge (gro off), so the capture
+# shows each segment as it left, full checksum included
+case_marks_gso() {
+	need tshark tcpdump
+	local cap=$work/gso f=$work/gso.fields all m46 m10 bad gso
+	bed_up --mode route
+	ip netns exec "$I" ethtool -K s0 tx off >/dev/null
+	ip netns exec "$S" ethtool -K eth0 gro off >/dev/null
+	printf 'backend nfqueue\nmodule add pias hook post-routing prio_num 2 prio_thresh_0 102400 prio_dscp_0 46 prio_dscp_1 10\n' >"$conf"
+	start_itmd
+	capture_start "$cap.pcap" 0 "tcp and dst port 5201"
+	iperf_client "$cap.txt" 10.77.2.2 -t 2 -b 100m || fail "iperf3: $(tail -1 "$cap.txt")"
+	capture_stop
+	kill -USR1 "$itmd_pid"
+	wait_for 3 grep -q " gso [0-9]" "$work/itmd.err"
+	gso=$(grep -o " gso [0-9]*" "$work/itmd.err" | tail -1 | cut -d' ' -f3)
+	fields "$cap.pcap" >"$f"
+	all=$(count "$f" '$1 != "-"')
+	m46=$(count "$f" '$1 != "-" && $2 == 46')
+	m10=$(count "$f" '$1 != "-" && $2 == 10')
+	bad=$(count "$f" '$1 != "-" && $6 != 1')
+	echo "itmd saw ${gso:-?} GSO packets; server: $all TCP packets, $m46 DSCP 46, $m10 DSCP 10, TCP checksum not valid on $bad"
+	check "GSO packets reached itmd" [ "${gso:-0}" -gt 0 ]
+	check "every packet marked (DSCP 46 then 10)" [ "$((m46 + m10))" = "$all" -a "$m10" -gt 0 ]
+	check "every TCP checksum valid" [ "$bad" = 0 -a "$all" -gt 100 ]
+}
+
 case_drops() {
 	bed_up --mode route
 	printf 'backend nfqueue\nqdisc add root tbf rate 5mbit burst 10kb limit 30kb\n' >"$conf"
@@ -418,6 +449,7 @@ case_perm() {
 
 case $case_ in
 marks|drops|failopen|teardown|reload|perm) "case_$case_" ;;
+marks-gso) case_marks_gso ;;
 *) echo "unknown case \"$case_\""; exit 1 ;;
 esac
 finish
