@@ -19,8 +19,9 @@
 #   failopen  itmd killed (SIGKILL) under load: traffic goes on unmanaged
 #   teardown  SIGTERM removes the rules (IPv4, IPv6), the queue binding and
 #             the socket; the test bed leaves no namespace behind
-#   reload    SIGHUP with two modules applies them; a bad file keeps them
-#             and logs FILE:LINE
+#   reload    the copy range follows run-time module changes; SIGHUP with
+#             two modules applies them; a bad file keeps them and logs
+#             FILE:LINE
 #   perm      another uid is refused, by mode 0600 and, with the socket
 #             opened to all, by the daemon's peer credential check
 set -u
@@ -399,11 +400,25 @@ modules_listed() {	# NAME...: every NAME in module list
 	done
 }
 
+copying() {	# what: the last copy-range line itmd logged says WHAT
+	grep "nfqueue: copying" "$work/itmd.err" | tail -1 | grep -q "$1"
+}
+
 case_reload() {
 	bed_up --mode route
-	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\n' >"$conf"
+	# nothing rewrites packets: only their headers are copied; a module
+	# added at run time needs whole packets, its removal not any more
+	printf 'backend nfqueue\n' >"$conf"
 	start_itmd
-	check "one module at start" modules_listed sizeaware
+	check "accept-all: headers only" wait_for 3 copying "headers only"
+	"$itm" -S "$sock" module add dscp hook post-routing || fail "module add at run time"
+	check "a module added at run time: whole packets" wait_for 3 copying "whole packets"
+	"$itm" -S "$sock" module del dscp || fail "module del at run time"
+	check "and removed: headers only again" wait_for 3 copying "headers only"
+	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\n' >"$conf"
+	kill -HUP "$itmd_pid"
+	check "one module after SIGHUP" wait_for 3 modules_listed sizeaware
+	check "SIGHUP with a module: whole packets" copying "whole packets"
 	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\nmodule add dscp hook post-routing\n' >"$conf"
 	kill -HUP "$itmd_pid"
 	check "SIGHUP: both modules listed" wait_for 3 modules_listed sizeaware dscp
