@@ -4,7 +4,7 @@
 #   scripts/deps.sh run    to build and run itm
 #   scripts/deps.sh test   also what the tests, fuzzers and benchmarks need
 set -eu
-run_pkgs="gcc meson ninja-build pkg-config libpcap-dev libnetfilter-queue-dev libmnl-dev iptables gnuplot-nox"
+run_pkgs="gcc meson ninja-build pkg-config libpcap-dev libnetfilter-queue-dev libmnl-dev iptables gnuplot-nox libfuse3-dev fuse3"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev tshark python3-scapy iproute2 iperf3 ethtool iputils-ping tcpdump util-linux"
 
 want="$run_pkgs"
