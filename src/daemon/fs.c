@@ -430,8 +430,10 @@ static int fs_apply(struct itm_fs *fs, const struct fs_obj *o,
 	else
 		r = fs_mod_write_cmd(o->m, o->n.a, h->wr, h->wr_len, &c);
 	if (r < 0) {
-		itm_live_log("warning", "fs: %.*s: not a value", (int)h->wr_len,
-			     h->wr);
+		int len = (int)h->wr_len - (h->wr_len && h->wr[h->wr_len - 1] == '\n');
+
+		itm_live_log("warning", "fs: \"%.*s\" refused: not one value "
+			     "(one word, no control characters)", len, h->wr);
 		return r;
 	}
 	if (o->n.kind == FS_MOD_FILE && o->n.a == FS_MOD_CTL)
