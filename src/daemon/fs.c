@@ -3,43 +3,17 @@
  * The file system's operations (see fs.h). Inodes name what they show
  * (fs_tree.h), so every request first checks that its node still exists
  * in the live engine: a VIF deleted through the control socket or a
- * reload is gone from the tree at once. Files report size 0 and are
- * opened with direct_io, and no attribute or entry is cached: values
- * change under the kernel's feet. A read returns the text the file had
- * when it was opened; a write is applied at once, so `echo` gets the
- * engine's refusal as its write error.
+ * reload is gone from the tree at once. No attribute or entry is
+ * cached: values change under the kernel's feet. Reading and writing
+ * files is fs_file.c's.
  */
-#define FUSE_USE_VERSION 34
 #include <errno.h>
-#include <fuse_lowlevel.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
-#include "fs.h"
-#include "fs_cmd.h"
-#include "fs_view.h"
-
-/* A node of the tree with what it refers to in the live engine. */
-struct fs_obj {
-	struct fs_node n;
-	struct itm_qdisc *q;	/* VIF nodes: the root discipline */
-	struct itm_mod *m;	/* module nodes */
-};
-
-/* An open file: the text at open, and what was written so far. */
-struct fs_handle {
-	char *rd;
-	size_t rd_len;
-	char wr[FS_VALUE_MAX];
-	size_t wr_len;
-};
-
-static struct itm_fs *fs_of(fuse_req_t req)
-{
-	return fuse_req_userdata(req);
-}
+#include "fs_ops.h"
 
 static int fs_obj_vif(struct itm_fs *fs, struct fs_obj *o)
 {
@@ -63,7 +37,7 @@ static int fs_obj_mod(struct itm_fs *fs, struct fs_obj *o)
 	return 0;
 }
 
-static int fs_obj_get(struct itm_fs *fs, fuse_ino_t ino, struct fs_obj *o)
+int fs_obj_get(struct itm_fs *fs, fuse_ino_t ino, struct fs_obj *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (!fs_node_of(ino, &o->n))
@@ -96,14 +70,14 @@ static void fs_vif_owner(struct itm_fs *fs, struct itm_qdisc *q,
 	st->st_gid = fs->tree.gid;
 }
 
-static bool fs_obj_writable(const struct fs_obj *o)
+bool fs_obj_writable(const struct fs_obj *o)
 {
 	if (o->n.kind == FS_VIF_FILE)
 		return fs_vif_file_writable(o->n.a);
 	return o->n.kind == FS_MOD_FILE && fs_mod_file_writable(o->m, o->n.a);
 }
 
-static bool fs_obj_is_file(const struct fs_obj *o)
+bool fs_obj_is_file(const struct fs_obj *o)
 {
 	return o->n.kind == FS_VIF_FILE || o->n.kind == FS_MOD_FILE;
 }
@@ -254,7 +228,7 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 }
 
 /* Run a command on the live engine; a refusal goes to the log. */
-static int fs_exec(struct itm_fs *fs, struct fs_cmd *c, FILE *out)
+int fs_exec(struct itm_fs *fs, struct fs_cmd *c, FILE *out)
 {
 	char line[512];
 	struct itm_err err = { 0 };
@@ -330,149 +304,6 @@ static void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fuse_reply_err(req, EPERM);
 }
 
-/* The text a file shows now. */
-static int fs_snapshot(struct itm_fs *fs, const struct fs_obj *o,
-		       struct fs_handle *h)
-{
-	FILE *f;
-	int r;
-
-	if (o->n.kind == FS_MOD_FILE && o->n.a == FS_MOD_CTL) {
-		h->rd_len = fs->ctl_len[o->n.b];
-		h->rd = malloc(h->rd_len + 1);
-		if (h->rd && h->rd_len)
-			memcpy(h->rd, fs->ctl_out[o->n.b], h->rd_len);
-		return h->rd ? 0 : -ENOMEM;
-	}
-	f = open_memstream(&h->rd, &h->rd_len);
-	if (!f)
-		return -ENOMEM;
-	if (o->n.kind == FS_VIF_FILE)
-		r = fs_vif_read(o->q, o->n.b, o->n.a, f);
-	else
-		r = fs_mod_read(o->m, o->n.a, f);
-	fclose(f);
-	return r;
-}
-
-static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct itm_fs *fs = fs_of(req);
-	int acc = fi->flags & O_ACCMODE, r;
-	struct fs_handle *h = NULL;
-	struct fs_obj o;
-
-	r = fs_obj_get(fs, ino, &o);
-	if (r == 0 && !fs_obj_is_file(&o))
-		r = -EISDIR;
-	if (r == 0 && acc != O_RDONLY && !fs_obj_writable(&o))
-		r = -EACCES;	/* root too: the kernel lets root past 0444 */
-	if (r == 0 && !(h = calloc(1, sizeof(*h))))
-		r = -ENOMEM;
-	if (r == 0 && acc != O_WRONLY)
-		r = fs_snapshot(fs, &o, h);
-	if (r < 0) {
-		if (h)
-			free(h->rd);
-		free(h);
-		fuse_reply_err(req, -r);
-		return;
-	}
-	fi->fh = (uintptr_t)h;
-	fi->direct_io = 1;
-	fuse_reply_open(req, fi);
-}
-
-static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		    struct fuse_file_info *fi)
-{
-	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
-
-	if (!h->rd || off < 0 || (size_t)off >= h->rd_len) {
-		fuse_reply_buf(req, NULL, 0);
-		return;
-	}
-	if (size > h->rd_len - (size_t)off)
-		size = h->rd_len - (size_t)off;
-	fuse_reply_buf(req, h->rd + off, size);
-}
-
-/* The ctl file keeps the operation's output for the next read. */
-static int fs_ctl_run(struct itm_fs *fs, uint32_t slot, struct fs_cmd *c)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	int r;
-
-	if (!f)
-		return -ENOMEM;
-	r = fs_exec(fs, c, f);
-	fclose(f);
-	if (r < 0) {
-		free(out);
-		return r;
-	}
-	free(fs->ctl_out[slot]);
-	fs->ctl_out[slot] = out;
-	fs->ctl_len[slot] = len;
-	return 0;
-}
-
-static int fs_apply(struct itm_fs *fs, const struct fs_obj *o,
-		    const struct fs_handle *h)
-{
-	struct fs_cmd c;
-	int r;
-
-	if (o->n.kind == FS_VIF_FILE)
-		r = fs_vif_write_cmd(o->q, o->n.b, o->n.a, h->wr, h->wr_len, &c);
-	else
-		r = fs_mod_write_cmd(o->m, o->n.a, h->wr, h->wr_len, &c);
-	if (r < 0) {
-		int len = (int)h->wr_len - (h->wr_len && h->wr[h->wr_len - 1] == '\n');
-
-		itm_live_log("warning", "fs: \"%.*s\" refused: not one value "
-			     "(one word, no control characters)", len, h->wr);
-		return r;
-	}
-	if (o->n.kind == FS_MOD_FILE && o->n.a == FS_MOD_CTL)
-		return fs_ctl_run(fs, o->n.b, &c);
-	return fs_exec(fs, &c, NULL);
-}
-
-static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-		     size_t size, off_t off, struct fuse_file_info *fi)
-{
-	struct itm_fs *fs = fs_of(req);
-	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
-	struct fs_obj o;
-	int r = fs_obj_get(fs, ino, &o);
-
-	if (r == 0 && (off < 0 || size >= sizeof(h->wr) ||
-		       (size_t)off > sizeof(h->wr) - 1 - size))
-		r = -EFBIG;
-	if (r == 0) {
-		memcpy(h->wr + off, buf, size);
-		if ((size_t)off + size > h->wr_len)
-			h->wr_len = (size_t)off + size;
-		r = fs_apply(fs, &o, h);
-	}
-	if (r < 0)
-		fuse_reply_err(req, r == -EFBIG ? EFBIG : fs_errno_write(r));
-	else
-		fuse_reply_write(req, size);
-}
-
-static void fs_release(fuse_req_t req, fuse_ino_t ino,
-		       struct fuse_file_info *fi)
-{
-	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
-
-	free(h->rd);
-	free(h);
-	fuse_reply_err(req, 0);
-}
 
 /* A VIF directory lists its files, then its child VIFs. */
 static bool fs_vif_dir_entry(struct itm_qdisc *q, uint32_t minor, unsigned idx,
@@ -590,9 +421,9 @@ const struct fuse_lowlevel_ops itm_fs_ops = {
 	.mkdir = fs_mkdir,
 	.unlink = fs_refuse,
 	.rmdir = fs_rmdir,
-	.open = fs_open,
-	.read = fs_read,
-	.write = fs_write,
-	.release = fs_release,
+	.open = fs_file_open,
+	.read = fs_file_read,
+	.write = fs_file_write,
+	.release = fs_file_release,
 	.readdir = fs_readdir,
 };
