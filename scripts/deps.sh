@@ -5,7 +5,7 @@
 #   scripts/deps.sh live   also what the live demo and experiments need
 #   scripts/deps.sh test   also what the tests, fuzzers and benchmarks need
 set -eu
-run_pkgs="gcc meson ninja-build pkg-config libpcap-dev libnetfilter-queue-dev libmnl-dev iptables gnuplot-nox"
+run_pkgs="gcc meson ninja-build pkg-config libpcap-dev libnetfilter-queue-dev libmnl-dev iptables gnuplot-nox libfuse3-dev fuse3"
 live_pkgs="iproute2 iperf3 jq"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev tshark python3-scapy ethtool iputils-ping tcpdump util-linux"
 

@@ -86,6 +86,9 @@ struct itm_mod_ops {
 	/* optional: an operation on the module's state, `module ctl LABEL OP` */
 	int (*ctl)(struct itm_mod *m, const char *op, FILE *out, bool json,
 		   struct itm_err *err);
+	/* the file that takes ctl's operations in itmd's file system
+	 * (modules/LABEL/NAME: "table" for a flow table); NULL: "ctl" */
+	const char *ctl_file;
 	/* optional: state worth showing, after the parameters */
 	void (*dump)(struct itm_mod *m, FILE *f, bool json);
 	uint64_t timer_ns;		/* 0 = no timer */

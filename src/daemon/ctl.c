@@ -74,30 +74,39 @@ static void ctl_write_all(int fd, const char *s, size_t len)
 	}
 }
 
+int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
+		 struct itm_err *err)
+{
+	struct itm_cmd_ctx cc = { .eng = lv->e, .out = out };
+	int r;
+
+	if (argc > 0 && !strcmp(argv[0], "backend") && argc > 1 &&
+	    strcmp(argv[1], "show"))
+		return itm_err_set(err, EBUSY,
+				   "the backend is fixed while itmd runs: edit the file and restart");
+	r = itm_cmd_run(&cc, argc, argv, err);
+	if (r >= 0 && lv->backend && lv->backend->ops->changed)
+		lv->backend->ops->changed(lv->backend);
+	return r;
+}
+
 /* Run one line against the live engine; the reply goes to fd. */
 static void ctl_run(struct itm_ctl *c, int fd, char *line)
 {
-	struct itm_cmd_ctx cc = { .eng = c->live->e };
 	char *argv[ITM_CMD_ARGS_MAX], *out = NULL, status[ITM_ERR_MSG_MAX + 32];
 	struct itm_err err = { 0 };
 	size_t out_len = 0;
 	int argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX), r;
+	FILE *f = open_memstream(&out, &out_len);
 
-	cc.out = open_memstream(&out, &out_len);
-	if (!cc.out)
+	if (!f)
 		r = itm_err_set(&err, ENOMEM, "out of memory");
 	else if (argc < 0)
 		r = itm_err_set(&err, E2BIG, "too many words");
-	else if (argc > 0 && !strcmp(argv[0], "backend") && argc > 1 &&
-		 strcmp(argv[1], "show"))
-		r = itm_err_set(&err, EBUSY,
-				"the backend is fixed while itmd runs: edit the file and restart");
 	else
-		r = itm_cmd_run(&cc, argc, argv, &err);
-	if (r >= 0 && c->live->backend && c->live->backend->ops->changed)
-		c->live->backend->ops->changed(c->live->backend);
-	if (cc.out)
-		fclose(cc.out);
+		r = itm_ctl_exec(c->live, argc, argv, f, &err);
+	if (f)
+		fclose(f);
 	if (out)
 		ctl_write_all(fd, out, out_len);
 	free(out);

@@ -4,6 +4,7 @@
 #define ITM_DAEMON_CTL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "itm/live.h"
 
@@ -19,5 +20,13 @@ struct itm_ctl {
 int itm_ctl_open(struct itm_ctl *c, struct itm_live *lv, const char *path,
 		 struct itm_err *err);
 void itm_ctl_close(struct itm_ctl *c);
+
+/*
+ * Run one grammar command on the live engine, as the control socket does
+ * (the backend line stays fixed; the backend hears of the change): also
+ * the file system's way in. Output goes to out (may be NULL).
+ */
+int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
+		 struct itm_err *err);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * itmd: the configured pipeline on live traffic.
  *
- *   itmd -c CONF [-S SOCKET]
+ *   itmd -c CONF [-S SOCKET] [-m DIR]
  *
  * Reads CONF (the grammar of `itm help`, plus one `backend` line), opens the
  * backend, serves the control socket and runs until SIGTERM or SIGINT; then
@@ -11,7 +11,9 @@
  * and the error is logged with FILE:LINE; a good one replaces it whole, the
  * held packets moving to the new root discipline (flow state starts
  * afresh). SIGUSR1 writes the statistics to the log. Logs go to stderr, so
- * the journal takes them under systemd.
+ * the journal takes them under systemd. With -m, the file system of fs.h
+ * is mounted on DIR while itmd runs, and unmounted when it stops or fails
+ * to start.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -22,13 +24,17 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "fs.h"
+#include "fs_cmd.h"
 #include "itm/cmd.h"
 #include "itm/qtree.h"
 
 struct itmd {
 	const char *conf;
+	const char *mount;	/* -m: where the file system goes, or NULL */
 	struct itm_live live;
 	struct itm_ctl ctl;
+	struct itm_fs *fs;
 	int sigfd;
 };
 
@@ -133,10 +139,21 @@ static int open_backend(struct itmd *d, struct itm_err *err)
 	return r;
 }
 
+static int open_fs(struct itmd *d, struct itm_err *err)
+{
+	char name[FS_IFNAME_MAX];
+
+	if (!d->mount)
+		return 0;
+	fs_root_name(d->live.e->backend, name, sizeof(name));
+	return itm_fs_open(&d->fs, &d->live, d->mount, name, err);
+}
+
 static int run(struct itmd *d, const char *sock)
 {
 	struct itm_err err;
 	int r = itm_live_init(&d->live, &err);
+	bool opened;
 
 	if (r == 0 && load(d->conf, &d->live.e) < 0) {
 		itm_live_fini(&d->live);
@@ -146,13 +163,20 @@ static int run(struct itmd *d, const char *sock)
 		r = watch_signals(d, &err);
 	if (r == 0)
 		r = itm_ctl_open(&d->ctl, &d->live, sock, &err);
-	if (r == 0 && (r = open_backend(d, &err)) == 0) {
+	if (r == 0)
+		r = open_backend(d, &err);
+	opened = r == 0;
+	if (r == 0)
+		r = open_fs(d, &err);
+	if (r == 0) {
 		itm_live_log("info", "running %s, control socket %s", d->conf, sock);
 		r = itm_live_run(&d->live);
-		d->live.backend->ops->close(d->live.backend);
 	} else {
 		itm_live_log("error", "%s", err.msg);
 	}
+	itm_fs_close(d->fs);	/* unmounted first: no request may wait on us */
+	if (opened)
+		d->live.backend->ops->close(d->live.backend);
 	itm_ctl_close(&d->ctl);
 	itm_backend_destroy(d->live.backend);
 	itm_engine_destroy(d->live.e);
@@ -163,8 +187,9 @@ static int run(struct itmd *d, const char *sock)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: itmd -c CONF [-S SOCKET]\n"
+	fprintf(f, "usage: itmd -c CONF [-S SOCKET] [-m DIR]\n"
 		"  runs CONF's pipeline on live traffic (a `backend` line says how);\n"
+		"  -m DIR mounts the file system of VIFs and modules on DIR;\n"
 		"  SIGHUP reloads, SIGUSR1 logs statistics, SIGTERM/SIGINT stop.\n"
 		"  control socket: %s unless -S\n", ITM_CTL_DEFAULT_PATH);
 }
@@ -175,9 +200,10 @@ int main(int argc, char **argv)
 	const char *sock = ITM_CTL_DEFAULT_PATH;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:S:m:h")) != -1) {
 		switch (c) {
 		case 'c': d.conf = optarg; break;
+		case 'm': d.mount = optarg; break;
 		case 'S': sock = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

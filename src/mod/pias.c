@@ -400,5 +400,6 @@ const struct itm_mod_ops itm_mod_pias = {
 	.classify = pias_classify,
 	.process = pias_process,
 	.ctl = pias_ctl,
+	.ctl_file = "table",
 	.dump = pias_dump,
 };

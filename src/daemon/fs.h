@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * itmd's file system (netnice's file API), mounted with `itmd -m DIR`:
+ *
+ *   DIR/network/IF/            the root VIF (a `vif` root discipline)
+ *   DIR/network/IF/3/1/        VIFs: mkdir, rmdir; one file per parameter
+ *   DIR/modules/LABEL/NAME     a module's parameters; its ctl file
+ *
+ * FUSE's low-level API served from itmd's own event loop (fs_mount.c: the
+ * session, the mount and its fd on the loop; fs.c: the operations).
+ * Every change is a grammar command run on the live engine, checked as the
+ * control socket's are; access control is the kernel's, on the owners and
+ * modes the tree reports (default_permissions).
+ */
+#ifndef ITM_DAEMON_FS_H
+#define ITM_DAEMON_FS_H
+
+#include <limits.h>
+#include <time.h>
+
+#include "fs_tree.h"
+#include "itm/live.h"
+
+#define FS_IFNAME_MAX 64
+
+struct fuse_session;
+struct fuse_lowlevel_ops;
+
+struct itm_fs {
+	struct itm_live *live;
+	struct fuse_session *se;
+	void *buf;		/* struct fuse_buf, owned by fs_mount.c */
+	int fd;			/* the session's, watched by the loop */
+	char mnt[PATH_MAX];
+	char ifname[FS_IFNAME_MAX];	/* the root VIF's directory name */
+	time_t t0;		/* every node's times */
+	struct fs_tree tree;
+	/* the last output of each module's ctl file, by label slot */
+	char *ctl_out[FS_LABELS_MAX];
+	size_t ctl_len[FS_LABELS_MAX];
+};
+
+extern const struct fuse_lowlevel_ops itm_fs_ops;
+
+/* Mount at dir (made if missing; a dead mount left by a killed itmd is
+ * detached first) and serve from lv's loop. */
+int itm_fs_open(struct itm_fs **out, struct itm_live *lv, const char *dir,
+		const char *ifname, struct itm_err *err);
+/* Unmount and free; NULL is fine. */
+void itm_fs_close(struct itm_fs *fs);
+
+#endif
