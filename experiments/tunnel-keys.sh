@@ -41,10 +41,11 @@ EXP=tunnel-keys
 exp_init "$@"
 
 rate=20mbit flows=4
+# seconds: the probe run, when the load starts, how long it lasts
 if [ "$exp_quick" = 1 ]; then
-	dur=12s start=2s secs=8s
+	dur=15 start=2 secs=11
 else
-	dur=30s start=5s secs=20s
+	dur=30 start=5 secs=20
 fi
 shaper="qdisc add root handle 1: tbf rate $rate burst 32kb latency 50ms"
 outer=src,dst,proto,proto-src,proto-dst
@@ -88,27 +89,46 @@ ipip_count() {
 			m == l { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' | tail -1
 }
 
-# run NAME KEYS: one configuration, its probe report in NAME.json
+# run NAME KEYS [AT]: one configuration, its probe report in NAME.json and
+# every probe in NAME.csv; with AT (seconds into the probe run) the keys
+# become outer + tunnel keys at that moment, as in the blog's figure 2
 run() {
-	exp_say "$1: tunnel through tbf rate $rate, fq_pie keys $2; $flows uploads for $secs of $dur"
+	local name=$1 keys=$2 at=${3:-} conf probe t0
+	exp_say "$name: tunnel through tbf rate $rate, fq_pie keys $keys${at:+, tunnel keys added at ${at}s}; $flows uploads for ${secs}s of ${dur}s"
 	tunnel_bed
 	exp_servers "$overlay"
-	local conf
 	mapfile -t conf < <(ipip "$router" "$server" "$overlay_net")
-	exp_itmd "$1" "backend nfqueue dev s0" "${conf[@]}" \
-		"$shaper" "qdisc add parent 1:1 handle 2: fq_pie keys $2"
+	exp_itmd "$name" "backend nfqueue dev s0" "${conf[@]}" \
+		"$shaper" "qdisc add parent 1:1 handle 2: fq_pie keys $keys"
+	t0=$EPOCHREALTIME
 	ip netns exec "$exp_c" "$exp_itm" probe "$overlay" --interval 20ms \
-		--duration "$dur" --load "$flows" --load-cc cubic --load-start "$start" --load-secs "$secs" \
-		--json --plot "$exp_out/$1.png" >"$exp_out/$1.json" 2>"$exp_out/$1.err" ||
-		{ cat "$exp_out/$1.err" >&2; exp_die "$1: itm probe failed"; }
-	"$exp_itm" -S "$exp_sock" module list >"$exp_out/$1.router.modules" 2>&1
-	"$exp_itm" -S "$exp_out/far.sock" module list >"$exp_out/$1.far.modules" 2>&1
-	encap[$1]=$(ipip_count "$exp_sock" tx encapsulated)
-	toobig[$1]=$(ipip_count "$exp_sock" tx too_big)
-	decap[$1]=$(ipip_count "$exp_out/far.sock" rx decapsulated)
-	exp_itmd_stop "$1"
+		--duration "${dur}s" --load "$flows" --load-cc cubic --load-start "${start}s" --load-secs "${secs}s" \
+		--json --plot "$exp_out/$name.png" --samples "$exp_out/$name.csv" \
+		>"$exp_out/$name.json" 2>"$exp_out/$name.err" &
+	probe=$!
+	if [ -n "$at" ]; then
+		sleep "$(awk -v a="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN { d = a - (now - t0); print d > 0 ? d : 0 }')"
+		"$exp_itm" -S "$exp_sock" qdisc change handle 2: fq_pie keys "$outer,$inner" ||
+			exp_die "$name: changing the keys failed"
+		switched=$(awk -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.2f", now - t0 }')
+		exp_say "$name: keys now $outer,$inner (${switched}s into the probe run)"
+	fi
+	wait "$probe" || { cat "$exp_out/$name.err" >&2; exp_die "$name: itm probe failed"; }
+	"$exp_itm" -S "$exp_sock" module list >"$exp_out/$name.router.modules" 2>&1
+	"$exp_itm" -S "$exp_out/far.sock" module list >"$exp_out/$name.far.modules" 2>&1
+	encap[$name]=$(ipip_count "$exp_sock" tx encapsulated)
+	toobig[$name]=$(ipip_count "$exp_sock" tx too_big)
+	decap[$name]=$(ipip_count "$exp_out/far.sock" rx decapsulated)
+	exp_itmd_stop "$name"
 	exp_stop "$far_pid"
-	exp_say "$1: done (router encapsulated ${encap[$1]}, too big ${toobig[$1]}; server decapsulated ${decap[$1]})"
+	exp_say "$name: done (router encapsulated ${encap[$name]}, too big ${toobig[$name]}; server decapsulated ${decap[$name]})"
+}
+
+# pct FILE FROM TO P: the nearest-rank P-th percentile of the RTTs of all
+# streams' probes in NAME.csv sent in [FROM, TO) seconds, lost ones left out
+pct() {
+	awk -F, -v a="$2" -v b="$3" 'NR > 1 && $7 != "lost" && $5 >= a && $5 < b { print $7 }' "$1" |
+		sort -g | awk -v p="$4" '{ v[NR] = $1 } END { k = int(p / 100 * NR); if (k < p / 100 * NR) k++; print NR ? v[k < 1 ? 1 : k] : 0 }'
 }
 
 # worst NAME PHASE FIELD: the largest FIELD over the streams
@@ -119,6 +139,10 @@ worst() {
 declare -A encap decap toobig
 run outer "$outer"
 run tunnel "$outer,$inner"
+# the full form also reproduces the figure itself: one run, keys changed
+# half-way through the load
+switch_at=$((start + secs / 2))
+[ "$exp_quick" = 1 ] || run switch "$outer" "$switch_at"
 
 declare -A idle load med gput
 for c in outer tunnel; do
@@ -142,11 +166,23 @@ table() {
 	done
 }
 
+# switch_table: the switch run's probes (all streams together) before and
+# after the keys changed
+switch_table() {
+	local f=$exp_out/switch.csv end=$((start + secs))
+	printf '| one run, keys changed at %ss | probes | load p50 | load p99 |\n' "$switched"
+	printf '|---|---|---|---|\n'
+	printf '| before: outer 5-tuple (%ss..%ss) | all | %s ms | %s ms |\n' "$start" "$switched" \
+		"$(exp_fmt "$(pct "$f" "$start" "$switched" 50)" 1)" "$(exp_fmt "$(pct "$f" "$start" "$switched" 99)" 1)"
+	printf '| after: outer + tunnel-* (%ss..%ss) | all | %s ms | %s ms |\n' "$switched" "$end" \
+		"$(exp_fmt "$(pct "$f" "$switched" "$end" 50)" 1)" "$(exp_fmt "$(pct "$f" "$switched" "$end" 99)" 1)"
+}
+
 {
 	echo "# Tunnel keys: fq_pie on outer keys against outer + tunnel keys"
 	echo
 	echo "$flows TCP uploads (iperf3, cubic) and latency probes from the client to the server's"
-	echo "overlay address $overlay, for $secs of a $dur probe run. The router between them"
+	echo "overlay address $overlay, for ${secs}s of a ${dur}s probe run. The router between them"
 	echo "carries that traffic in an IP-in-IP tunnel $router <-> $server (itmd's \`ipip\`"
 	echo "module at both ends) and shapes the uplink the tunnel leaves on, as the blog's"
 	echo "home router: itmd with \`backend nfqueue dev s0\`, encapsulation at post-routing,"
@@ -167,13 +203,29 @@ table() {
 	echo "![outer keys latency](outer.png) ![tunnel keys latency](tunnel.png)"
 	echo
 	echo "![outer keys CDF](outer-cdf.png) ![tunnel keys CDF](tunnel-cdf.png)"
+	if [ "$exp_quick" = 0 ]; then
+		echo
+		echo "## The blog's figure 2: keys changed during the load"
+		echo
+		echo "One more run on outer keys, where \`itm qdisc change handle 2: fq_pie keys"
+		echo "$outer,$inner\` is sent to the running itmd half-way through the load."
+		echo "Percentiles over all six streams' probes sent in each interval."
+		echo
+		switch_table
+		echo
+		echo "![keys changed during the load](switch.png)"
+	fi
 } >"$exp_out/report.md"
 
 echo
 table
+if [ "$exp_quick" = 0 ]; then
+	echo
+	switch_table
+fi
 echo
 echo "report: $exp_out/report.md"
-echo "plots:  $exp_out/outer.png $exp_out/tunnel.png (and -cdf.png)"
+echo "plots:  $exp_out/outer.png $exp_out/tunnel.png$([ "$exp_quick" = 1 ] || echo " $exp_out/switch.png") (and -cdf.png)"
 
 if [ "$exp_quick" = 1 ]; then
 	exp_check "the tunnel carried the load (each end > 1000 packets)" \
