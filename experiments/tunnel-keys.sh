@@ -107,7 +107,7 @@ run() {
 		>"$exp_out/$name.json" 2>"$exp_out/$name.err" &
 	probe=$!
 	if [ -n "$at" ]; then
-		sleep "$(awk -v a="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN { d = a - (now - t0); print d > 0 ? d : 0 }')"
+		sleep "$(awk -v a="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN { d = a - (now - t0); print (d > 0 ? d : 0) }')"
 		"$exp_itm" -S "$exp_sock" qdisc change handle 2: fq_pie keys "$outer,$inner" ||
 			exp_die "$name: changing the keys failed"
 		switched=$(awk -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.2f", now - t0 }')
