@@ -144,9 +144,10 @@ run tunnel "$outer,$inner"
 switch_at=$((start + secs / 2))
 [ "$exp_quick" = 1 ] || run switch "$outer" "$switch_at"
 
-declare -A idle load med gput
+declare -A idle load med p90 gput
 for c in outer tunnel; do
 	idle[$c]=$(worst $c idle p99_ms)
+	p90[$c]=$(worst $c load p90_ms)
 	load[$c]=$(worst $c load p99_ms)
 	med[$c]=$(worst $c load p50_ms)
 	gput[$c]=$(exp_load_mbit "$exp_out/$c.json")
@@ -230,9 +231,14 @@ echo "plots:  $exp_out/outer.png $exp_out/tunnel.png$([ "$exp_quick" = 1 ] || ec
 if [ "$exp_quick" = 1 ]; then
 	exp_check "the tunnel carried the load (each end > 1000 packets)" \
 		"${encap[outer]} > 1000 && ${decap[outer]} > 1000 && ${encap[tunnel]} > 1000 && ${decap[tunnel]} > 1000"
-	exp_check "outer keys: probes queue behind the uploads (load p99 > 8 ms)" "${load[outer]} > 8"
-	exp_check "outer keys load p99 > 2 x tunnel keys load p99" "${load[outer]} > 2 * ${load[tunnel]}"
-	exp_check "tunnel keys load p99 <= idle p99 + 15 ms" "${load[tunnel]} <= ${idle[tunnel]} + 15"
+	# p99 over 11 s is the 6th-worst probe of a stream, and a scheduling
+	# stall of the shared machine (all streams at once, up to ~90 ms, seen
+	# in some runs) moves it; the queue's effect is on the body of the
+	# distribution, so the sizes are checked at p50/p90, p99 by direction
+	exp_check "outer keys: probes wait in the tunnel's queue (load p50 > 8 ms)" "${med[outer]} > 8"
+	exp_check "outer keys load p90 > 2 x tunnel keys load p90" "${p90[outer]} > 2 * ${p90[tunnel]}"
+	exp_check "tunnel keys load p90 <= idle p99 + 5 ms" "${p90[tunnel]} <= ${idle[tunnel]} + 5"
+	exp_check "tunnel keys load p99 < outer keys load p99" "${load[tunnel]} < ${load[outer]}"
 	exp_check "both loads ran (goodput > 10 Mbit/s)" "${gput[outer]} > 10 && ${gput[tunnel]} > 10"
 	[ "$exp_fails" = 0 ] || exit 1
 fi
