@@ -92,10 +92,13 @@ exp_bed_up() {
 		exp_die "testbed up failed"
 }
 
-# exp_servers: iperf3 and the probe's UDP echo in the server namespace
+# exp_servers [ADDR]: iperf3 and the probe's UDP echo in the server
+# namespace, on every address or only on ADDR
 exp_servers() {
-	exp_bg "$exp_s" iperf3 -s >/dev/null 2>&1
-	exp_bg "$exp_s" "$exp_itm" probe echo-server >/dev/null 2>&1
+	local bind=()
+	[ $# -eq 0 ] || bind=(--bind "$1")
+	exp_bg "$exp_s" iperf3 -s ${1:+-B "$1"} >/dev/null 2>&1
+	exp_bg "$exp_s" "$exp_itm" probe echo-server "${bind[@]}" >/dev/null 2>&1
 	local i
 	for i in $(seq 50); do
 		ip netns exec "$exp_s" ss -ltnH 'sport = :5201' | grep -q . && return 0
@@ -104,24 +107,30 @@ exp_servers() {
 	exp_die "iperf3 server did not start"
 }
 
-# exp_itmd NAME LINE...: itmd in the itm namespace with these configuration
-# lines (saved as NAME.conf); returns when its control socket answers
-exp_itmd() {
-	local name=$1 l i
-	shift
+# exp_itmd_in NS SOCKET NAME LINE...: itmd in namespace NS with these
+# configuration lines (saved as NAME.conf) and control socket SOCKET; returns
+# when the socket answers, the daemon's pid in $exp_last
+exp_itmd_in() {
+	local ns=$1 sock=$2 name=$3 l i
+	shift 3
 	: >"$exp_out/$name.conf"
 	for l in "$@"; do
 		echo "$l" >>"$exp_out/$name.conf"
 	done
-	exp_bg "$exp_i" "$exp_itmd" -c "$exp_out/$name.conf" -S "$exp_sock" \
+	exp_bg "$ns" "$exp_itmd" -c "$exp_out/$name.conf" -S "$sock" \
 		2>"$exp_out/$name.itmd.log"
-	exp_itmd_pid=$exp_last
 	for i in $(seq 50); do
-		"$exp_itm" -S "$exp_sock" qdisc show >/dev/null 2>&1 && return 0
+		"$exp_itm" -S "$sock" qdisc show >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	cat "$exp_out/$name.itmd.log" >&2
 	exp_die "itmd did not start with $name.conf"
+}
+
+# exp_itmd NAME LINE...: the bottleneck's itmd, in the itm namespace
+exp_itmd() {
+	exp_itmd_in "$exp_i" "$exp_sock" "$@"
+	exp_itmd_pid=$exp_last
 }
 
 # exp_itmd_stop NAME: the statistics into NAME.stats, then SIGTERM
