@@ -179,6 +179,10 @@ switch_table() {
 		"$(exp_fmt "$(pct "$f" "$switched" "$end" 50)" 1)" "$(exp_fmt "$(pct "$f" "$switched" "$end" 99)" 1)"
 }
 
+exp_compare_cdf "$exp_out/compare.png" \
+	"RTT under load inside the tunnel, fq_pie under tbf 20mbit: outer keys against tunnel keys" \
+	"outer 5-tuple" "$exp_out/outer.csv" "outer + tunnel-*" "$exp_out/tunnel.csv"
+
 {
 	echo "# Tunnel keys: fq_pie on outer keys against outer + tunnel keys"
 	echo
@@ -200,6 +204,8 @@ switch_table() {
 	echo "Targets (issue 6): with tunnel keys, probe p99 under load at most 5 ms above"
 	echo "idle p99; with outer keys only, about the bulk flows' queueing delay (fq_pie's"
 	echo "target is 15 ms)."
+	echo
+	echo "![RTT under load, outer keys against tunnel keys](compare.png)"
 	echo
 	echo "![outer keys latency](outer.png) ![tunnel keys latency](tunnel.png)"
 	echo
@@ -226,7 +232,7 @@ if [ "$exp_quick" = 0 ]; then
 fi
 echo
 echo "report: $exp_out/report.md"
-echo "plots:  $exp_out/outer.png $exp_out/tunnel.png$([ "$exp_quick" = 1 ] || echo " $exp_out/switch.png") (and -cdf.png)"
+echo "plots:  $exp_out/compare.png $exp_out/outer.png $exp_out/tunnel.png$([ "$exp_quick" = 1 ] || echo " $exp_out/switch.png") (and -cdf.png)"
 
 if [ "$exp_quick" = 1 ]; then
 	exp_check "the tunnel carried the load (each end > 1000 packets)" \
