@@ -230,6 +230,10 @@ static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
 	np->p.iif = attr_u32(a, NFQA_IFINDEX_INDEV);
 	np->p.oif = attr_u32(a, NFQA_IFINDEX_OUTDEV);
 	np->p.mark = attr_u32(a, NFQA_MARK);
+	/* skb->priority (SO_PRIORITY, CLASSIFY): a class id the classful
+	 * disciplines take, as Linux's own do; processes and sockets attached
+	 * to a VIF are classified this way (see src/daemon/attach.h) */
+	np->p.priority = attr_u32(a, NFQA_PRIORITY);
 	np->p.ts_ns = now;
 	np->p.seq = q->received++;
 	/* No ITM_PKT_CSUM_PARTIAL even when the kernel says CSUMNOTREADY:
