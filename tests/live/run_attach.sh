@@ -45,7 +45,7 @@ chmod 755 "$WORK"
 mkdir -p "$LOGDIR"
 
 cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && sleep 0.5
 	mountpoint -q "$MNT" 2>/dev/null && umount -l "$MNT"
 	for n in $C $S; do
 		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
@@ -61,6 +61,7 @@ trap 'exit 1' INT TERM
 	skip "no test bed (namespaces)"
 inc() { nsenter --net=/run/netns/$C "$@"; }
 ins() { nsenter --net=/run/netns/$S "$@"; }
+
 # spawn NAME SCRIPT: a shell in the client's namespace running SCRIPT; its
 # own pid (nsenter may fork) in $NAME once it runs
 spawn() {
@@ -73,9 +74,7 @@ spawn() {
 printf '%s\n' "backend nfqueue dev eth0" \
 	"qdisc add root handle 1: vif default 1:a" \
 	"class add parent 1: classid 1:a vif" > "$WORK/itmd.conf"
-inc "$ITMD" -c "$WORK/itmd.conf" -S "$WORK/ctl.sock" -m "$MNT" \
-	>>"$WORK/itmd.log" 2>&1 &
-PID=$!
+spawn PID "exec $ITMD -c $WORK/itmd.conf -S $WORK/ctl.sock -m $MNT >>$WORK/itmd.log 2>&1"
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	mountpoint -q "$MNT" && break
 	sleep 0.2
@@ -143,7 +142,7 @@ ins python3 "$HERE/attach_flow.py" sink 5303 10 > "$WORK/sink" &
 SK=$!
 sleep 0.3
 inc python3 "$HERE/attach_flow.py" send 10.77.2.2 5303 10 "$WORK/fd" &
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -f "$WORK/fd" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -f "$WORK/fd" ] && break; sleep 0.1; done
 read -r sp sfd < "$WORK/fd" || fail "the sender did not start"
 ln -s ../../../../network/eth0/3/1 "$MNT/procs/$sp/sockets/$sfd/eth0" ||
 	fail "ln -s of socket $sfd"
@@ -160,8 +159,10 @@ echo "== exit"
 spawn SL "exec sleep 30"
 ln -s ../../network/eth0/3/2 "$MNT/procs/$SL/eth0" || fail "ln -s before exit"
 kill -TERM $PID
-wait $PID || fail "itmd exited with $?"
+for _ in $(seq 50); do kill -0 $PID 2>/dev/null || break; sleep 0.1; done
+kill -0 $PID 2>/dev/null && fail "itmd did not stop"
 PID=
+grep -q "itmd: info: stopped" "$WORK/itmd.log" || fail "itmd did not stop cleanly"
 grep -q "^0::/itm" /proc/$SL/cgroup && fail "$SL left in an itm cgroup"
 kill $SL
 [ -e "$CG/itm/eth0" ] && fail "cgroups left: $(find "$CG/itm")"
