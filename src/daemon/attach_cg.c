@@ -232,6 +232,7 @@ static int prev_cgroup(pid_t pid, char *buf, size_t len)
 {
 	char path[64], line[ATT_CG_LEN + 8];
 	FILE *f;
+	size_t n;
 	int r = -ENOENT;
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
@@ -239,8 +240,12 @@ static int prev_cgroup(pid_t pid, char *buf, size_t len)
 	while (f && r < 0 && fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "0::", 3))
 			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(buf, len, "%s", line + 3);
+		/* a path too long to keep could not be restored: refused */
+		n = strcspn(line + 3, "\n");
+		if (n >= len)
+			break;
+		memcpy(buf, line + 3, n);
+		buf[n] = '\0';
 		r = 0;
 	}
 	if (f)
