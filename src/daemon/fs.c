@@ -49,15 +49,17 @@ int fs_obj_get(struct itm_fs *fs, fuse_ino_t ino, struct fs_obj *o)
 	case FS_MOD:
 	case FS_MOD_FILE:
 		return fs_obj_mod(fs, o);
-	default:
+	case FS_ROOT:
+	case FS_NETWORK:
+	case FS_MODULES:
 		return 0;
+	default:
+		return fs_attach_obj(fs, o);
 	}
 }
 
-/* A VIF's owner: its own (chown), else its nearest ancestor's, else the
- * daemon's. */
-static void fs_vif_owner(struct itm_fs *fs, struct itm_qdisc *q,
-			 uint32_t minor, struct stat *st)
+void fs_vif_owner(struct itm_fs *fs, struct itm_qdisc *q, uint32_t minor,
+		  struct stat *st)
 {
 	for (;;) {
 		if (fs_tree_owner(&fs->tree, minor, &st->st_uid, &st->st_gid))
@@ -89,6 +91,11 @@ static void fs_obj_attr(struct itm_fs *fs, fuse_ino_t ino,
 	st->st_ino = ino;
 	st->st_uid = fs->tree.uid;
 	st->st_gid = fs->tree.gid;
+	st->st_atime = st->st_mtime = st->st_ctime = fs->t0;
+	if (o->n.kind >= FS_PROCS) {
+		fs_attach_attr(fs, o, st);
+		return;
+	}
 	if (o->q)
 		fs_vif_owner(fs, o->q, o->n.b, st);
 	if (fs_obj_is_file(o)) {
@@ -98,10 +105,9 @@ static void fs_obj_attr(struct itm_fs *fs, fuse_ino_t ino,
 		st->st_mode = S_IFDIR | 0755;
 		st->st_nlink = 2;
 	}
-	st->st_atime = st->st_mtime = st->st_ctime = fs->t0;
 }
 
-static void fs_reply_entry(fuse_req_t req, fuse_ino_t ino)
+void fs_reply_entry(fuse_req_t req, fuse_ino_t ino)
 {
 	struct itm_fs *fs = fs_of(req);
 	struct fuse_entry_param e = { .ino = ino };
@@ -140,7 +146,8 @@ static fuse_ino_t fs_child(struct itm_fs *fs, const struct fs_obj *o,
 	switch (o->n.kind) {
 	case FS_ROOT:
 		return !strcmp(name, "network") ? fs_ino(FS_NETWORK, 0, 0) :
-		       !strcmp(name, "modules") ? fs_ino(FS_MODULES, 0, 0) : 0;
+		       !strcmp(name, "modules") ? fs_ino(FS_MODULES, 0, 0) :
+		       !strcmp(name, "procs") ? fs_ino(FS_PROCS, 0, 0) : 0;
 	case FS_NETWORK:
 		return fs_vif_root(e) && !strcmp(name, fs->ifname) ?
 		       fs_ino(FS_VIF, 0, 0) : 0;
@@ -154,7 +161,7 @@ static fuse_ino_t fs_child(struct itm_fs *fs, const struct fs_obj *o,
 		return fs_mod_file_find(o->m, name, &file) ? 0 :
 		       fs_ino(FS_MOD_FILE, file, o->n.b);
 	default:
-		return 0;
+		return fs_attach_child(fs, o, name);
 	}
 }
 
@@ -284,6 +291,8 @@ static void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 		r = -ENOENT;
 	else if (r == 0 && fs_vif_child_next(o.q, minor, 0))
 		r = -ENOTEMPTY;
+	else if (r == 0 && fs_attach_busy(fs, minor))
+		r = -EBUSY;	/* processes or sockets are attached to it */
 	if (r == 0)
 		r = fs_cmd_rmdir(&c, o.q->handle, minor);
 	if (r == 0)
@@ -291,11 +300,6 @@ static void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (r == 0)
 		fs_tree_forget(&fs->tree, minor);
 	fuse_reply_err(req, -r);
-}
-
-static void fs_refuse(fuse_req_t req, fuse_ino_t parent, const char *name)
-{
-	fuse_reply_err(req, EPERM);
 }
 
 static void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -335,7 +339,7 @@ static bool fs_dir_entry(struct itm_fs *fs, fuse_ino_t ino,
 			 const struct fs_obj *o, unsigned idx, char *name,
 			 size_t len, fuse_ino_t *child)
 {
-	static const char *const top[] = { "network", "modules" };
+	static const char *const top[] = { "network", "modules", "procs" };
 	struct itm_mod *m;
 	uint32_t file;
 
@@ -347,7 +351,7 @@ static bool fs_dir_entry(struct itm_fs *fs, fuse_ino_t ino,
 	idx -= 2;
 	switch (o->n.kind) {
 	case FS_ROOT:
-		if (idx >= 2)
+		if (idx >= 3)
 			return false;
 		snprintf(name, len, "%s", top[idx]);
 		break;
@@ -372,7 +376,8 @@ static bool fs_dir_entry(struct itm_fs *fs, fuse_ino_t ino,
 		snprintf(name, len, "%s", fs_mod_file_name(o->m, file));
 		break;
 	default:
-		return false;
+		if (!fs_attach_dir_entry(fs, o, idx, name, len))
+			return false;
 	}
 	*child = fs_child(fs, o, name);
 	return *child != 0;
@@ -401,8 +406,9 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct stat st = { .st_ino = child };
 		size_t need;
 
-		st.st_mode = fs_obj_get(fs, child, &co) == 0 &&
-			     fs_obj_is_file(&co) ? S_IFREG : S_IFDIR;
+		if (fs_obj_get(fs, child, &co) == 0)
+			fs_obj_attr(fs, child, &co, &st);
+		st.st_ino = child;
 		need = fuse_add_direntry(req, buf + used, size - used, name, &st,
 					 (off_t)idx + 1);
 		if (need > size - used)
@@ -419,7 +425,9 @@ const struct fuse_lowlevel_ops itm_fs_ops = {
 	.setattr = fs_setattr,
 	.mknod = fs_mknod,
 	.mkdir = fs_mkdir,
-	.unlink = fs_refuse,
+	.unlink = fs_unlink,
+	.symlink = fs_symlink,
+	.readlink = fs_readlink,
 	.rmdir = fs_rmdir,
 	.open = fs_file_open,
 	.read = fs_file_read,

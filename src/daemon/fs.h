@@ -5,6 +5,8 @@
  *   DIR/network/IF/            the root VIF (a `vif` root discipline)
  *   DIR/network/IF/3/1/        VIFs: mkdir, rmdir; one file per parameter
  *   DIR/modules/LABEL/NAME     a module's parameters; its ctl file
+ *   DIR/procs/PID/IF           a process attached to a VIF (a symlink)
+ *   DIR/procs/PID/sockets/FD/IF    one socket attached to a VIF
  *
  * FUSE's low-level API served from itmd's own event loop (fs_mount.c: the
  * session, the mount and its fd on the loop; fs.c: the operations).
@@ -18,6 +20,7 @@
 #include <limits.h>
 #include <time.h>
 
+#include "attach.h"
 #include "fs_tree.h"
 #include "itm/live.h"
 
@@ -38,6 +41,11 @@ struct itm_fs {
 	/* the last output of each module's ctl file, by label slot */
 	char *ctl_out[FS_LABELS_MAX];
 	size_t ctl_len[FS_LABELS_MAX];
+	/* attachments (fs_attach.c) and how they reach packets (attach.c) */
+	struct att_tab atts;
+	struct attach_sys sys;
+	bool sys_ok;		/* cgroup v2 found: processes may attach */
+	int timerfd;		/* the periodic check for exited processes */
 };
 
 extern const struct fuse_lowlevel_ops itm_fs_ops;

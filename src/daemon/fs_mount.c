@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fs.h"
+#include "fs_ops.h"
 
 extern char **environ;
 
@@ -108,7 +108,8 @@ static int fs_start(struct itm_fs *fs, const char *dir, struct itm_err *err)
 				   dir);
 	}
 	fs->fd = fuse_session_fd(fs->se);
-	return itm_live_watch(fs->live, fs->fd, fs_on_readable, fs, err);
+	r = itm_live_watch(fs->live, fs->fd, fs_on_readable, fs, err);
+	return r < 0 ? r : fs_attach_open(fs, err);
 }
 
 int itm_fs_open(struct itm_fs **out, struct itm_live *lv, const char *dir,
@@ -123,6 +124,7 @@ int itm_fs_open(struct itm_fs **out, struct itm_live *lv, const char *dir,
 	}
 	fs->live = lv;
 	fs->fd = -1;
+	fs->timerfd = -1;
 	fs->t0 = time(NULL);
 	snprintf(fs->mnt, sizeof(fs->mnt), "%s", dir);
 	snprintf(fs->ifname, sizeof(fs->ifname), "%s", ifname);
@@ -143,6 +145,7 @@ void itm_fs_close(struct itm_fs *fs)
 
 	if (!fs)
 		return;
+	fs_attach_close(fs);	/* processes and sockets back where they were */
 	if (fs->fd >= 0)
 		itm_live_unwatch(fs->live, fs->fd);
 	if (fs->se) {

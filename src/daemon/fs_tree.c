@@ -25,7 +25,7 @@ bool fs_node_of(uint64_t ino, struct fs_node *n)
 	n->kind = (enum fs_kind)(ino >> 48);
 	n->a = (uint32_t)(ino >> 16);
 	n->b = (uint32_t)(ino & 0xffffu);
-	return n->kind > FS_ROOT && n->kind <= FS_MOD_FILE;
+	return n->kind > FS_ROOT && n->kind <= FS_SOCK_LINK;
 }
 
 void fs_tree_init(struct fs_tree *t, uid_t uid, gid_t gid)

@@ -21,6 +21,12 @@ enum fs_kind {
 	FS_VIF_FILE,		/* a in enum fs_vif_file or an attribute index */
 	FS_MOD,			/* modules/LABEL: b is the label slot */
 	FS_MOD_FILE,		/* a is a parameter index or FS_MOD_CTL */
+	FS_PROCS,		/* procs/ */
+	FS_PROC,		/* procs/PID: a is the pid */
+	FS_PROC_LINK,		/* procs/PID/IF: the process's VIF */
+	FS_SOCKETS,		/* procs/PID/sockets */
+	FS_SOCK,		/* procs/PID/sockets/FD: b is the fd */
+	FS_SOCK_LINK,		/* procs/PID/sockets/FD/IF: the socket's VIF */
 };
 
 /* VIF files beyond the attribute table's: a is the attribute's index. */

@@ -207,7 +207,25 @@ static void nq_engine_drop(void *ctx, struct itm_pkt *p)
 
 static uint32_t attr_u32(struct nlattr **a, int type)
 {
-	return a[type] ? ntohl(mnl_attr_get_u32(a[type])) : 0;
+	return a[type] && mnl_attr_get_payload_len(a[type]) >= sizeof(uint32_t) ?
+	       ntohl(mnl_attr_get_u32(a[type])) : 0;
+}
+
+static int nq_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **a = data;
+
+	if (mnl_attr_type_valid(attr, NFQA_MAX) > 0)
+		a[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+/* The packet message's attributes. Not nfq_nlmsg_parse: that stops at the
+ * attributes libnetfilter_queue's own copy of the header knows, which
+ * (1.0.5) ends before NFQA_PRIORITY. */
+static int nq_parse_attrs(const struct nlmsghdr *nlh, struct nlattr **a)
+{
+	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nq_attr, a);
 }
 
 static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
@@ -230,6 +248,10 @@ static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
 	np->p.iif = attr_u32(a, NFQA_IFINDEX_INDEV);
 	np->p.oif = attr_u32(a, NFQA_IFINDEX_OUTDEV);
 	np->p.mark = attr_u32(a, NFQA_MARK);
+	/* skb->priority (SO_PRIORITY, CLASSIFY): a class id the classful
+	 * disciplines take, as Linux's own do; processes and sockets attached
+	 * to a VIF are classified this way (see src/daemon/attach.h) */
+	np->p.priority = attr_u32(a, NFQA_PRIORITY);
 	np->p.ts_ns = now;
 	np->p.seq = q->received++;
 	/* No ITM_PKT_CSUM_PARTIAL even when the kernel says CSUMNOTREADY:
@@ -251,7 +273,7 @@ static int nq_cb(const struct nlmsghdr *nlh, void *data)
 	struct nq_pkt *np;
 	unsigned hook;
 
-	if (nfq_nlmsg_parse(nlh, a) < 0 || !a[NFQA_PACKET_HDR] || !a[NFQA_PAYLOAD]) {
+	if (nq_parse_attrs(nlh, a) < 0 || !a[NFQA_PACKET_HDR] || !a[NFQA_PAYLOAD]) {
 		q->errors++;
 		return MNL_CB_OK;
 	}

@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Processes and sockets attached to VIFs through itmd's procs/ tree, on the
+# routed test bed (tools/testbed.sh --mode route): itmd runs in the client
+# namespace with `backend nfqueue dev eth0`, so it shapes what the client's
+# own applications send, and the applications run there too (nsenter
+# --net: the host's mount and cgroup trees stay visible).
+# netnice's sample case: VIF 3 capped at 4 Mbit/s, VIFs 1 and 2 under it.
+# - two iperf3 clients attached with ln -s, one directly, one through the
+#   shell that starts it (a child follows its parent), share ~2/2 Mbit/s;
+# - a socket attached alone (by its fd) gets VIF 3's 4 Mbit/s;
+# - readlink, the procs/ listing, rm detaching (the process back in its
+#   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused;
+# - at exit no cgroup is left under itm/ and no itm-a rule.
+#
+#   run_attach.sh ITM ITMD TESTBED [WORKDIR]     (root; exit 77 = skipped)
+set -u
+ITM=$1
+ITMD=$2
+TESTBED=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d /tmp/itm-attach.XXXXXX)
+LOGDIR=${4:-$WORK}
+TB=itmat$$
+C=$TB-client; S=$TB-server
+MNT=$WORK/mnt
+PID=
+NOBODY="setpriv --reuid 65534 --regid 65534 --clear-groups"
+CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+
+fail() {
+	echo "FAIL: $*"
+	[ -f "$WORK/itmd.log" ] && tail -25 "$WORK/itmd.log"
+	exit 1
+}
+skip() { echo "SKIP: $*"; exit 77; }
+
+[ "$(id -u)" = 0 ] || skip "not root"
+[ -c /dev/fuse ] || skip "no /dev/fuse"
+[ -n "$CG" ] || skip "no cgroup v2 mount"
+for t in ip iperf3 nsenter setpriv mountpoint awk iptables python3; do
+	command -v $t >/dev/null || skip "no $t"
+done
+chmod 755 "$WORK"
+mkdir -p "$LOGDIR"
+
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && sleep 0.5
+	mountpoint -q "$MNT" 2>/dev/null && umount -l "$MNT"
+	for n in $C $S; do
+		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
+	done
+	"$TESTBED" down --name $TB >/dev/null 2>&1
+	cp "$WORK/itmd.log" "$LOGDIR/itmd-attach.log" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+"$TESTBED" up --name $TB --mode route --offloads off >/dev/null 2>&1 ||
+	skip "no test bed (namespaces)"
+inc() { nsenter --net=/run/netns/$C "$@"; }
+ins() { nsenter --net=/run/netns/$S "$@"; }
+
+# spawn NAME SCRIPT: a shell in the client's namespace running SCRIPT; its
+# own pid (nsenter may fork) in $NAME once it runs
+spawn() {
+	rm -f "$WORK/$1.pid"
+	inc sh -c "echo \$\$ > $WORK/$1.pid.tmp; mv $WORK/$1.pid.tmp $WORK/$1.pid; $2" &
+	for _ in $(seq 50); do [ -f "$WORK/$1.pid" ] && break; sleep 0.05; done
+	eval "$1=\$(cat $WORK/$1.pid)"
+}
+
+printf '%s\n' "backend nfqueue dev eth0" \
+	"qdisc add root handle 1: vif default 1:a" \
+	"class add parent 1: classid 1:a vif" > "$WORK/itmd.conf"
+spawn PID "exec $ITMD -c $WORK/itmd.conf -S $WORK/ctl.sock -m $MNT >>$WORK/itmd.log 2>&1"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	mountpoint -q "$MNT" && break
+	sleep 0.2
+done
+mountpoint -q "$MNT" || fail "itmd did not mount $MNT"
+V=$MNT/network/eth0
+mkdir "$V/3" "$V/3/1" "$V/3/2" || fail "mkdir of VIFs"
+echo 4mbit > "$V/3/bandwidth" && echo shaping > "$V/3/mode" || fail "write VIF 3"
+
+echo "== permissions, readlink, rm, busy rmdir"
+spawn SL "exec sleep 30"
+prev=$(grep '^0::' /proc/$SL/cgroup)
+$NOBODY ln -s ../../network/eth0/3/1 "$MNT/procs/$SL/eth0" 2>/dev/null &&
+	fail "nobody attached root's process"
+spawn NB "exec $NOBODY sleep 30"
+sleep 0.2
+err=$($NOBODY ln -s ../../network/eth0/3/1 "$MNT/procs/$NB/eth0" 2>&1) &&
+	fail "nobody attached to root's VIF"
+echo "$err" | grep -q "Permission denied" || fail "non-owner: $err (expected EACCES)"
+kill $NB
+ln -s ../../network/eth0/3/9 "$MNT/procs/$SL/eth0" 2>/dev/null &&
+	fail "attached to a VIF that does not exist"
+ln -s ../../network/eth0/3/1 "$MNT/procs/$SL/eth0" || fail "ln -s of a process"
+[ "$(readlink "$MNT/procs/$SL/eth0")" = ../../network/eth0/3/1 ] ||
+	fail "readlink: $(readlink "$MNT/procs/$SL/eth0")"
+ls "$MNT/procs" | grep -qx "$SL" || fail "procs/ does not list $SL"
+grep -q "^0::/itm/eth0/1/$SL\$" /proc/$SL/cgroup ||
+	fail "not in its cgroup: $(grep '^0::' /proc/$SL/cgroup)"
+err=$(rmdir "$V/3/1" 2>&1) && fail "rmdir of a VIF in use"
+echo "$err" | grep -q "busy" || fail "rmdir: $err (expected EBUSY)"
+rm "$MNT/procs/$SL/eth0" || fail "rm of the link"
+[ "$(grep '^0::' /proc/$SL/cgroup)" = "$prev" ] || fail "not back in $prev"
+[ -e "$MNT/procs/$SL/eth0" ] && fail "the link is still there"
+kill $SL
+echo "non-owner refused, readlink, rm and busy rmdir: ok"
+
+# goodput PORT -> bit/s of an iperf3 flow on the server's side
+ins iperf3 -s -D -p 5301 >/dev/null 2>&1
+ins iperf3 -s -D -p 5302 >/dev/null 2>&1
+sleep 0.3
+echo "== two processes in VIFs 1 and 2 (one through its shell)"
+# the shells wait for "go"; P1's iperf3 is its child, and follows it
+GO="while [ ! -e $WORK/go ]; do sleep 0.05; done"
+spawn P1 "$GO; iperf3 -C cubic -c 10.77.2.2 -p 5301 -t 12 -O 2 -J > $WORK/i1.json; true"
+spawn P2 "$GO; exec iperf3 -C cubic -c 10.77.2.2 -p 5302 -t 12 -O 2 -J > $WORK/i2.json"
+ln -s ../../network/eth0/3/1 "$MNT/procs/$P1/eth0" || fail "ln -s $P1"
+ln -s "$MNT/network/eth0/3/2" "$MNT/procs/$P2/eth0" || fail "ln -s $P2 (absolute)"
+touch "$WORK/go"
+while kill -0 $P1 2>/dev/null || kill -0 $P2 2>/dev/null; do sleep 0.2; done
+rate() {
+	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$1" 2>/dev/null || echo 0
+}
+want=$((2000000 * 1448 / 1514))
+for f in 1 2; do
+	got=$(rate "$WORK/i$f.json")
+	echo "VIF $f: $got bit/s, expected $want"
+	[ "$got" -ge $((want * 93 / 100)) ] && [ "$got" -le $((want * 107 / 100)) ] ||
+		fail "VIF $f: $got not within 7 % of $want"
+done
+sleep 1.5
+[ -z "$(ls "$MNT/procs")" ] || fail "exited processes still listed: $(ls "$MNT/procs")"
+
+echo "== one socket in VIF 3/1, alone"
+ins python3 "$HERE/attach_flow.py" sink 5303 10 > "$WORK/sink" &
+SK=$!
+sleep 0.3
+inc python3 "$HERE/attach_flow.py" send 10.77.2.2 5303 10 "$WORK/fd" &
+for _ in $(seq 50); do [ -f "$WORK/fd" ] && break; sleep 0.1; done
+read -r sp sfd < "$WORK/fd" || fail "the sender did not start"
+ln -s ../../../../network/eth0/3/1 "$MNT/procs/$sp/sockets/$sfd/eth0" ||
+	fail "ln -s of socket $sfd"
+[ "$(readlink "$MNT/procs/$sp/sockets/$sfd/eth0")" = ../../../../network/eth0/3/1 ] ||
+	fail "socket readlink"
+wait $SK
+got=$(cat "$WORK/sink")
+want=$((4000000 * 1448 / 1514))
+echo "socket in VIF 1: $got bit/s, expected $want"
+[ "$got" -ge $((want * 93 / 100)) ] && [ "$got" -le $((want * 107 / 100)) ] ||
+	fail "socket: $got not within 7 % of $want"
+
+echo "== exit"
+spawn SL "exec sleep 30"
+ln -s ../../network/eth0/3/2 "$MNT/procs/$SL/eth0" || fail "ln -s before exit"
+kill -TERM $PID
+for _ in $(seq 50); do kill -0 $PID 2>/dev/null || break; sleep 0.1; done
+kill -0 $PID 2>/dev/null && fail "itmd did not stop"
+PID=
+grep -q "itmd: info: stopped" "$WORK/itmd.log" || fail "itmd did not stop cleanly"
+grep -q "^0::/itm" /proc/$SL/cgroup && fail "$SL left in an itm cgroup"
+kill $SL
+[ -e "$CG/itm/eth0" ] && fail "cgroups left: $(find "$CG/itm")"
+inc iptables-save -t mangle | grep -q itm && fail "rules left: $(inc iptables-save -t mangle | grep itm)"
+echo "no cgroup, no rule left: ok"
+echo "PASS"
