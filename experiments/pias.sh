@@ -113,22 +113,28 @@ gain() {
 	awk -v f="$1" -v p="$2" 'BEGIN { if (f > 0) printf "%.1f", 100 * (f - p) / f; else print "n/a" }'
 }
 
+# drops NAME: packets the bottleneck dropped, and their share of those it sent
+drops() {
+	awk '/^ Sent/ { gsub(/[(,]/, " "); for (i = 1; i <= NF; i++) if ($i == "dropped") d = $(i + 1);
+		printf "%d (%.1f %%)", d, 100 * d / ($4 + d); exit }' "$exp_out/$1.stats"
+}
+
 table() {
-	printf '| load | scheme | small mean | small p99 | medium mean | large mean | all mean | flows (small/medium/large) | timed out |\n'
-	printf '|---|---|---|---|---|---|---|---|---|\n'
+	printf '| load | scheme | small mean | small p99 | medium mean | large mean | all mean | flows (small/medium/large) | timed out | bottleneck drops |\n'
+	printf '|---|---|---|---|---|---|---|---|---|---|\n'
 	local l s n
 	for l in $loads; do
 		for s in $schemes; do
 			n=$s-$l
-			printf '| %s | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s/%s/%s | %s |\n' \
+			printf '| %s | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s/%s/%s | %s | %s |\n' \
 				"$l" "$s" \
 				"$(exp_fmt "$(fig "$n" small mean_ms)" 2)" "$(exp_fmt "$(fig "$n" small p99_ms)" 2)" \
 				"$(exp_fmt "$(fig "$n" medium mean_ms)" 1)" "$(exp_fmt "$(fig "$n" large mean_ms)" 0)" \
 				"$(exp_fmt "$(fig "$n" all mean_ms)" 1)" \
 				"$(fig "$n" small count)" "$(fig "$n" medium count)" "$(fig "$n" large count)" \
-				"$(jq -r .timed_out "$exp_out/$n.json")"
+				"$(jq -r .timed_out "$exp_out/$n.json")" "$(drops "$n")"
 		done
-		printf '| %s | PIAS lower by | %s %% | %s %% | %s %% | %s %% | %s %% | | |\n' "$l" \
+		printf '| %s | PIAS lower by | %s %% | %s %% | %s %% | %s %% | %s %% | | | |\n' "$l" \
 			"$(gain "$(fig "fifo-$l" small mean_ms)" "$(fig "pias-$l" small mean_ms)")" \
 			"$(gain "$(fig "fifo-$l" small p99_ms)" "$(fig "pias-$l" small p99_ms)")" \
 			"$(gain "$(fig "fifo-$l" medium mean_ms)" "$(fig "pias-$l" medium mean_ms)")" \
@@ -204,8 +210,16 @@ plot
 	echo "  and 6, and \`prio bands 2 rank priority priomap 1,1,1,1,1,1,1,0\` serves"
 	echo "  them in strict order, each band a \`pfifo limit $buf\`."
 	echo
+	echo "Why tgen's tagging and not the \`pias\` module on the senders: tgen knows where"
+	echo "each message (flow) starts on a persistent connection, so its two-level"
+	echo "tagging is exact; the module would have to guess message starts from idle"
+	echo "gaps with everything acknowledged, and on an end host its post-routing hook"
+	echo "never sees the incoming ACKs."
+	echo
 	echo "FCT in ms, from the request's send to the last byte received; p99 is nearest"
-	echo "rank. $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) cores."
+	echo "rank (with fewer than 100 small flows, their maximum). Bottleneck drops: the"
+	echo "tbf's \`dropped\` count and its share of the packets offered."
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) cores."
 	echo
 	table
 	echo
