@@ -20,7 +20,7 @@ exp_init "$@"
 # absolute, as the client runs from the top of the tree
 exp_out=$(cd "$exp_out" && pwd) exp_itm=$(realpath "$exp_itm")
 
-rate=100mbit rate_mbit=100 seed=6 nsrv=4 buf=100
+rate=100mbit seed=6 nsrv=4 buf=100
 cdf=data/cdf/web-search.txt	# relative to the top: the plots' titles name it
 if [ "$exp_quick" = 1 ]; then
 	loads="0.6" flows=120 timeout=30s
@@ -34,7 +34,7 @@ for i in $(seq "$nsrv"); do
 	servers="$servers${servers:+,}10.77.2.$((i + 1))"
 done
 
-# config SCHEME: itmd's configuration lines, one per argument
+# config SCHEME: itmd's configuration, one command a line
 config() {
 	case $1 in
 	fifo)
@@ -113,6 +113,13 @@ gain() {
 	awk -v f="$1" -v p="$2" 'BEGIN { if (f > 0) printf "%.1f", 100 * (f - p) / f; else print "n/a" }'
 }
 
+# top NAME: the PIAS top band's packets sent and dropped
+top() {
+	awk '/^qdisc pfifo 21:/ { getline; gsub(/[(,]/, " ");
+		for (i = 1; i <= NF; i++) if ($i == "dropped") d = $(i + 1);
+		printf "%d packets sent, %d dropped", $4, d }' "$exp_out/$1.stats"
+}
+
 # drops NAME: packets the bottleneck dropped, and their share of those it sent
 drops() {
 	awk '/^ Sent/ { gsub(/[(,]/, " "); for (i = 1; i <= NF; i++) if ($i == "dropped") d = $(i + 1);
@@ -184,7 +191,8 @@ plot() {
 		set style data histograms
 		set style histogram clustered gap 1
 		set style fill solid 0.8 border -1
-		set key top left
+		set key top left Left reverse samplen 2 opaque
+		set offsets 0, 0, 0.25, 0
 		set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
 		plot '$exp_out/.bars' using 2:xtic(1) title 'small mean', \
 			'' using 3 title 'small p99', '' using 4 title 'medium mean', \
@@ -222,6 +230,10 @@ plot
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) cores."
 	echo
 	table
+	echo
+	for l in $loads; do
+		echo "PIAS's top band (DSCP 7, the first 100 KB of every flow) at load $l: $(top "pias-$l")."
+	done
 	echo
 	echo "Targets (issue 6): small-flow mean FCT at least 40 % lower than FIFO at 60 %"
 	echo "load, p99 lower too; large-flow mean FCT no more than 20 % worse."
