@@ -150,10 +150,16 @@ table() {
 	done
 }
 
+# ratio LOAD BUCKET FIELD: PIAS's figure over FIFO's (0 for an empty bucket)
+ratio() {
+	awk -v f="$(fig "fifo-$1" "$2" "$3")" -v p="$(fig "pias-$1" "$2" "$3")" \
+		'BEGIN { print (f > 0) ? p / f : 0 }'
+}
+
 # compare.png: the small flows' FCT CDF per load and scheme (from the
 # per-flow logs), and mean FCT per bucket relative to FIFO
 plot() {
-	local l s cdfs="" bars="" sep="" dt=0 colour
+	local l s cdfs="" sep="" dt=0 colour
 	for l in $loads; do
 		dt=$((dt + 1))
 		for s in $schemes; do
@@ -165,11 +171,8 @@ plot() {
 			cdfs="$cdfs$sep'$exp_out/.cdf-$s-$l' using 1:2 with steps lw 2 dt $dt lc rgb '$colour' title '$s, load $l'"
 			sep=", "
 		done
-		printf '"load %s" %s %s %s %s\n' "$l" \
-			"$(awk -v f="$(fig "fifo-$l" small mean_ms)" -v p="$(fig "pias-$l" small mean_ms)" 'BEGIN { print p / f }')" \
-			"$(awk -v f="$(fig "fifo-$l" small p99_ms)" -v p="$(fig "pias-$l" small p99_ms)" 'BEGIN { print p / f }')" \
-			"$(awk -v f="$(fig "fifo-$l" medium mean_ms)" -v p="$(fig "pias-$l" medium mean_ms)" 'BEGIN { print (f > 0) ? p / f : 0 }')" \
-			"$(awk -v f="$(fig "fifo-$l" large mean_ms)" -v p="$(fig "pias-$l" large mean_ms)" 'BEGIN { print (f > 0) ? p / f : 0 }')"
+		printf '"load %s" %s %s %s %s\n' "$l" "$(ratio "$l" small mean_ms)" \
+			"$(ratio "$l" small p99_ms)" "$(ratio "$l" medium mean_ms)" "$(ratio "$l" large mean_ms)"
 	done >"$exp_out/.bars"
 	gnuplot <<-EOF || exp_die "gnuplot failed"
 		set terminal pngcairo size 1200,500 font 'Sans,10'
