@@ -101,6 +101,14 @@ static int link_params(struct nfq_link *l, uint32_t maxlen)
 		       &size, sizeof(size)) < 0)
 		setsockopt(mnl_socket_get_fd(l->nl), SOL_SOCKET, SO_RCVBUF,
 			   &size, sizeof(size));
+	/* a batch of verdicts is one datagram, and with rewritten GSO packets
+	 * in it hundreds of KB: netlink refuses a datagram larger than the
+	 * send buffer (EMSGSIZE), which by default is about 208 KB */
+	size = NFQ_LINK_SNDBUF;
+	if (setsockopt(mnl_socket_get_fd(l->nl), SOL_SOCKET, SO_SNDBUFFORCE,
+		       &size, sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(l->nl), SOL_SOCKET, SO_SNDBUF,
+			   &size, sizeof(size));
 	return 0;
 }
 

@@ -10,6 +10,9 @@
 
 struct mnl_socket;
 
+/* The send buffer asked for: well above a batch of verdicts (nfqueue.c). */
+#define NFQ_LINK_SNDBUF (4 << 20)
+
 struct nfq_link {
 	struct mnl_socket *nl;
 	uint32_t portid;

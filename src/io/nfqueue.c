@@ -38,6 +38,8 @@
 #define NFQ_BURST 32
 #define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
 #define NFQ_BATCH (256 * 1024)
+_Static_assert(NFQ_BATCH + NFQ_BUF < NFQ_LINK_SNDBUF / 2,
+	       "a batch of verdicts must fit the netlink send buffer");
 #define NFQ_HEADERS 512		/* copied when nothing rewrites packets: the
 				 * parser's headers, tunnels and options */
 #define NQ_PEND_MAX 256
@@ -69,6 +71,7 @@ struct nq {
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
 	uint64_t batched;		/* accepts sent as part of a batch */
 	uint64_t unsent;		/* rewrites of header-only copies not sent */
+	uint64_t split;			/* batches refused whole, sent one by one */
 };
 
 static const struct itm_attr nq_attrs[] = {
@@ -141,13 +144,22 @@ static void nq_pending(struct nq *q)
 	q->npend = 0;
 }
 
+/* One sendmsg for the batch. Should the socket refuse it whole (a send
+ * buffer smaller than asked for), each verdict goes alone: a verdict lost
+ * leaves its packet in the kernel's queue and stalls its flow. */
 static void nq_send(struct nq *q)
 {
 	size_t len = mnl_nlmsg_batch_size(q->batch);
+	struct nlmsghdr *nlh = mnl_nlmsg_batch_head(q->batch);
+	int rest = (int)len;
 
-	if (len && mnl_socket_sendto(q->link.nl, mnl_nlmsg_batch_head(q->batch),
-				     len) < 0)
-		q->errors++;
+	if (len && mnl_socket_sendto(q->link.nl, nlh, len) < 0) {
+		q->split++;
+		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+			if (mnl_socket_sendto(q->link.nl, nlh, nlh->nlmsg_len) < 0)
+				q->errors++;
+		}
+	}
 	mnl_nlmsg_batch_reset(q->batch);
 }
 
@@ -488,12 +500,13 @@ static void nq_dump(const struct itm_backend *b, FILE *f)
 	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x gso %s copy %s\n"
 		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
 		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
-		" batched %" PRIu64 " unsent %" PRIu64 " errors %" PRIu64 "\n",
+		" batched %" PRIu64 " unsent %" PRIu64 " split %" PRIu64
+		" errors %" PRIu64 "\n",
 		q->link.qnum, q->rules.chain, q->hooks,
 		q->gso_whole ? "whole" : "segmented",
 		q->copy_whole ? "whole" : "headers", q->received, q->accepted,
 		q->dropped, q->modified, q->gso, q->released, q->batched,
-		q->unsent, q->errors);
+		q->unsent, q->split, q->errors);
 }
 
 const struct itm_backend_ops itm_backend_nfqueue = {
