@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "attach_list.h"
 #include "attach_tab.h"
 #include "itm/err.h"
 
@@ -48,6 +49,10 @@ int attach_proc(struct attach_sys *s, struct att *a, uint32_t prio,
  * rule goes when last is true (no other process attached to it). */
 void detach_proc(struct attach_sys *s, const struct att *a, uint32_t prio,
 		 bool last);
+/* The CLASSIFY rule of an attached uid or cgroup (attach_list.h): inserted
+ * at pos in the chain (installed with the first rule), or deleted. */
+int attach_list_rule(struct attach_sys *s, bool add, const struct atl *e,
+		     unsigned pos, struct itm_err *err);
 /* a->pidfd for a->pid: the handle every later step goes through */
 int attach_pidfd(struct att *a);
 int attach_sock(struct att *a, uint32_t prio, struct itm_err *err);

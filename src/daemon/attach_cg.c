@@ -117,6 +117,44 @@ static int vif_rule(struct attach_sys *s, const char *op, uint32_t minor,
 	return r;
 }
 
+/* The rule of an attached uid or cgroup: -I chain POS ... or -D chain ... */
+int attach_list_rule(struct attach_sys *s, bool add, const struct atl *e,
+		     unsigned pos, struct itm_err *err)
+{
+	char at[16], val[ATT_CG_LEN], cls[32];
+	const char *args[16];
+	int n = 0, r;
+
+	if (add && (r = chains_on(s, err)) < 0)
+		return r;
+	snprintf(at, sizeof(at), "%u", pos);
+	if (e->kind == ATL_UID)
+		snprintf(val, sizeof(val), "%u", (unsigned)e->uid);
+	else
+		snprintf(val, sizeof(val), "%s", e->path);
+	snprintf(cls, sizeof(cls), "%x:%x", e->prio >> 16, e->prio & 0xffffu);
+	args[n++] = add ? "-I" : "-D";
+	args[n++] = s->chain;
+	if (add)
+		args[n++] = at;
+	args[n++] = "-m";
+	args[n++] = e->kind == ATL_UID ? "owner" : "cgroup";
+	args[n++] = e->kind == ATL_UID ? "--uid-owner" : "--path";
+	args[n++] = val;
+	args[n++] = "-j";
+	args[n++] = "CLASSIFY";
+	args[n++] = "--set-class";
+	args[n++] = cls;
+	args[n] = NULL;
+	r = ipt(s, 4, args);
+	ipt(s, 6, args);
+	if (r < 0)
+		return itm_err_set(err, EIO, "iptables: cannot %s the rule of %s%s",
+				   add ? "insert" : "delete",
+				   e->kind == ATL_UID ? "uid " : "cgroup /", val);
+	return 0;
+}
+
 static int write_pid(const char *dir, pid_t pid)
 {
 	char path[PATH_MAX + 16], text[24];

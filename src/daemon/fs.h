@@ -43,6 +43,7 @@ struct itm_fs {
 	size_t ctl_len[FS_LABELS_MAX];
 	/* attachments (fs_attach.c) and how they reach packets (attach.c) */
 	struct att_tab atts;
+	struct atl_tab lists;	/* uids and cgroups of VIFs (fs_list.c) */
 	struct attach_sys sys;
 	bool sys_ok;		/* cgroup v2 found: processes may attach */
 	int timerfd;		/* the periodic check for exited processes */

@@ -55,6 +55,8 @@ static void fs_att_sweep(struct itm_fs *fs)
 	struct itm_qdisc *q = fs_vif_root(fs->live->e);
 	unsigned i = fs->atts.n;
 
+	fs_list_sweep(fs, q);
+
 	while (i--) {
 		struct att *a = &fs->atts.a[i];
 
@@ -80,6 +82,7 @@ int fs_attach_open(struct itm_fs *fs, struct itm_err *err)
 	struct itm_err why;
 
 	att_tab_init(&fs->atts);
+	atl_tab_init(&fs->lists);
 	fs->sys_ok = attach_sys_init(&fs->sys, fs->ifname, &why) == 0;
 	if (!fs->sys_ok)
 		itm_live_log("warning", "fs: %s; processes cannot be attached", why.msg);
@@ -93,6 +96,7 @@ void fs_attach_close(struct itm_fs *fs)
 {
 	while (fs->atts.n)
 		fs_att_drop(fs, &fs->atts.a[fs->atts.n - 1], "itmd stops");
+	fs_list_close(fs);
 	if (fs->sys_ok)
 		attach_sys_fini(&fs->sys);
 	fs->sys_ok = false;
@@ -107,7 +111,8 @@ void fs_attach_close(struct itm_fs *fs)
 bool fs_attach_busy(struct itm_fs *fs, uint32_t minor)
 {
 	fs_att_sweep(fs);
-	return att_count_minor(&fs->atts, minor, 0) != 0;
+	return att_count_minor(&fs->atts, minor, 0) != 0 ||
+	       atl_count_minor(&fs->lists, minor, 0) != 0;
 }
 
 static struct att *fs_att_of(struct itm_fs *fs, const struct fs_obj *o)

@@ -37,7 +37,9 @@ static int fs_snapshot(struct itm_fs *fs, const struct fs_obj *o,
 	f = open_memstream(&h->rd, &h->rd_len);
 	if (!f)
 		return -ENOMEM;
-	if (o->n.kind == FS_VIF_FILE)
+	if (fs_list_file(o))
+		r = fs_list_read(fs, o->n.b, o->n.a, f);
+	else if (o->n.kind == FS_VIF_FILE)
 		r = fs_vif_read(o->q, o->n.b, o->n.a, f);
 	else
 		r = fs_mod_read(o->m, o->n.a, f);
@@ -139,6 +141,17 @@ void fs_file_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	struct fs_obj o;
 	int r = fs_obj_get(fs, ino, &o);
 
+	/* a list file takes each write(2) as one entry, wherever it lands */
+	if (r == 0 && fs_list_file(&o)) {
+		r = size < FS_VALUE_MAX ?
+		    fs_list_write(fs, fuse_req_ctx(req)->uid, &o, buf, size) :
+		    -EFBIG;
+		if (r < 0)
+			fuse_reply_err(req, -r);
+		else
+			fuse_reply_write(req, size);
+		return;
+	}
 	if (r == 0 && (off < 0 || size >= sizeof(h->wr) ||
 		       (size_t)off > sizeof(h->wr) - 1 - size))
 		r = -EFBIG;

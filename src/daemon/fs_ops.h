@@ -60,6 +60,16 @@ bool fs_attach_dir_entry(struct itm_fs *fs, const struct fs_obj *o,
 			 unsigned idx, char *name, size_t len);
 /* A VIF with attachments cannot be removed. */
 bool fs_attach_busy(struct itm_fs *fs, uint32_t minor);
+/* A VIF's uids and cgroups files (fs_list.c) */
+bool fs_list_file(const struct fs_obj *o);
+int fs_list_read(struct itm_fs *fs, uint32_t minor, uint32_t file, FILE *f);
+/* One write(2): one entry attached or detached; -EINVAL for bad text,
+ * -EEXIST, -ENOENT, -EPERM as doc/fs.md says. */
+int fs_list_write(struct itm_fs *fs, uid_t caller, const struct fs_obj *o,
+		  const char *buf, size_t len);
+/* Entries whose VIF is gone (q NULL: all) end. */
+void fs_list_sweep(struct itm_fs *fs, struct itm_qdisc *q);
+void fs_list_close(struct itm_fs *fs);
 void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		const char *name);
 void fs_readlink(fuse_req_t req, fuse_ino_t ino);

@@ -33,6 +33,8 @@ enum fs_kind {
 enum fs_vif_file {
 	FS_VF_QDISC = 0x100,	/* a leaf's discipline */
 	FS_VF_STAT,		/* counters, read-only */
+	FS_VF_UIDS,		/* attached uids (attach_list.h) */
+	FS_VF_CGROUPS,		/* attached cgroups */
 };
 #define FS_MOD_CTL 0x100	/* the module's `module ctl` file */
 

@@ -89,9 +89,10 @@ int fs_vif_file_at(struct itm_qdisc *q, uint32_t minor, unsigned i,
 		}
 		i--;
 	}
-	if (i)
+	/* stat, then the lists of attached uids and cgroups */
+	if (i > FS_VF_CGROUPS - FS_VF_STAT)
 		return -ENOENT;
-	*file = FS_VF_STAT;
+	*file = FS_VF_STAT + i;
 	return 0;
 }
 
@@ -105,6 +106,10 @@ const char *fs_vif_file_name(struct itm_qdisc *q, uint32_t minor,
 		return fs_vif_leaf(q, minor) ? "qdisc" : NULL;
 	if (file == FS_VF_STAT)
 		return "stat";
+	if (file == FS_VF_UIDS)
+		return "uids";
+	if (file == FS_VF_CGROUPS)
+		return "cgroups";
 	return file < fs_attr_count(tab) ? tab[file].name : NULL;
 }
 
