@@ -42,23 +42,21 @@ int fs_list_read(struct itm_fs *fs, uint32_t minor, uint32_t file, FILE *f)
 	return 0;
 }
 
-static void fs_list_log(const char *level, const struct atl *e,
-			const char *what)
+/* "fs: uid 1000 attached to VIF 3", with why in parentheses if given */
+static void fs_list_log(const struct atl *e, const char *what, const char *why)
 {
 	char text[ATT_CG_LEN + 2];
 
 	atl_format(e, text, sizeof(text));
-	itm_live_log(level, "fs: %s %s %s VIF %x", e->kind == ATL_UID ? "uid" :
-		     "cgroup", text, what, (unsigned)e->minor);
+	itm_live_log("info", "fs: %s %s %s VIF %x%s%s%s", e->kind == ATL_UID ?
+		     "uid" : "cgroup", text, what, (unsigned)e->minor,
+		     why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 static void fs_list_drop(struct itm_fs *fs, struct atl *e, const char *why)
 {
-	char what[64];
-
 	attach_list_rule(&fs->sys, false, e, 0, NULL);
-	snprintf(what, sizeof(what), "detached from (%s):", why);
-	fs_list_log("info", e, what);
+	fs_list_log(e, "detached from", why);
 	atl_del(&fs->lists, e);
 }
 
@@ -87,7 +85,7 @@ static int fs_list_add(struct itm_fs *fs, uid_t caller, struct atl *e)
 	if (!fs->sys_ok)
 		return -EOPNOTSUPP;
 	if (e->kind == ATL_CG && !atl_cg_exists(fs->sys.cg_mnt, e->path))
-		return -EINVAL;
+		return -ENOTDIR;	/* told apart in the log, EINVAL to the writer */
 	if ((r = fs_list_may(fs, caller, e)) < 0)
 		return r;
 	if (fs->lists.n == ATL_MAX)
@@ -114,6 +112,8 @@ static const char *fs_list_why(int r)
 		return "not the writer's own";
 	case -EOPNOTSUPP:
 		return "no cgroup v2 mount";
+	case -ENOTDIR:
+		return "no such cgroup";
 	default:
 		return strerror(-r);
 	}
@@ -149,11 +149,11 @@ int fs_list_write(struct itm_fs *fs, uid_t caller, const struct fs_obj *o,
 	if (r == 0 && !req.add)
 		fs_list_drop(fs, cur, "written");
 	else if (r == 0)
-		fs_list_log("info", &req.e, "attached to");
+		fs_list_log(&req.e, "attached to", NULL);
 	else
 		itm_live_log("warning", "fs: \"%s\" to VIF %x refused: %s", text,
 			     (unsigned)o->n.b, fs_list_why(r));
-	return r == -EINVAL || r == -EIO ? -EINVAL : r;
+	return r == -ENOTDIR || r == -EIO ? -EINVAL : r;
 }
 
 void fs_list_sweep(struct itm_fs *fs, struct itm_qdisc *q)

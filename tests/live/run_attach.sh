@@ -11,6 +11,9 @@
 # - a socket attached alone (by its fd) gets VIF 3's 4 Mbit/s;
 # - readlink, the procs/ listing, rm detaching (the process back in its
 #   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused;
+# - a uid (VIF 3/1) and a cgroup (VIF 3/2) attached through the VIFs' uids
+#   and cgroups files share VIF 3; detached, the uid is unshaped again;
+#   bad writes refused with the lists kept;
 # - at exit no cgroup is left under itm/ and no itm-a rule.
 #
 #   run_attach.sh ITM ITMD TESTBED [WORKDIR]     (root; exit 77 = skipped)
@@ -51,6 +54,7 @@ cleanup() {
 		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
 	done
 	"$TESTBED" down --name $TB >/dev/null 2>&1
+	[ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null
 	cp "$WORK/itmd.log" "$LOGDIR/itmd-attach.log" 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -155,7 +159,67 @@ echo "socket in VIF 1: $got bit/s, expected $want"
 [ "$got" -ge $((want * 93 / 100)) ] && [ "$got" -le $((want * 107 / 100)) ] ||
 	fail "socket: $got not within 7 % of $want"
 
+echo "== a uid in VIF 3/1 and a cgroup in VIF 3/2"
+U=65534
+GC=itmt$$
+mkdir "$CG/$GC" || fail "mkdir of cgroup $GC"
+echo +$U > "$V/3/1/uids" || fail "echo +$U > uids"
+echo "+/$GC" > "$V/3/2/cgroups" || fail "echo +/$GC > cgroups"
+[ "$(cat "$V/3/1/uids")" = $U ] || fail "uids lists: $(cat "$V/3/1/uids")"
+[ "$(cat "$V/3/2/cgroups")" = "/$GC" ] || fail "cgroups lists: $(cat "$V/3/2/cgroups")"
+rules=$(inc iptables-save -t mangle)
+# iptables-nft prints the class as 0001:0001, iptables-legacy as 1:1
+echo "$rules" | grep -Eq -- "--uid-owner $U -j CLASSIFY --set-class 0*1:0*1\$" ||
+	fail "no uid rule: $rules"
+echo "$rules" | grep -Eq -- "--path $GC -j CLASSIFY --set-class 0*1:0*2\$" ||
+	fail "no cgroup rule: $rules"
+# wr TEXT FILE: coreutils' echo, whose error names the errno (dash's says
+# "I/O error" for every failed write)
+wr() { env echo "$1" > "$2"; }
+# refused: no such user, a uid on a second VIF, .., no such cgroup, a
+# non-owner, rmdir of a VIF in use; the lists as they were
+for w in +no-such-user-itm +-1 +4294967295; do
+	echo "$w" > "$V/3/1/uids" 2>/dev/null && fail "uids took $w"
+done
+err=$(wr +$U "$V/3/2/uids" 2>&1) && fail "uid $U on two VIFs"
+echo "$err" | grep -q "File exists" || fail "second VIF: $err (expected EEXIST)"
+for w in "+/$GC/../$GC" +/no-such-cgroup-itm +/itm/eth0; do
+	err=$(wr "$w" "$V/3/2/cgroups" 2>&1) && fail "cgroups took $w"
+	echo "$err" | grep -q "Invalid argument" || fail "$w: $err (expected EINVAL)"
+done
+err=$($NOBODY sh -c "echo +$U > $V/3/1/uids" 2>&1) && fail "nobody wrote root's VIF"
+# (the shell's open fails, with its errno)
+echo "$err" | grep -q "Permission denied" || fail "non-owner: $err (expected EACCES)"
+err=$(rmdir "$V/3/1" 2>&1) && fail "rmdir of a VIF with a uid"
+echo "$err" | grep -q "busy" || fail "rmdir: $err (expected EBUSY)"
+[ "$(cat "$V/3/1/uids")" = $U ] && [ "$(cat "$V/3/2/uids")" = "" ] &&
+	[ "$(cat "$V/3/2/cgroups")" = "/$GC" ] || fail "a refused write changed the lists"
+echo "refused writes, lists kept: ok"
+rm -f "$WORK/go"
+# the uid's iperf3 uses reno: unprivileged, it may only pick a congestion
+# control of net.ipv4.tcp_allowed_congestion_control, where reno always is
+GO="while [ ! -e $WORK/go ]; do sleep 0.05; done"
+spawn P1 "$GO; exec $NOBODY iperf3 -C reno -c 10.77.2.2 -p 5301 -t 6 -O 1 -J > $WORK/u1.json"
+spawn P2 "echo \$\$ > $CG/$GC/cgroup.procs; $GO; exec iperf3 -C cubic -c 10.77.2.2 -p 5302 -t 6 -O 1 -J > $WORK/g2.json"
+touch "$WORK/go"
+while kill -0 $P1 2>/dev/null || kill -0 $P2 2>/dev/null; do sleep 0.2; done
+want=$((2000000 * 1448 / 1514))
+for f in u1 g2; do
+	got=$(rate "$WORK/$f.json")
+	echo "$f: $got bit/s, expected $want"
+	[ "$got" -ge $((want * 93 / 100)) ] && [ "$got" -le $((want * 107 / 100)) ] ||
+		fail "$f: $got not within 7 % of $want"
+done
+echo -$U > "$V/3/1/uids" || fail "echo -$U > uids"
+[ -z "$(cat "$V/3/1/uids")" ] || fail "uid still listed: $(cat "$V/3/1/uids")"
+inc iptables-save -t mangle | grep -q -- "--uid-owner" && fail "uid rule left after -$U"
+inc $NOBODY iperf3 -C reno -c 10.77.2.2 -p 5301 -t 2 -J > "$WORK/u0.json"
+got=$(rate "$WORK/u0.json")
+echo "uid $U detached: $got bit/s, expected well above VIF 3's 4 Mbit/s"
+[ "$got" -ge 12000000 ] || fail "detached uid still shaped: $got"
+
 echo "== exit"
+echo +$U > "$V/3/1/uids" || fail "attach uid before exit"
 spawn SL "exec sleep 30"
 ln -s ../../network/eth0/3/2 "$MNT/procs/$SL/eth0" || fail "ln -s before exit"
 kill -TERM $PID
@@ -166,6 +230,7 @@ grep -q "itmd: info: stopped" "$WORK/itmd.log" || fail "itmd did not stop cleanl
 grep -q "^0::/itm" /proc/$SL/cgroup && fail "$SL left in an itm cgroup"
 kill $SL
 [ -e "$CG/itm/eth0" ] && fail "cgroups left: $(find "$CG/itm")"
+grep -q "uid $U detached from VIF 1 (itmd stops)" "$WORK/itmd.log" || fail "uid not detached at exit"
 inc iptables-save -t mangle | grep -q itm && fail "rules left: $(inc iptables-save -t mangle | grep itm)"
 echo "no cgroup, no rule left: ok"
 echo "PASS"
