@@ -4,6 +4,7 @@
  *
  *   DIR/network/IF/            the root VIF (a `vif` root discipline)
  *   DIR/network/IF/3/1/        VIFs: mkdir, rmdir; one file per parameter
+ *   DIR/network/IF/3/uids      users attached to a VIF (also `cgroups`)
  *   DIR/modules/LABEL/NAME     a module's parameters; its ctl file
  *   DIR/procs/PID/IF           a process attached to a VIF (a symlink)
  *   DIR/procs/PID/sockets/FD/IF    one socket attached to a VIF
