@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Modules in their own process (libitm): the proxy module that stands for
+ * one in the engine's chains, and the socket they register on.
+ *
+ * The proxy is an ordinary module (struct itm_mod_ops) with a label, a hook
+ * and a priority, so it is ordered with the in-process modules. For each
+ * packet that passes its interest filter it writes a request into a shared
+ * ring and, unless the module only observes, waits for the verdict at most
+ * `deadline` (a parameter, 10 ms by default, settable at run time as
+ * LABEL.deadline). A module that misses the deadline, exits or breaks the
+ * protocol is unregistered on the spot: disabled in the chains, its
+ * connection closed, the packet and all later ones continuing unchanged
+ * (fail-open), each counted. doc/libitm.md has the whole story.
+ */
+#ifndef ITM_REMOTE_H
+#define ITM_REMOTE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "itm/engine.h"
+
+extern const struct itm_mod_ops itm_mod_remote;
+
+#define ITM_MODULE_SOCKET_DEFAULT "/run/itm/modules.sock"
+
+struct itm_modsock {
+	int fd;
+	char path[108];
+};
+
+/* Listen for module processes at path (mode 0600, stale socket replaced). */
+int itm_modsock_open(struct itm_modsock *ms, const char *path,
+		     struct itm_err *err);
+void itm_modsock_close(struct itm_modsock *ms);
+/*
+ * Take one registration from the socket (blocking up to 200 ms for its
+ * message), register its proxy in e and answer. *out is the new module.
+ * A refused registration is answered with the reason and returns -errno.
+ */
+int itm_modsock_accept(struct itm_modsock *ms, struct itm_engine *e,
+		       struct itm_mod **out, struct itm_err *err);
+
+/* The proxy's side of a registration, handed over by itm_modsock_accept. */
+struct itm_remote_conn {
+	int sock, req_efd, rsp_efd;
+	void *shm;
+	size_t shm_size;
+	pid_t pid;
+	uid_t uid;
+};
+struct itm_wire_reg;
+/* Takes ownership of c's descriptors and mapping when it succeeds. */
+int itm_remote_attach(struct itm_mod *m, const struct itm_wire_reg *reg,
+		      struct itm_remote_conn *c, struct itm_err *err);
+
+bool itm_mod_is_remote(const struct itm_mod *m);
+/* The connection's socket, -1 once gone: readable means the process left. */
+int itm_remote_sock(const struct itm_mod *m);
+/* The socket became readable: the process exited or broke the protocol. */
+void itm_remote_hangup(struct itm_mod *m);
+bool itm_remote_gone(const struct itm_mod *m);
+
+#endif

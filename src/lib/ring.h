@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A single-producer, single-consumer ring of fixed-size slots in memory
+ * shared by two processes (itmd and one module process).
+ *
+ * Principles:
+ * - head is written only by the producer, tail only by the consumer; each
+ *   sits on its own cache line so the two sides do not false-share.
+ * - Indexes run freely (uint32_t, wrapping); the slot is index & mask, so
+ *   full is head - tail == n and empty is head == tail.
+ * - Release on publish, acquire on observe: a slot's bytes are visible to
+ *   the other side before the index that hands it over.
+ * - Batches: reserve/peek return how many slots are ready, and one
+ *   commit/release hands them all over with one store.
+ * - The other process is not trusted: an index pair that claims more than
+ *   n slots is reported as -EPROTO instead of being used.
+ * - Wake-ups: a consumer about to sleep sets `sleeping`, fences, and looks
+ *   once more; a producer that published fences and reads `sleeping`, and
+ *   only then pays for a system call (an eventfd write). The two fences
+ *   make a missed wake-up impossible (a Dekker pattern).
+ */
+#ifndef ITM_LIB_RING_H
+#define ITM_LIB_RING_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ITM_RING_CACHELINE 64
+
+struct itm_ring {
+	_Alignas(ITM_RING_CACHELINE) _Atomic uint32_t head;
+	_Alignas(ITM_RING_CACHELINE) _Atomic uint32_t tail;
+	_Alignas(ITM_RING_CACHELINE) _Atomic uint32_t sleeping;
+	uint32_t n_slots;	/* a power of two */
+	uint32_t slot_size;	/* bytes, a multiple of 8 */
+	_Alignas(ITM_RING_CACHELINE) uint8_t slots[];
+};
+
+/* Bytes a ring of n slots of slot_size bytes occupies. */
+static inline size_t itm_ring_bytes(uint32_t n_slots, uint32_t slot_size)
+{
+	return sizeof(struct itm_ring) + (size_t)n_slots * slot_size;
+}
+
+static inline int itm_ring_init(struct itm_ring *r, uint32_t n_slots,
+				uint32_t slot_size)
+{
+	if (!n_slots || (n_slots & (n_slots - 1)) || slot_size % 8)
+		return -EINVAL;
+	atomic_init(&r->head, 0);
+	atomic_init(&r->tail, 0);
+	atomic_init(&r->sleeping, 0);
+	r->n_slots = n_slots;
+	r->slot_size = slot_size;
+	return 0;
+}
+
+static inline void *itm_ring_slot(struct itm_ring *r, uint32_t idx)
+{
+	return r->slots + (size_t)(idx & (r->n_slots - 1)) * r->slot_size;
+}
+
+/* Producer: free slots from index *at on (at most n_slots), or -EPROTO. */
+static inline int itm_ring_reserve(struct itm_ring *r, uint32_t *at)
+{
+	uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	uint32_t used = head - tail;
+
+	if (used > r->n_slots)
+		return -EPROTO;
+	*at = head;
+	return (int)(r->n_slots - used);
+}
+
+/* Producer: hand n filled slots to the consumer. */
+static inline void itm_ring_commit(struct itm_ring *r, uint32_t n)
+{
+	uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+
+	atomic_store_explicit(&r->head, head + n, memory_order_release);
+}
+
+/* Consumer: ready slots from index *at on, or -EPROTO. */
+static inline int itm_ring_peek(struct itm_ring *r, uint32_t *at)
+{
+	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	uint32_t ready = head - tail;
+
+	if (ready > r->n_slots)
+		return -EPROTO;
+	*at = tail;
+	return (int)ready;
+}
+
+/* Consumer: give n read slots back to the producer. */
+static inline void itm_ring_release(struct itm_ring *r, uint32_t n)
+{
+	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+
+	atomic_store_explicit(&r->tail, tail + n, memory_order_release);
+}
+
+/* Consumer, before sleeping: 1 if slots arrived meanwhile (do not sleep). */
+static inline int itm_ring_prepare_sleep(struct itm_ring *r)
+{
+	uint32_t at;
+
+	atomic_store_explicit(&r->sleeping, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (itm_ring_peek(r, &at) != 0) {
+		atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
+		return 1;
+	}
+	return 0;
+}
+
+static inline void itm_ring_awake(struct itm_ring *r)
+{
+	atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
+}
+
+/* Producer, after a commit: whether the consumer needs a wake-up. */
+static inline int itm_ring_needs_wake(struct itm_ring *r)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	return atomic_load_explicit(&r->sleeping, memory_order_relaxed) != 0;
+}
+
+#endif

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * remote: the proxy for a module running in its own process (libitm).
+ *
+ * Principles:
+ * - The proxy sits in the chains like any module; the engine has already
+ *   applied the coarse interest filter (ports as a range), the proxy checks
+ *   the exact port lists, and only then does the packet cross.
+ * - Requests go out one ring slot each; the wake-up (an eventfd write) is
+ *   paid only when the process sleeps, so a busy process costs no system
+ *   call per packet.
+ * - Inline modes wait for the one verdict in flight: a short spin (a busy
+ *   process answers within microseconds), then ppoll on the verdict eventfd
+ *   and the socket until `deadline`. Observe mode never waits.
+ * - Fail-open: whatever goes wrong (deadline, exit, garbage) the packet
+ *   continues unchanged, the cause is counted, and the module is
+ *   unregistered at once: disabled in the chains, connection closed. Its
+ *   entry stays so that `module list` shows what happened; `module del`
+ *   removes it.
+ * - Nothing the process writes is trusted: ring indexes, sequence numbers
+ *   and lengths are checked before use, and the shared memory is sealed
+ *   against shrinking (no SIGBUS in itmd).
+ */
+#include <inttypes.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "itm/remote.h"
+#include "lib/ring.h"
+#include "lib/wire.h"
+
+#define REMOTE_SPINS 4000	/* empty looks at the ring before sleeping */
+
+enum remote_cause {
+	REMOTE_DEADLINE,	/* no verdict within the deadline */
+	REMOTE_EXITED,		/* the socket closed: crash or exit */
+	REMOTE_PROTOCOL,	/* bad index, sequence or length */
+	REMOTE_CAUSES,
+};
+
+static const char *const remote_cause_names[REMOTE_CAUSES] = {
+	"deadline", "exited", "protocol",
+};
+
+struct remote_stats {
+	uint64_t sent;		/* requests that crossed */
+	uint64_t verdicts;	/* answers applied */
+	uint64_t altered;	/* answers with new bytes */
+	uint64_t filtered;	/* port lists refused them: did not cross */
+	uint64_t ring_full;	/* could not cross: passed unchanged */
+	uint64_t bad_bytes;	/* new bytes that did not fit: ignored */
+	uint64_t failopen[REMOTE_CAUSES];	/* in flight when it failed */
+	uint64_t after_gone;	/* offered after unregistration */
+};
+
+struct remote {
+	uint64_t deadline_ns;	/* attribute: first in the private area */
+	struct itm_remote_conn c;
+	pid_t pid;		/* kept for `module list` after it is gone */
+	struct itm_ring *req, *rsp;
+	uint8_t mode;
+	uint16_t bufsize;
+	bool gone;
+	enum remote_cause why;
+	uint64_t seq;
+	enum itm_verdict verdict;	/* from classify, for process */
+	uint8_t n_sports, n_dports;
+	uint16_t sports[ITM_WIRE_PORTS], dports[ITM_WIRE_PORTS];
+	struct remote_stats st;
+};
+
+static const struct itm_attr remote_attrs[] = {
+	{ .name = "deadline", .type = ITM_ATTR_TIME,
+	  .off = offsetof(struct remote, deadline_ns), .min = 100000,
+	  .max = 10000000000ull, .def = 10000000,
+	  .flags = ITM_ATTR_WRITABLE,
+	  .help = "longest wait for a verdict before failing open and unregistering" },
+	ITM_ATTR_END,
+};
+
+static const char *const remote_mode_names[] = { "meta", "packet", "observe" };
+
+static uint64_t remote_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * ITM_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static void remote_close(struct remote *r)
+{
+	if (r->c.shm)
+		munmap(r->c.shm, r->c.shm_size);
+	if (r->c.sock >= 0)
+		close(r->c.sock);
+	if (r->c.req_efd >= 0)
+		close(r->c.req_efd);
+	if (r->c.rsp_efd >= 0)
+		close(r->c.rsp_efd);
+	r->c = (struct itm_remote_conn){ .sock = -1, .req_efd = -1,
+					 .rsp_efd = -1 };
+	r->req = r->rsp = NULL;
+}
+
+/* Unregister: out of the chains for good, the connection closed. */
+static void remote_fail(struct itm_mod *m, enum remote_cause why)
+{
+	struct remote *r = itm_mod_priv(m);
+
+	if (r->gone)
+		return;
+	r->gone = true;
+	r->why = why;
+	m->enabled = false;
+	remote_close(r);
+}
+
+static bool port_listed(const uint16_t *list, uint8_t n, uint16_t port)
+{
+	uint8_t i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++) {
+		if (list[i] == port)
+			return true;
+	}
+	return false;
+}
+
+static void remote_fill(struct remote *r, struct itm_wire_pkt *w,
+			const struct itm_pkt *p)
+{
+	const struct itm_l3 *l3 = &p->v.outer;
+
+	*w = (struct itm_wire_pkt){
+		.seq = ++r->seq, .ts_ns = p->ts_ns, .wirelen = itm_pkt_len(p),
+		.full_len = p->caplen, .iif = p->iif, .oif = p->oif,
+		.mark = p->mark, .classid = p->classid, .link = p->link,
+		.hook = 0, .tos = l3->tos, .tcp_flags = l3->tcp_flags,
+	};
+	if (itm_l3_has(l3, ITM_HAVE_IP)) {
+		w->family = l3->family;
+		memcpy(w->src, l3->src, 16);
+		memcpy(w->dst, l3->dst, 16);
+	}
+	if (itm_l3_has(l3, ITM_HAVE_PROTO))
+		w->proto = l3->proto;
+	if (itm_l3_has(l3, ITM_HAVE_PORTS)) {
+		w->sport = l3->sport;
+		w->dport = l3->dport;
+	}
+	if (r->mode == ITM_WIRE_PACKET) {
+		w->caplen = p->caplen < r->bufsize ? p->caplen : r->bufsize;
+		memcpy(w + 1, p->data, w->caplen);
+	}
+}
+
+/* Put p on the request ring: 0, -ENOSPC (full) or -EPROTO. */
+static int remote_send(struct itm_mod *m, struct remote *r,
+		       const struct itm_pkt *p)
+{
+	uint32_t at;
+	int room = itm_ring_reserve(r->req, &at);
+
+	if (room < 0)
+		return room;
+	if (room == 0)
+		return -ENOSPC;
+	remote_fill(r, itm_ring_slot(r->req, at), p);
+	((struct itm_wire_pkt *)itm_ring_slot(r->req, at))->hook =
+		(uint8_t)m->hook;
+	itm_ring_commit(r->req, 1);
+	r->st.sent++;
+	if (itm_ring_needs_wake(r->req))
+		eventfd_write(r->c.req_efd, 1);
+	return 0;
+}
+
+/* New bytes from the process: same length, shorter, or longer into the
+ * headroom; a truncated copy only at its own length. */
+static bool remote_take_bytes(struct remote *r, struct itm_pkt *p,
+			      const struct itm_wire_verdict *v)
+{
+	uint32_t sent = p->caplen < r->bufsize ? p->caplen : r->bufsize;
+	uint32_t len = v->caplen;
+
+	if (len > r->bufsize || (sent < p->caplen && len != sent))
+		return false;
+	if (len > p->caplen && !itm_pkt_push(p, len - p->caplen))
+		return false;
+	if (len < p->caplen) {
+		uint32_t cut = p->caplen - len;
+
+		p->wirelen = p->wirelen > cut ? p->wirelen - cut : len;
+		p->caplen = len;
+	}
+	memcpy(p->data, v + 1, len);
+	return true;
+}
+
+/* Apply one verdict; returns the class the process gave. */
+static uint32_t remote_apply(struct remote *r, struct itm_pkt *p,
+			     const struct itm_wire_verdict *v)
+{
+	r->st.verdicts++;
+	p->mark = v->mark;
+	p->classid = v->classid;
+	if (v->verdict == ITM_WIRE_DROP)
+		r->verdict = ITM_DROP;
+	if ((v->flags & ITM_WIRE_ALTERED) && r->mode == ITM_WIRE_PACKET) {
+		if (remote_take_bytes(r, p, v)) {
+			r->st.altered++;
+			if (r->verdict == ITM_ACCEPT)
+				r->verdict = ITM_MODIFIED;
+		} else {
+			r->st.bad_bytes++;
+		}
+	}
+	/* process() must run to hand the engine a drop or a change */
+	if (!v->cls && r->verdict != ITM_ACCEPT)
+		return 1;
+	return v->cls;
+}
+
+/* Sleep until the verdict eventfd, the socket or the deadline. */
+static int remote_sleep(struct remote *r, uint64_t deadline)
+{
+	struct pollfd pf[2] = {
+		{ .fd = r->c.rsp_efd, .events = POLLIN },
+		{ .fd = r->c.sock, .events = POLLIN },
+	};
+	uint64_t now = remote_now(), left;
+	struct timespec ts;
+	eventfd_t val;
+
+	if (now >= deadline)
+		return -ETIMEDOUT;
+	left = deadline - now;
+	ts.tv_sec = (time_t)(left / ITM_NSEC_PER_SEC);
+	ts.tv_nsec = (long)(left % ITM_NSEC_PER_SEC);
+	if (itm_ring_prepare_sleep(r->rsp))
+		return 0;
+	ppoll(pf, 2, &ts, NULL);
+	itm_ring_awake(r->rsp);
+	if (pf[1].revents)
+		return -ECONNRESET;
+	if (pf[0].revents & POLLIN)
+		eventfd_read(r->c.rsp_efd, &val);
+	return 0;
+}
+
+/* Wait for the verdict of request r->seq: the class, or -cause. */
+static int64_t remote_wait(struct remote *r, struct itm_pkt *p)
+{
+	uint64_t deadline = remote_now() + r->deadline_ns;
+	unsigned spins = 0;
+	uint32_t at;
+	int n, s;
+
+	for (;;) {
+		n = itm_ring_peek(r->rsp, &at);
+		if (n < 0)
+			return -REMOTE_PROTOCOL;
+		if (n > 0)
+			break;
+		if (++spins < REMOTE_SPINS)
+			continue;
+		s = remote_sleep(r, deadline);
+		if (s == -ETIMEDOUT)
+			return -REMOTE_DEADLINE;
+		if (s < 0)
+			return -REMOTE_EXITED;
+	}
+	const struct itm_wire_verdict *v = itm_ring_slot(r->rsp, at);
+	struct itm_wire_verdict copy = *v;
+
+	if (n != 1 || copy.seq != r->seq)
+		return -REMOTE_PROTOCOL;
+	if (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize)
+		return -REMOTE_PROTOCOL;
+	at = remote_apply(r, p, v);
+	itm_ring_release(r->rsp, 1);
+	return at;
+}
+
+static uint32_t remote_classify(struct itm_mod *m, struct itm_pkt *p)
+{
+	struct remote *r = itm_mod_priv(m);
+	const struct itm_l3 *l3 = &p->v.outer;
+	int64_t got;
+	int s;
+
+	r->verdict = ITM_ACCEPT;
+	if (r->gone) {
+		r->st.after_gone++;
+		return 0;
+	}
+	if (!port_listed(r->sports, r->n_sports, l3->sport) ||
+	    !port_listed(r->dports, r->n_dports, l3->dport)) {
+		r->st.filtered++;
+		return 0;
+	}
+	s = remote_send(m, r, p);
+	if (s == -ENOSPC)
+		r->st.ring_full++;
+	if (s == -EPROTO) {
+		r->st.failopen[REMOTE_PROTOCOL]++;
+		remote_fail(m, REMOTE_PROTOCOL);
+	}
+	if (s < 0 || r->mode == ITM_WIRE_OBSERVE)
+		return 0;
+	got = remote_wait(r, p);
+	if (got >= 0)
+		return (uint32_t)got;
+	r->st.failopen[-got]++;
+	remote_fail(m, (enum remote_cause)-got);
+	return 0;
+}
+
+static enum itm_verdict remote_process(struct itm_mod *m, struct itm_pkt *p,
+				       uint32_t cls)
+{
+	return ((struct remote *)itm_mod_priv(m))->verdict;
+}
+
+static int remote_init(struct itm_mod *m, struct itm_err *err)
+{
+	struct remote *r = itm_mod_priv(m);
+
+	r->c = (struct itm_remote_conn){ .sock = -1, .req_efd = -1,
+					 .rsp_efd = -1 };
+	r->gone = true;		/* until attached */
+	r->why = REMOTE_EXITED;
+	return 0;
+}
+
+static void remote_fini(struct itm_mod *m)
+{
+	remote_close(itm_mod_priv(m));
+}
+
+static void remote_dump(struct itm_mod *m, FILE *f, bool json)
+{
+	struct remote *r = itm_mod_priv(m);
+	const struct remote_stats *s = &r->st;
+	const char *state = r->gone ? remote_cause_names[r->why] : "connected";
+
+	if (json) {
+		fprintf(f, "{\"pid\":%d,\"mode\":\"%s\",\"state\":\"%s\","
+			"\"sent\":%" PRIu64 ",\"verdicts\":%" PRIu64
+			",\"altered\":%" PRIu64 ",\"filtered\":%" PRIu64
+			",\"ring_full\":%" PRIu64 ",\"bad_bytes\":%" PRIu64
+			",\"failopen_deadline\":%" PRIu64
+			",\"failopen_exited\":%" PRIu64
+			",\"failopen_protocol\":%" PRIu64
+			",\"after_gone\":%" PRIu64 "}", (int)r->pid,
+			remote_mode_names[r->mode], state, s->sent,
+			s->verdicts, s->altered, s->filtered, s->ring_full,
+			s->bad_bytes, s->failopen[0], s->failopen[1],
+			s->failopen[2], s->after_gone);
+		return;
+	}
+	fprintf(f, "  process %d mode %s state %s%s\n"
+		"  sent %" PRIu64 " verdicts %" PRIu64 " altered %" PRIu64
+		" filtered %" PRIu64 " ring_full %" PRIu64 " bad_bytes %" PRIu64
+		"\n  failopen deadline %" PRIu64 " exited %" PRIu64
+		" protocol %" PRIu64 " after_gone %" PRIu64 "\n",
+		(int)r->pid, remote_mode_names[r->mode],
+		r->gone ? "gone, " : "", state, s->sent, s->verdicts,
+		s->altered, s->filtered, s->ring_full, s->bad_bytes,
+		s->failopen[0], s->failopen[1], s->failopen[2], s->after_gone);
+}
+
+static void remote_interest(struct itm_interest *in, struct remote *r,
+			    const struct itm_wire_interest *w)
+{
+	unsigned i;
+
+	memcpy(in->protos, w->protos, sizeof(in->protos));
+	for (i = 0; i < w->n_src; i++) {
+		in->src[i].family = w->src[i].family;
+		in->src[i].len = w->src[i].len;
+		memcpy(in->src[i].addr, w->src[i].addr, 16);
+	}
+	for (i = 0; i < w->n_dst; i++) {
+		in->dst[i].family = w->dst[i].family;
+		in->dst[i].len = w->dst[i].len;
+		memcpy(in->dst[i].addr, w->dst[i].addr, 16);
+	}
+	in->n_src = w->n_src;
+	in->n_dst = w->n_dst;
+	/* the engine filters on the span, the proxy on the list */
+	for (i = 0; i < w->n_sports; i++) {
+		if (!in->sport_hi || w->sports[i] < in->sport_lo)
+			in->sport_lo = w->sports[i];
+		if (w->sports[i] > in->sport_hi)
+			in->sport_hi = w->sports[i];
+	}
+	for (i = 0; i < w->n_dports; i++) {
+		if (!in->dport_hi || w->dports[i] < in->dport_lo)
+			in->dport_lo = w->dports[i];
+		if (w->dports[i] > in->dport_hi)
+			in->dport_hi = w->dports[i];
+	}
+	r->n_sports = w->n_sports;
+	r->n_dports = w->n_dports;
+	memcpy(r->sports, w->sports, sizeof(r->sports));
+	memcpy(r->dports, w->dports, sizeof(r->dports));
+	memcpy(in->iif, w->iif, sizeof(in->iif));
+	memcpy(in->oif, w->oif, sizeof(in->oif));
+}
+
+int itm_remote_attach(struct itm_mod *m, const struct itm_wire_reg *reg,
+		      struct itm_remote_conn *c, struct itm_err *err)
+{
+	struct remote *r = itm_mod_priv(m);
+	struct itm_wire_layout l;
+
+	if (m->ops != &itm_mod_remote || itm_wire_layout(reg, &l) < 0 ||
+	    c->shm_size != l.size)
+		return itm_err_set(err, EINVAL, "not a remote module's rings");
+	r->c = *c;
+	r->pid = c->pid;
+	r->req = (struct itm_ring *)((uint8_t *)c->shm + l.req_off);
+	r->rsp = (struct itm_ring *)((uint8_t *)c->shm + l.rsp_off);
+	r->mode = reg->mode;
+	r->bufsize = reg->bufsize;
+	remote_interest(&m->interest, r, &reg->in);
+	r->gone = false;
+	return 0;
+}
+
+bool itm_mod_is_remote(const struct itm_mod *m)
+{
+	return m->ops == &itm_mod_remote;
+}
+
+int itm_remote_sock(const struct itm_mod *m)
+{
+	const struct remote *r = (const void *)m->priv;
+
+	return itm_mod_is_remote(m) && !r->gone ? r->c.sock : -1;
+}
+
+bool itm_remote_gone(const struct itm_mod *m)
+{
+	return ((const struct remote *)(const void *)m->priv)->gone;
+}
+
+void itm_remote_hangup(struct itm_mod *m)
+{
+	if (itm_mod_is_remote(m))
+		remote_fail(m, REMOTE_EXITED);
+}
+
+const struct itm_mod_ops itm_mod_remote = {
+	.id = "remote",
+	.help = "a module in its own process, registered through libitm",
+	.priv_size = sizeof(struct remote),
+	.attrs = remote_attrs,
+	.default_hook = ITM_HOOK_FORWARD,
+	.init = remote_init,
+	.fini = remote_fini,
+	.classify = remote_classify,
+	.process = remote_process,
+	.dump = remote_dump,
+};
