@@ -145,8 +145,11 @@ static int run_timeout_ms(void)
 	return (int)((libitm_g.timer_next_ns - now + 999999u) / 1000000u);
 }
 
-/* Sleep until a request, itmd going away, the timer or a signal. */
-static int run_sleep(void)
+/*
+ * Sleep until a request, itmd going away, the timer or a signal. itmd
+ * going away sets *gone: the loop still serves what is on the rings.
+ */
+static int run_sleep(bool *gone)
 {
 	struct pollfd pf[2 * LIBITM_HOOKS];
 	int n = 0, i;
@@ -167,7 +170,7 @@ static int run_sleep(void)
 		eventfd_t v;
 
 		if ((i & 1) && pf[i].revents)
-			return -ECONNRESET;	/* itmd sends nothing else */
+			*gone = true;	/* itmd sends nothing else */
 		if (pf[i].revents & POLLIN)
 			eventfd_read(pf[i].fd, &v);
 	}
@@ -202,6 +205,7 @@ static void on_signal(int sig)
 
 static int run_loop(void)
 {
+	bool gone = false;
 	unsigned idle = 0;
 	int n = 0;
 
@@ -212,10 +216,12 @@ static int run_loop(void)
 			return n;
 		if (n > 0)
 			idle = 0;
+		if (n == 0 && gone)
+			return -ECONNRESET;
 		if (n > 0 || ++idle < RUN_SPINS)
 			continue;
 		idle = 0;
-		n = run_sleep();
+		n = run_sleep(&gone);
 		if (n < 0)
 			return n;
 	}

@@ -185,7 +185,8 @@ static int remote_send(struct itm_mod *m, struct remote *r,
 /* New bytes from the process: same length, shorter, or longer into the
  * headroom; a truncated copy only at its own length. */
 static bool remote_take_bytes(struct remote *r, struct itm_pkt *p,
-			      const struct itm_wire_verdict *v)
+			      const struct itm_wire_verdict *v,
+			      const uint8_t *bytes)
 {
 	uint32_t sent = p->caplen < r->bufsize ? p->caplen : r->bufsize;
 	uint32_t len = v->caplen;
@@ -200,13 +201,14 @@ static bool remote_take_bytes(struct remote *r, struct itm_pkt *p,
 		p->wirelen = p->wirelen > cut ? p->wirelen - cut : len;
 		p->caplen = len;
 	}
-	memcpy(p->data, v + 1, len);
+	memcpy(p->data, bytes, len);
 	return true;
 }
 
 /* Apply one verdict; returns the class the process gave. */
 static uint32_t remote_apply(struct remote *r, struct itm_pkt *p,
-			     const struct itm_wire_verdict *v)
+			     const struct itm_wire_verdict *v,
+			     const uint8_t *bytes)
 {
 	r->st.verdicts++;
 	p->mark = v->mark;
@@ -214,7 +216,7 @@ static uint32_t remote_apply(struct remote *r, struct itm_pkt *p,
 	if (v->verdict == ITM_WIRE_DROP)
 		r->verdict = ITM_DROP;
 	if ((v->flags & ITM_WIRE_ALTERED) && r->mode == ITM_WIRE_PACKET) {
-		if (remote_take_bytes(r, p, v)) {
+		if (remote_take_bytes(r, p, v, bytes)) {
 			r->st.altered++;
 			if (r->verdict == ITM_ACCEPT)
 				r->verdict = ITM_MODIFIED;
@@ -255,44 +257,50 @@ static int remote_sleep(struct remote *r, uint64_t deadline)
 	return 0;
 }
 
-/* Wait for the verdict of request r->seq: the class, or -cause. */
-static int64_t remote_wait(struct remote *r, struct itm_pkt *p)
+/* Wait for the verdict of request r->seq: the class, or -1 and *why. */
+static int64_t remote_wait(struct remote *r, struct itm_pkt *p,
+			   enum remote_cause *why)
 {
 	uint64_t deadline = remote_now() + r->deadline_ns;
+	const struct itm_wire_verdict *v;
+	struct itm_wire_verdict copy;
 	unsigned spins = 0;
-	uint32_t at;
+	uint32_t at, cls;
 	int n, s;
 
 	for (;;) {
 		n = itm_ring_peek(r->rsp, &at);
 		if (n < 0)
-			return -REMOTE_PROTOCOL;
+			goto err_protocol;
 		if (n > 0)
 			break;
 		if (++spins < REMOTE_SPINS)
 			continue;
 		s = remote_sleep(r, deadline);
-		if (s == -ETIMEDOUT)
-			return -REMOTE_DEADLINE;
-		if (s < 0)
-			return -REMOTE_EXITED;
+		if (s < 0) {
+			*why = s == -ETIMEDOUT ? REMOTE_DEADLINE : REMOTE_EXITED;
+			return -1;
+		}
 	}
-	const struct itm_wire_verdict *v = itm_ring_slot(r->rsp, at);
-	struct itm_wire_verdict copy = *v;
-
-	if (n != 1 || copy.seq != r->seq)
-		return -REMOTE_PROTOCOL;
-	if (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize)
-		return -REMOTE_PROTOCOL;
-	at = remote_apply(r, p, v);
+	v = itm_ring_slot(r->rsp, at);
+	/* one copy of the header: the process cannot change it under us */
+	copy = *v;
+	if (n != 1 || copy.seq != r->seq ||
+	    (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize))
+		goto err_protocol;
+	cls = remote_apply(r, p, &copy, (const uint8_t *)(v + 1));
 	itm_ring_release(r->rsp, 1);
-	return at;
+	return cls;
+err_protocol:
+	*why = REMOTE_PROTOCOL;
+	return -1;
 }
 
 static uint32_t remote_classify(struct itm_mod *m, struct itm_pkt *p)
 {
 	struct remote *r = itm_mod_priv(m);
 	const struct itm_l3 *l3 = &p->v.outer;
+	enum remote_cause why;
 	int64_t got;
 	int s;
 
@@ -315,11 +323,11 @@ static uint32_t remote_classify(struct itm_mod *m, struct itm_pkt *p)
 	}
 	if (s < 0 || r->mode == ITM_WIRE_OBSERVE)
 		return 0;
-	got = remote_wait(r, p);
+	got = remote_wait(r, p, &why);
 	if (got >= 0)
 		return (uint32_t)got;
-	r->st.failopen[-got]++;
-	remote_fail(m, (enum remote_cause)-got);
+	r->st.failopen[why]++;
+	remote_fail(m, why);
 	return 0;
 }
 

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Modules in their own process, end to end: an engine with a module socket,
+ * a forked child registering through libitm, packets through the forward
+ * path. A pass-through module sees exactly the interested packets; a
+ * marking module's changes reach the output and the next module; a module
+ * that crashes or hangs is unregistered and every packet still leaves,
+ * counted. No assertion depends on how long anything took.
+ */
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "itm/libitm.h"
+#include "itm/remote.h"
+#include "pktbuild.h"
+#include "testutil.h"
+
+/* ---- the child's side: a libitm process ---- */
+
+static unsigned child_seen, child_port_sum, child_stop_at;
+static enum { ACT_PASS, ACT_MARK, ACT_CRASH, ACT_HANG } child_act;
+
+static uint32_t child_classify(struct libitm_pkt *p)
+{
+	child_seen++;
+	child_port_sum += p->dport;
+	if (p->seq == child_stop_at && child_act == ACT_CRASH)
+		_exit(3);
+	if (p->seq == child_stop_at && child_act == ACT_HANG)
+		for (;;)
+			pause();
+	return child_act == ACT_MARK ? 1 : 0;
+}
+
+static int child_process(struct libitm_pkt *p, uint32_t cls)
+{
+	if (p->dport == 9)
+		return LIBITM_DROP;
+	p->mark = 7;
+	p->data[14 + 1] = 0x10;	/* IPv4 TOS after the Ethernet header */
+	libitm_packet_altered();
+	return LIBITM_ACCEPT;
+}
+
+static void child_main(int out, uint8_t mode, const int *ports, int n)
+{
+	static const int udp[] = { 17 };
+	struct libitm_info info = {
+		.label = "ext", .prio = 0, .classify = child_classify,
+		.process = child_process,
+	};
+	char line[64];
+	int r;
+
+	libitm_init_interest(&info);
+	libitm_set_protocols(&info, udp, 1);
+	if (n)
+		libitm_set_dst_ports(&info, ports, n);
+	if (libitm_init(128, mode) < 0 ||
+	    libitm_register(LIBITM_FORWARD, &info) < 0)
+		_exit(2);
+	r = libitm_run();
+	snprintf(line, sizeof(line), "%u %u %d\n", child_seen, child_port_sum,
+		 r);
+	if (write(out, line, strlen(line)) < 0)
+		_exit(4);
+	_exit(0);
+}
+
+/* ---- the engine's side ---- */
+
+struct rig {
+	char dir[64], path[128];
+	struct itm_modsock ms;
+	struct itm_engine *e;
+	struct itm_mod *m;
+	pid_t pid;
+	int pipe[2];
+};
+
+static void rig_start(struct rig *g, int act, uint8_t mode, const int *ports,
+		      int n)
+{
+	struct pollfd pf;
+	struct itm_err err;
+
+	assert_non_null(test_mkdtemp(g->dir, sizeof(g->dir), "itm-remote"));
+	snprintf(g->path, sizeof(g->path), "%s/m.sock", g->dir);
+	assert_int_equal(itm_modsock_open(&g->ms, g->path, &err), 0);
+	setenv("ITM_MODULE_SOCKET", g->path, 1);
+	g->e = test_engine("", TEST_START);
+	assert_int_equal(pipe(g->pipe), 0);
+	child_act = act;
+	g->pid = fork();
+	assert_true(g->pid >= 0);
+	if (g->pid == 0) {
+		close(g->pipe[0]);
+		child_main(g->pipe[1], mode, ports, n);
+	}
+	close(g->pipe[1]);
+	pf = (struct pollfd){ .fd = g->ms.fd, .events = POLLIN };
+	assert_int_equal(poll(&pf, 1, 20000), 1);
+	assert_int_equal(itm_modsock_accept(&g->ms, g->e, &g->m, &err), 0);
+	assert_true(itm_mod_is_remote(g->m));
+}
+
+/* One UDP (or TCP) packet through the forward path; its exit, or NULL. */
+static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
+{
+	struct itm_pkt *p = calloc(1, sizeof(*p));
+	struct pb *b = calloc(1, sizeof(*b));
+	struct itm_pkt *out;
+
+	pb_init(b);
+	pb_eth(b, 0x0800);
+	pb_ipv4(b, 0, proto, "192.0.2.1", "192.0.2.2", 0);
+	if (proto == 6)
+		pb_tcp(b, 1000, dport, ITM_TCP_ACK, 20);
+	else
+		pb_udp(b, 1000, dport, 20);
+	pb_finish(b, p);
+	p->data = malloc(b->len);
+	memcpy(p->data, b->d, b->len);
+	itm_pkt_parse(p);
+	free(b);
+	itm_engine_forward(g->e, p, 0);
+	out = itm_qdisc_dequeue(g->e->root, 0);
+	if (out != p) {		/* dropped and freed by the engine? no free_fn */
+		free(p->data);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void pkt_free(struct itm_pkt *p)
+{
+	free(p->data);
+	free(p);
+}
+
+/* Unregister from the engine's side and collect the child's report. */
+static void rig_stop(struct rig *g, unsigned *seen, unsigned *sum, int *rc,
+		     int *status)
+{
+	char line[64] = "";
+	ssize_t n;
+
+	itm_engine_mod_del(g->e, "ext", NULL);
+	n = read(g->pipe[0], line, sizeof(line) - 1);
+	*seen = *sum = 0;
+	*rc = 1;
+	if (n > 0)
+		sscanf(line, "%u %u %d", seen, sum, rc);
+	close(g->pipe[0]);
+	assert_int_equal(waitpid(g->pid, status, 0), g->pid);
+	itm_engine_destroy(g->e);
+	itm_modsock_close(&g->ms);
+	rmdir(g->dir);
+}
+
+static char *dump(struct rig *g)
+{
+	static char buf[4096];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	itm_engine_print_modules(g->e, f, false);
+	fclose(f);
+	return buf;
+}
+
+static void test_pass_through_sees_interest(void **state)
+{
+	static const int ports[] = { 53, 5353 };
+	unsigned seen, sum, i, want_seen = 0, want_sum = 0;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_PASS, LIBITM_META, ports, 2);
+	for (i = 0; i < 30; i++) {
+		uint16_t port = (uint16_t[]){ 53, 5353, 99, 80 }[i % 4];
+		uint8_t proto = i % 5 == 0 ? 6 : 17;
+		struct itm_pkt *p = rig_send(&g, proto, port);
+
+		assert_non_null(p);
+		if (proto == 17 && (port == 53 || port == 5353)) {
+			want_seen++;
+			want_sum += port;
+		}
+		pkt_free(p);
+	}
+	assert_non_null(strstr(dump(&g), "state connected"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, want_seen);
+	assert_int_equal(sum, want_sum);
+	assert_int_equal(rc, -ECONNRESET);	/* itmd closed the registration */
+}
+
+/* An in-process module after the remote one, at the same hook. */
+static uint8_t next_tos;
+static uint32_t next_mark;
+
+static uint32_t next_classify(struct itm_mod *m, struct itm_pkt *p)
+{
+	next_tos = p->v.outer.tos;
+	next_mark = p->mark;
+	return 0;
+}
+
+static const struct itm_mod_ops next_ops = {
+	.id = "next", .classify = next_classify,
+};
+
+static void test_marking_reaches_output(void **state)
+{
+	struct itm_err err;
+	struct itm_pkt *p;
+	unsigned seen, sum;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_MARK, LIBITM_PACKET, NULL, 0);
+	assert_int_equal(itm_engine_mod_register(g.e, &next_ops, "next",
+						 ITM_HOOK_FORWARD, 5, 0, NULL,
+						 &err), 0);
+	p = rig_send(&g, 17, 53);
+	assert_non_null(p);
+	assert_int_equal(p->mark, 7);
+	assert_int_equal(p->v.outer.tos, 0x10);
+	assert_int_equal(itm_csum_verify(p), 0);
+	assert_int_equal(next_tos, 0x10);
+	assert_int_equal(next_mark, 7);
+	pkt_free(p);
+	assert_null(rig_send(&g, 17, 9));	/* the module's drop */
+	assert_int_equal(g.e->drops[ITM_DROP_MODULE], 1);
+	assert_non_null(strstr(dump(&g), "sent 2 verdicts 2 altered 1"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 2);
+}
+
+static void test_crash_fails_open(void **state)
+{
+	struct itm_err err;
+	unsigned seen, sum, i;
+	struct rig g;
+	int rc, status;
+
+	child_stop_at = 3;
+	rig_start(&g, ACT_CRASH, LIBITM_META, NULL, 0);
+	/* a slow machine must not turn the crash into a missed deadline */
+	assert_int_equal(itm_engine_param_set(g.e, "ext.deadline", "10s", &err),
+			 0);
+	for (i = 0; i < 10; i++) {
+		struct itm_pkt *p = rig_send(&g, 17, 53);
+
+		assert_non_null(p);
+		pkt_free(p);
+	}
+	assert_false(g.m->enabled);
+	assert_true(itm_remote_gone(g.m));
+	assert_non_null(strstr(dump(&g), "state gone, exited"));
+	assert_non_null(strstr(dump(&g), "failopen deadline 0 exited 1"));
+	assert_int_equal(g.m->stats.interested, 3);
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+}
+
+static void test_hang_meets_deadline(void **state)
+{
+	unsigned seen, sum, i;
+	struct rig g;
+	int rc, status;
+
+	child_stop_at = 2;
+	rig_start(&g, ACT_HANG, LIBITM_META, NULL, 0);
+	for (i = 0; i < 10; i++) {
+		struct itm_pkt *p = rig_send(&g, 17, 53);
+
+		assert_non_null(p);
+		pkt_free(p);
+	}
+	kill(g.pid, SIGKILL);
+	if (!itm_remote_gone(g.m))
+		fprintf(stderr, "%s", dump(&g));
+	assert_true(itm_remote_gone(g.m));
+	assert_non_null(strstr(dump(&g), "failopen deadline 1 exited 0"));
+	assert_int_equal(g.m->stats.interested, 2);
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_true(WIFSIGNALED(status));
+}
+
+static void test_observe_never_waits(void **state)
+{
+	unsigned seen, sum, i;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_PASS, LIBITM_OBSERVE, NULL, 0);
+	for (i = 0; i < 100; i++) {
+		struct itm_pkt *p = rig_send(&g, 17, 53);
+
+		assert_non_null(p);
+		pkt_free(p);
+	}
+	assert_non_null(strstr(dump(&g), "sent 100 verdicts 0"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 100);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pass_through_sees_interest),
+		cmocka_unit_test(test_marking_reaches_output),
+		cmocka_unit_test(test_crash_fails_open),
+		cmocka_unit_test(test_hang_meets_deadline),
+		cmocka_unit_test(test_observe_never_waits),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
