@@ -56,10 +56,8 @@ int itm_remote_attach(struct itm_mod *m, const struct itm_wire_reg *reg,
 		      struct itm_remote_conn *c, struct itm_err *err);
 
 bool itm_mod_is_remote(const struct itm_mod *m);
-/* The connection's socket, -1 once gone: readable means the process left. */
-int itm_remote_sock(const struct itm_mod *m);
-/* The socket became readable: the process exited or broke the protocol. */
-void itm_remote_hangup(struct itm_mod *m);
+/* Unregistered: it failed or left; the entry stays for its counters. A
+ * process that exits while idle is noticed by the proxy's 100 ms timer. */
 bool itm_remote_gone(const struct itm_mod *m);
 
 #endif

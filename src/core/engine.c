@@ -357,6 +357,21 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 	return 0;
 }
 
+/* The chains as the packets meet them: one line per hook in use. */
+static void engine_print_order(struct itm_engine *e, FILE *f)
+{
+	uint32_t h, i;
+
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (!e->chain_len[h])
+			continue;
+		fprintf(f, "order %s:", itm_hook_name((enum itm_hook)h));
+		for (i = 0; i < e->chain_len[h]; i++)
+			fprintf(f, " %s", e->chain[h][i]->label);
+		fputc('\n', f);
+	}
+}
+
 void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 {
 	const char *sep = "";
@@ -402,4 +417,6 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 	}
 	if (json)
 		fputc(']', f);
+	else
+		engine_print_order(e, f);
 }

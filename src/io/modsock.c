@@ -164,6 +164,10 @@ static int modsock_register(struct itm_engine *e, int fd,
 	if (itm_wire_layout(reg, &l) < 0)
 		return itm_err_set(err, E2BIG, "rings over %u bytes",
 				   ITM_WIRE_SHM_MAX);
+	/* a gone module's entry gives its label to the process's next life */
+	*out = itm_engine_mod_find(e, reg->label);
+	if (*out && itm_mod_is_remote(*out) && itm_remote_gone(*out))
+		itm_engine_mod_del(e, reg->label, NULL);
 	r = itm_engine_mod_register(e, &itm_mod_remote, reg->label,
 				    (enum itm_hook)reg->hook, reg->prio, 0,
 				    NULL, err);

@@ -337,6 +337,19 @@ static enum itm_verdict remote_process(struct itm_mod *m, struct itm_pkt *p,
 	return ((struct remote *)itm_mod_priv(m))->verdict;
 }
 
+/*
+ * A process that exits while no packet is in flight is noticed here: its
+ * socket becomes readable (it sends nothing after registering).
+ */
+static void remote_timer(struct itm_mod *m, uint64_t now_ns)
+{
+	struct remote *r = itm_mod_priv(m);
+	struct pollfd pf = { .fd = r->c.sock, .events = POLLIN };
+
+	if (!r->gone && poll(&pf, 1, 0) > 0)
+		remote_fail(m, REMOTE_EXITED);
+}
+
 static int remote_init(struct itm_mod *m, struct itm_err *err)
 {
 	struct remote *r = itm_mod_priv(m);
@@ -449,23 +462,11 @@ bool itm_mod_is_remote(const struct itm_mod *m)
 	return m->ops == &itm_mod_remote;
 }
 
-int itm_remote_sock(const struct itm_mod *m)
-{
-	const struct remote *r = (const void *)m->priv;
-
-	return itm_mod_is_remote(m) && !r->gone ? r->c.sock : -1;
-}
-
 bool itm_remote_gone(const struct itm_mod *m)
 {
 	return ((const struct remote *)(const void *)m->priv)->gone;
 }
 
-void itm_remote_hangup(struct itm_mod *m)
-{
-	if (itm_mod_is_remote(m))
-		remote_fail(m, REMOTE_EXITED);
-}
 
 const struct itm_mod_ops itm_mod_remote = {
 	.id = "remote",
@@ -478,4 +479,6 @@ const struct itm_mod_ops itm_mod_remote = {
 	.classify = remote_classify,
 	.process = remote_process,
 	.dump = remote_dump,
+	.timer_ns = ITM_NSEC_PER_SEC / 10,
+	.timer = remote_timer,
 };

@@ -244,6 +244,7 @@ static void test_marking_reaches_output(void **state)
 	assert_null(rig_send(&g, 17, 9));	/* the module's drop */
 	assert_int_equal(g.e->drops[ITM_DROP_MODULE], 1);
 	assert_non_null(strstr(dump(&g), "sent 2 verdicts 2 altered 1"));
+	assert_non_null(strstr(dump(&g), "order forward: ext next\n"));
 	rig_stop(&g, &seen, &sum, &rc, &status);
 	assert_int_equal(seen, 2);
 }
@@ -317,6 +318,25 @@ static void test_observe_never_waits(void **state)
 	assert_int_equal(seen, 100);
 }
 
+/* A process that dies between packets is noticed by the proxy's timer. */
+static void test_idle_exit_noticed(void **state)
+{
+	struct rig g;
+	int status;
+
+	rig_start(&g, ACT_PASS, LIBITM_META, NULL, 0);
+	kill(g.pid, SIGKILL);
+	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
+	assert_false(itm_remote_gone(g.m));
+	itm_engine_timers(g.e, ITM_NSEC_PER_SEC);
+	assert_true(itm_remote_gone(g.m));
+	assert_false(g.m->enabled);
+	close(g.pipe[0]);
+	itm_engine_destroy(g.e);
+	itm_modsock_close(&g.ms);
+	rmdir(g.dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_crash_fails_open),
 		cmocka_unit_test(test_hang_meets_deadline),
 		cmocka_unit_test(test_observe_never_waits),
+		cmocka_unit_test(test_idle_exit_noticed),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
