@@ -2,7 +2,7 @@
 /*
  * itmd: the configured pipeline on live traffic.
  *
- *   itmd -c CONF [-S SOCKET]
+ *   itmd -c CONF [-S SOCKET] [-M MODSOCKET]
  *
  * Reads CONF (the grammar of `itm help`, plus one `backend` line), opens the
  * backend, serves the control socket and runs until SIGTERM or SIGINT; then
@@ -10,7 +10,8 @@
  * SIGHUP re-reads CONF: a file that fails keeps the running configuration
  * and the error is logged with FILE:LINE; a good one replaces it whole, the
  * held packets moving to the new root discipline (flow state starts
- * afresh). SIGUSR1 writes the statistics to the log. Logs go to stderr, so
+ * afresh; modules in their own process are disconnected and register
+ * again). SIGUSR1 writes the statistics to the log. Logs go to stderr, so
  * the journal takes them under systemd.
  */
 #include <getopt.h>
@@ -24,11 +25,13 @@
 #include "ctl.h"
 #include "itm/cmd.h"
 #include "itm/qtree.h"
+#include "itm/remote.h"
 
 struct itmd {
 	const char *conf;
 	struct itm_live live;
 	struct itm_ctl ctl;
+	struct itm_modsock ms;
 	int sigfd;
 };
 
@@ -85,6 +88,25 @@ static void reload(struct itmd *d)
 	itm_live_log("info", "reloaded %s", d->conf);
 }
 
+/* A libitm process registers: its proxy joins the running engine. */
+static void on_module(void *ctx)
+{
+	struct itmd *d = ctx;
+	struct itm_err err;
+	struct itm_mod *m;
+	int r = itm_modsock_accept(&d->ms, d->live.e, &m, &err);
+
+	if (r < 0) {
+		if (r != -EAGAIN)
+			itm_live_log("error", "%s", err.msg);
+		return;
+	}
+	itm_live_log("info", "module %s registered at %s", m->label,
+		     itm_hook_name(m->hook));
+	if (d->live.backend && d->live.backend->ops->changed)
+		d->live.backend->ops->changed(d->live.backend);
+}
+
 static void on_signal(void *ctx)
 {
 	struct itmd *d = ctx;
@@ -133,7 +155,15 @@ static int open_backend(struct itmd *d, struct itm_err *err)
 	return r;
 }
 
-static int run(struct itmd *d, const char *sock)
+static int open_modsock(struct itmd *d, const char *path,
+			struct itm_err *err)
+{
+	int r = itm_modsock_open(&d->ms, path, err);
+
+	return r < 0 ? r : itm_live_watch(&d->live, d->ms.fd, on_module, d, err);
+}
+
+static int run(struct itmd *d, const char *sock, const char *modsock)
 {
 	struct itm_err err;
 	int r = itm_live_init(&d->live, &err);
@@ -146,6 +176,8 @@ static int run(struct itmd *d, const char *sock)
 		r = watch_signals(d, &err);
 	if (r == 0)
 		r = itm_ctl_open(&d->ctl, &d->live, sock, &err);
+	if (r == 0)
+		r = open_modsock(d, modsock, &err);
 	if (r == 0 && (r = open_backend(d, &err)) == 0) {
 		itm_live_log("info", "running %s, control socket %s", d->conf, sock);
 		r = itm_live_run(&d->live);
@@ -154,6 +186,7 @@ static int run(struct itmd *d, const char *sock)
 		itm_live_log("error", "%s", err.msg);
 	}
 	itm_ctl_close(&d->ctl);
+	itm_modsock_close(&d->ms);
 	itm_backend_destroy(d->live.backend);
 	itm_engine_destroy(d->live.e);
 	itm_live_fini(&d->live);
@@ -163,22 +196,26 @@ static int run(struct itmd *d, const char *sock)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: itmd -c CONF [-S SOCKET]\n"
+	fprintf(f, "usage: itmd -c CONF [-S SOCKET] [-M MODSOCKET]\n"
 		"  runs CONF's pipeline on live traffic (a `backend` line says how);\n"
 		"  SIGHUP reloads, SIGUSR1 logs statistics, SIGTERM/SIGINT stop.\n"
-		"  control socket: %s unless -S\n", ITM_CTL_DEFAULT_PATH);
+		"  control socket: %s unless -S\n"
+		"  module socket (libitm processes): %s unless -M\n",
+		ITM_CTL_DEFAULT_PATH, ITM_MODULE_SOCKET_DEFAULT);
 }
 
 int main(int argc, char **argv)
 {
-	struct itmd d = { .sigfd = -1, .ctl = { .fd = -1 } };
+	struct itmd d = { .sigfd = -1, .ctl = { .fd = -1 }, .ms = { .fd = -1 } };
 	const char *sock = ITM_CTL_DEFAULT_PATH;
+	const char *modsock = ITM_MODULE_SOCKET_DEFAULT;
 	int c;
 
-	while ((c = getopt(argc, argv, "c:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:S:M:h")) != -1) {
 		switch (c) {
 		case 'c': d.conf = optarg; break;
 		case 'S': sock = optarg; break;
+		case 'M': modsock = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -188,5 +225,5 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	return run(&d, sock);
+	return run(&d, sock, modsock);
 }
