@@ -93,7 +93,7 @@ static void modsock_refuse(int fd, int code, const char *msg)
 		.type = ITM_WIRE_REPLY, .status = -code,
 	};
 
-	snprintf(rep.msg, sizeof(rep.msg), "%s", msg);
+	snprintf(rep.msg, sizeof(rep.msg), "%.*s", (int)sizeof(rep.msg) - 1, msg);
 	modsock_reply(fd, &rep, NULL, 0);
 }
 

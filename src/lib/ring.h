@@ -69,9 +69,9 @@ static inline int itm_ring_reserve(struct itm_ring *r, uint32_t *at)
 	uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
 	uint32_t used = head - tail;
 
+	*at = head;
 	if (used > r->n_slots)
 		return -EPROTO;
-	*at = head;
 	return (int)(r->n_slots - used);
 }
 
@@ -90,9 +90,9 @@ static inline int itm_ring_peek(struct itm_ring *r, uint32_t *at)
 	uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
 	uint32_t ready = head - tail;
 
+	*at = tail;
 	if (ready > r->n_slots)
 		return -EPROTO;
-	*at = tail;
 	return (int)ready;
 }
 
