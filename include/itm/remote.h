@@ -6,9 +6,12 @@
  * The proxy is an ordinary module (struct itm_mod_ops) with a label, a hook
  * and a priority, so it is ordered with the in-process modules. For each
  * packet that passes its interest filter it writes a request into a shared
- * ring and, unless the module only observes, waits for the verdict at most
- * `deadline` (a parameter, 10 ms by default, settable at run time as
- * LABEL.deadline). A module that misses the deadline, exits or breaks the
+ * ring. Unless the module only observes, the packet then waits for the
+ * verdict at most `deadline` (a parameter, 10 ms by default, settable at
+ * run time as LABEL.deadline): on the forward path it is held (ITM_HELD)
+ * and its chain resumes when the verdict comes, so itmd goes on with other
+ * packets; on a single live hook (NFQUEUE), whose caller needs the answer
+ * now, the proxy waits for it. A module that misses the deadline, exits or breaks the
  * protocol is unregistered on the spot: disabled in the chains, its
  * connection closed, the packet and all later ones continuing unchanged
  * (fail-open), each counted. doc/libitm.md has the whole story.
@@ -27,6 +30,8 @@ extern const struct itm_mod_ops itm_mod_remote;
 
 struct itm_modsock {
 	int fd;
+	int wake_fd;	/* eventfd the processes write when verdicts wait:
+			 * watch it and call itm_engine_settle(e, now, false) */
 	char path[108];
 };
 

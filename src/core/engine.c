@@ -52,6 +52,7 @@ void itm_engine_destroy(struct itm_engine *e)
 
 	if (!e)
 		return;
+	e->destroying = true;
 	itm_qdisc_destroy(e->root);
 	for (m = e->mods; m; m = next) {
 		next = m->next;
@@ -82,6 +83,11 @@ int itm_engine_random_key(struct itm_engine *e, struct itm_siphash_key *k)
 struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m)
 {
 	return m->eng->flows;
+}
+
+bool itm_mod_may_hold(const struct itm_mod *m)
+{
+	return m->eng->may_hold;
 }
 
 /* Chains ordered by priority, then registration: a stable insertion. */
@@ -357,8 +363,7 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 	return 0;
 }
 
-/* The chains as the packets meet them: one line per hook in use. */
-static void engine_print_order(struct itm_engine *e, FILE *f)
+void itm_engine_print_order(struct itm_engine *e, FILE *f)
 {
 	uint32_t h, i;
 
@@ -417,6 +422,4 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 	}
 	if (json)
 		fputc(']', f);
-	else
-		engine_print_order(e, f);
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -107,6 +108,16 @@ static void on_module(void *ctx)
 		d->live.backend->ops->changed(d->live.backend);
 }
 
+/* Verdicts of held packets came back: their chains go on. */
+static void on_verdicts(void *ctx)
+{
+	struct itmd *d = ctx;
+	eventfd_t v;
+
+	eventfd_read(d->ms.wake_fd, &v);
+	itm_engine_settle(d->live.e, itm_live_now(), false);
+}
+
 static void on_signal(void *ctx)
 {
 	struct itmd *d = ctx;
@@ -160,7 +171,10 @@ static int open_modsock(struct itmd *d, const char *path,
 {
 	int r = itm_modsock_open(&d->ms, path, err);
 
-	return r < 0 ? r : itm_live_watch(&d->live, d->ms.fd, on_module, d, err);
+	if (r == 0)
+		r = itm_live_watch(&d->live, d->ms.fd, on_module, d, err);
+	return r < 0 ? r : itm_live_watch(&d->live, d->ms.wake_fd, on_verdicts,
+					  d, err);
 }
 
 static int run(struct itmd *d, const char *sock, const char *modsock)
@@ -206,7 +220,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct itmd d = { .sigfd = -1, .ctl = { .fd = -1 }, .ms = { .fd = -1 } };
+	struct itmd d = { .sigfd = -1, .ctl = { .fd = -1 },
+			  .ms = { .fd = -1, .wake_fd = -1 } };
 	const char *sock = ITM_CTL_DEFAULT_PATH;
 	const char *modsock = ITM_MODULE_SOCKET_DEFAULT;
 	int c;

@@ -31,6 +31,7 @@ int itm_modsock_open(struct itm_modsock *ms, const char *path,
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
 	ms->fd = -1;
+	ms->wake_fd = -1;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return itm_err_tok(err, path, ENAMETOOLONG,
 				   "module socket path too long");
@@ -50,11 +51,21 @@ int itm_modsock_open(struct itm_modsock *ms, const char *path,
 		return itm_err_set(err, e, "module socket %s: %s", path,
 				   strerror(e));
 	}
+	ms->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ms->wake_fd < 0) {
+		int e = errno;
+
+		itm_modsock_close(ms);
+		return itm_err_set(err, e, "eventfd: %s", strerror(e));
+	}
 	return 0;
 }
 
 void itm_modsock_close(struct itm_modsock *ms)
 {
+	if (ms->wake_fd >= 0)
+		close(ms->wake_fd);
+	ms->wake_fd = -1;
 	if (ms->fd < 0)
 		return;
 	close(ms->fd);
@@ -147,7 +158,8 @@ static void modsock_timeouts(int fd)
 }
 
 /* Rings, eventfds and the proxy for one checked registration. */
-static int modsock_register(struct itm_engine *e, int fd,
+static int modsock_register(struct itm_modsock *ms, struct itm_engine *e,
+			    int fd,
 			    const struct itm_wire_reg *reg,
 			    const struct ucred *cr, struct itm_mod **out,
 			    struct itm_err *err)
@@ -175,7 +187,8 @@ static int modsock_register(struct itm_engine *e, int fd,
 		return r;
 	*out = itm_engine_mod_find(e, reg->label);
 	c.req_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	c.rsp_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* one eventfd wakes itmd for every process's verdicts */
+	c.rsp_efd = fcntl(ms->wake_fd, F_DUPFD_CLOEXEC, 0);
 	r = c.req_efd < 0 || c.rsp_efd < 0 ? -errno : modsock_rings(&l, &c, &fds[0]);
 	if (r == 0)
 		r = itm_remote_attach(*out, reg, &c, err);
@@ -224,7 +237,7 @@ int itm_modsock_accept(struct itm_modsock *ms, struct itm_engine *e,
 	modsock_timeouts(fd);
 	r = modsock_recv(fd, &reg, msg, sizeof(msg));
 	if (r == 0)
-		r = modsock_register(e, fd, &reg, &cr, out, err);
+		r = modsock_register(ms, e, fd, &reg, &cr, out, err);
 	else
 		itm_err_set(err, -r, "module registration: %s", msg);
 	if (r < 0) {

@@ -23,6 +23,7 @@
  */
 #include <inttypes.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -53,6 +54,7 @@ struct remote_stats {
 	uint64_t filtered;	/* port lists refused them: did not cross */
 	uint64_t ring_full;	/* could not cross: passed unchanged */
 	uint64_t bad_bytes;	/* new bytes that did not fit: ignored */
+	uint64_t held;		/* held, the chain resuming on the verdict */
 	uint64_t failopen[REMOTE_CAUSES];	/* in flight when it failed */
 	uint64_t after_gone;	/* offered after unregistration */
 };
@@ -68,6 +70,11 @@ struct remote {
 	enum remote_cause why;
 	uint64_t seq;
 	enum itm_verdict verdict;	/* from classify, for process */
+	/* packets held for their verdicts, in request order (a FIFO) */
+	struct itm_pkt **held;
+	uint64_t *held_due;	/* monotonic time each one's deadline ends */
+	uint32_t held_cap, held_head, n_held;
+	unsigned timer_runs;
 	uint8_t n_sports, n_dports;
 	uint16_t sports[ITM_WIRE_PORTS], dports[ITM_WIRE_PORTS];
 	struct remote_stats st;
@@ -107,7 +114,38 @@ static void remote_close(struct remote *r)
 	r->req = r->rsp = NULL;
 }
 
-/* Unregister: out of the chains for good, the connection closed. */
+static struct itm_pkt *held_pop(struct remote *r)
+{
+	struct itm_pkt *p = r->held[r->held_head];
+
+	r->held_head = (r->held_head + 1) % r->held_cap;
+	r->n_held--;
+	return p;
+}
+
+/* Every held packet goes on unchanged (or, as the engine goes away, back
+ * to its backend), counted under why. */
+static void remote_release(struct itm_mod *m, enum remote_cause why)
+{
+	struct remote *r = itm_mod_priv(m);
+	struct itm_engine *e = m->eng;
+
+	while (r->n_held) {
+		struct itm_pkt *p = held_pop(r);
+
+		r->st.failopen[why]++;
+		if (!e->destroying) {
+			itm_engine_resume(e, p, ITM_ACCEPT, e->now);
+			continue;
+		}
+		e->held--;
+		if (e->free_fn)
+			e->free_fn(e->free_ctx, p);
+	}
+}
+
+/* Unregister: out of the chains for good, the connection closed, what it
+ * held sent on. */
 static void remote_fail(struct itm_mod *m, enum remote_cause why)
 {
 	struct remote *r = itm_mod_priv(m);
@@ -118,6 +156,7 @@ static void remote_fail(struct itm_mod *m, enum remote_cause why)
 	r->why = why;
 	m->enabled = false;
 	remote_close(r);
+	remote_release(m, why);
 }
 
 static bool port_listed(const uint16_t *list, uint8_t n, uint16_t port)
@@ -257,52 +296,159 @@ static int remote_sleep(struct remote *r, uint64_t deadline)
 	return 0;
 }
 
-/* Wait for the verdict of request r->seq: the class, or -1 and *why. */
-static int64_t remote_wait(struct remote *r, struct itm_pkt *p,
-			   enum remote_cause *why)
+/*
+ * The verdict for request seq, if it has come: 1 and the packet changed as
+ * the process said (r->verdict and *cls set), 0 if not yet, -1 if the
+ * process broke the protocol.
+ */
+static int remote_take(struct remote *r, struct itm_pkt *p, uint64_t seq,
+		       uint32_t *cls)
 {
-	uint64_t deadline = remote_now() + r->deadline_ns;
 	const struct itm_wire_verdict *v;
 	struct itm_wire_verdict copy;
+	uint32_t at;
+	int n = itm_ring_peek(r->rsp, &at);
+
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	v = itm_ring_slot(r->rsp, at);
+	/* one copy of the header: the process cannot change it under us */
+	copy = *v;
+	if (copy.seq != seq ||
+	    (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize))
+		return -1;
+	r->verdict = ITM_ACCEPT;
+	*cls = remote_apply(r, p, &copy, (const uint8_t *)(v + 1));
+	itm_ring_release(r->rsp, 1);
+	return 1;
+}
+
+/*
+ * Wait for the verdict of request seq until the monotonic time due: a
+ * spin first (a busy process answers within microseconds), then sleeps.
+ * Returns the class, or -1 and *why.
+ */
+static int64_t remote_wait(struct remote *r, struct itm_pkt *p, uint64_t seq,
+			   uint64_t due, enum remote_cause *why)
+{
 	unsigned spins = 0;
-	uint32_t at, cls;
+	uint32_t cls;
 	int n, s;
 
 	for (;;) {
-		n = itm_ring_peek(r->rsp, &at);
-		if (n < 0)
-			goto err_protocol;
+		n = remote_take(r, p, seq, &cls);
 		if (n > 0)
-			break;
+			return cls;
+		if (n < 0) {
+			*why = REMOTE_PROTOCOL;
+			return -1;
+		}
 		if (++spins < REMOTE_SPINS)
 			continue;
-		s = remote_sleep(r, deadline);
+		s = remote_sleep(r, due);
 		if (s < 0) {
 			*why = s == -ETIMEDOUT ? REMOTE_DEADLINE : REMOTE_EXITED;
 			return -1;
 		}
 	}
-	v = itm_ring_slot(r->rsp, at);
-	/* one copy of the header: the process cannot change it under us */
-	copy = *v;
-	if (n != 1 || copy.seq != r->seq ||
-	    (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize))
-		goto err_protocol;
-	cls = remote_apply(r, p, &copy, (const uint8_t *)(v + 1));
-	itm_ring_release(r->rsp, 1);
-	return cls;
-err_protocol:
-	*why = REMOTE_PROTOCOL;
-	return -1;
+}
+
+/* Hold p until its verdict comes (settle); false if there is no room. */
+static bool remote_hold(struct remote *r, struct itm_pkt *p)
+{
+	uint32_t tail;
+
+	if (r->n_held == r->held_cap)
+		return false;
+	tail = (r->held_head + r->n_held) % r->held_cap;
+	r->held[tail] = p;
+	r->held_due[tail] = remote_now() + r->deadline_ns;
+	r->n_held++;
+	r->st.held++;
+	return true;
+}
+
+/*
+ * Give back held packets whose verdicts came. With wait, every one,
+ * waiting for each until its deadline; without, a missed deadline fails
+ * the module, and otherwise the process is asked to wake itmd (the
+ * module socket's eventfd) when more verdicts come.
+ */
+static void remote_settle(struct itm_mod *m, uint64_t now, bool wait)
+{
+	struct remote *r = itm_mod_priv(m);
+	enum remote_cause why;
+	uint64_t seq;
+
+	if (r->gone || !r->n_held)
+		return;
+	itm_ring_awake(r->rsp);
+	while (r->n_held) {
+		seq = r->seq - r->n_held + 1;
+		if (!wait) {
+			uint32_t cls;
+			int n = remote_take(r, r->held[r->held_head], seq, &cls);
+
+			if (n == 0 && remote_now() > r->held_due[r->held_head])
+				n = -2;
+			if (n < 0) {
+				remote_fail(m, n == -1 ? REMOTE_PROTOCOL :
+							 REMOTE_DEADLINE);
+				return;
+			}
+			if (n == 0 && !itm_ring_prepare_sleep(r->rsp))
+				return;
+			if (n == 0)
+				continue;
+		} else if (remote_wait(r, r->held[r->held_head], seq,
+				       r->held_due[r->held_head], &why) < 0) {
+			remote_fail(m, why);
+			return;
+		}
+		itm_engine_resume(m->eng, held_pop(r), r->verdict, now);
+	}
+}
+
+/* The packet crosses: 0, or -1 when it cannot (counted) and goes on. */
+static int remote_cross(struct itm_mod *m, struct remote *r,
+			const struct itm_pkt *p, bool hold)
+{
+	int s;
+
+	if (hold && r->n_held == r->held_cap) {
+		r->st.ring_full++;
+		return -1;
+	}
+	s = remote_send(m, r, p);
+	if (s == -ENOSPC)
+		r->st.ring_full++;
+	if (s == -EPROTO) {
+		r->st.failopen[REMOTE_PROTOCOL]++;
+		remote_fail(m, REMOTE_PROTOCOL);
+	}
+	return s < 0 ? -1 : 0;
+}
+
+/* Without a path that can resume the packet (a live hook): wait for it. */
+static uint32_t remote_inline(struct itm_mod *m, struct remote *r,
+			      struct itm_pkt *p)
+{
+	enum remote_cause why;
+	int64_t got;
+
+	got = remote_wait(r, p, r->seq, remote_now() + r->deadline_ns, &why);
+	if (got >= 0)
+		return (uint32_t)got;
+	r->st.failopen[why]++;
+	remote_fail(m, why);
+	return 0;
 }
 
 static uint32_t remote_classify(struct itm_mod *m, struct itm_pkt *p)
 {
 	struct remote *r = itm_mod_priv(m);
 	const struct itm_l3 *l3 = &p->v.outer;
-	enum remote_cause why;
-	int64_t got;
-	int s;
+	bool hold = r->mode != ITM_WIRE_OBSERVE && itm_mod_may_hold(m);
 
 	r->verdict = ITM_ACCEPT;
 	if (r->gone) {
@@ -314,21 +460,17 @@ static uint32_t remote_classify(struct itm_mod *m, struct itm_pkt *p)
 		r->st.filtered++;
 		return 0;
 	}
-	s = remote_send(m, r, p);
-	if (s == -ENOSPC)
-		r->st.ring_full++;
-	if (s == -EPROTO) {
-		r->st.failopen[REMOTE_PROTOCOL]++;
-		remote_fail(m, REMOTE_PROTOCOL);
-	}
-	if (s < 0 || r->mode == ITM_WIRE_OBSERVE)
+	/* verdicts come in request order: older held ones first */
+	if (!hold && r->n_held)
+		remote_settle(m, m->eng->now, true);
+	if (r->gone || remote_cross(m, r, p, hold) < 0 ||
+	    r->mode == ITM_WIRE_OBSERVE)
 		return 0;
-	got = remote_wait(r, p, &why);
-	if (got >= 0)
-		return (uint32_t)got;
-	r->st.failopen[why]++;
-	remote_fail(m, why);
-	return 0;
+	if (!hold)
+		return remote_inline(m, r, p);
+	remote_hold(r, p);
+	r->verdict = ITM_HELD;
+	return 1;
 }
 
 static enum itm_verdict remote_process(struct itm_mod *m, struct itm_pkt *p,
@@ -338,15 +480,20 @@ static enum itm_verdict remote_process(struct itm_mod *m, struct itm_pkt *p,
 }
 
 /*
- * A process that exits while no packet is in flight is noticed here: its
- * socket becomes readable (it sends nothing after registering).
+ * Live, a held packet's deadline is checked here (every 5 ms), and a
+ * process that exits while nothing is in flight is noticed: its socket
+ * becomes readable (it sends nothing after registering), looked at every
+ * 100 ms.
  */
 static void remote_timer(struct itm_mod *m, uint64_t now_ns)
 {
 	struct remote *r = itm_mod_priv(m);
 	struct pollfd pf = { .fd = r->c.sock, .events = POLLIN };
 
-	if (!r->gone && poll(&pf, 1, 0) > 0)
+	if (r->gone)
+		return;
+	remote_settle(m, now_ns, false);
+	if (++r->timer_runs % 20 == 0 && !r->gone && poll(&pf, 1, 0) > 0)
 		remote_fail(m, REMOTE_EXITED);
 }
 
@@ -363,7 +510,12 @@ static int remote_init(struct itm_mod *m, struct itm_err *err)
 
 static void remote_fini(struct itm_mod *m)
 {
-	remote_close(itm_mod_priv(m));
+	struct remote *r = itm_mod_priv(m);
+
+	remote_close(r);
+	remote_release(m, REMOTE_EXITED);
+	free(r->held);
+	free(r->held_due);
 }
 
 static void remote_dump(struct itm_mod *m, FILE *f, bool json)
@@ -375,26 +527,27 @@ static void remote_dump(struct itm_mod *m, FILE *f, bool json)
 	if (json) {
 		fprintf(f, "{\"pid\":%d,\"mode\":\"%s\",\"state\":\"%s\","
 			"\"sent\":%" PRIu64 ",\"verdicts\":%" PRIu64
-			",\"altered\":%" PRIu64 ",\"filtered\":%" PRIu64
+			",\"altered\":%" PRIu64 ",\"held\":%" PRIu64
+			",\"filtered\":%" PRIu64
 			",\"ring_full\":%" PRIu64 ",\"bad_bytes\":%" PRIu64
 			",\"failopen_deadline\":%" PRIu64
 			",\"failopen_exited\":%" PRIu64
 			",\"failopen_protocol\":%" PRIu64
 			",\"after_gone\":%" PRIu64 "}", (int)r->pid,
 			remote_mode_names[r->mode], state, s->sent,
-			s->verdicts, s->altered, s->filtered, s->ring_full,
+			s->verdicts, s->altered, s->held, s->filtered, s->ring_full,
 			s->bad_bytes, s->failopen[0], s->failopen[1],
 			s->failopen[2], s->after_gone);
 		return;
 	}
 	fprintf(f, "  process %d mode %s state %s%s\n"
 		"  sent %" PRIu64 " verdicts %" PRIu64 " altered %" PRIu64
-		" filtered %" PRIu64 " ring_full %" PRIu64 " bad_bytes %" PRIu64
+		" held %" PRIu64 " filtered %" PRIu64 " ring_full %" PRIu64 " bad_bytes %" PRIu64
 		"\n  failopen deadline %" PRIu64 " exited %" PRIu64
 		" protocol %" PRIu64 " after_gone %" PRIu64 "\n",
 		(int)r->pid, remote_mode_names[r->mode],
 		r->gone ? "gone, " : "", state, s->sent, s->verdicts,
-		s->altered, s->filtered, s->ring_full, s->bad_bytes,
+		s->altered, s->held, s->filtered, s->ring_full, s->bad_bytes,
 		s->failopen[0], s->failopen[1], s->failopen[2], s->after_gone);
 }
 
@@ -446,6 +599,16 @@ int itm_remote_attach(struct itm_mod *m, const struct itm_wire_reg *reg,
 	if (m->ops != &itm_mod_remote || itm_wire_layout(reg, &l) < 0 ||
 	    c->shm_size != l.size)
 		return itm_err_set(err, EINVAL, "not a remote module's rings");
+	r->held_cap = 2 * l.n_slots;	/* both rings full */
+	r->held = calloc(r->held_cap, sizeof(*r->held));
+	r->held_due = calloc(r->held_cap, sizeof(*r->held_due));
+	if (!r->held || !r->held_due) {
+		free(r->held);
+		free(r->held_due);
+		r->held = NULL;
+		r->held_due = NULL;
+		return itm_err_set(err, ENOMEM, "out of memory");
+	}
 	r->c = *c;
 	r->pid = c->pid;
 	r->req = (struct itm_ring *)((uint8_t *)c->shm + l.req_off);
@@ -479,6 +642,7 @@ const struct itm_mod_ops itm_mod_remote = {
 	.classify = remote_classify,
 	.process = remote_process,
 	.dump = remote_dump,
-	.timer_ns = ITM_NSEC_PER_SEC / 10,
+	.settle = remote_settle,
+	.timer_ns = 5 * ITM_NSEC_PER_SEC / 1000,
 	.timer = remote_timer,
 };

@@ -134,6 +134,8 @@ static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
 	itm_pkt_parse(p);
 	free(b);
 	itm_engine_forward(g->e, p, 0);
+	itm_engine_settle(g->e, 0, true);
+	assert_int_equal(g->e->held, 0);
 	out = itm_qdisc_dequeue(g->e->root, 0);
 	if (out != p) {		/* dropped and freed by the engine? no free_fn */
 		free(p->data);
@@ -175,6 +177,7 @@ static char *dump(struct rig *g)
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
 
 	itm_engine_print_modules(g->e, f, false);
+	itm_engine_print_order(g->e, f);
 	fclose(f);
 	return buf;
 }
@@ -243,7 +246,7 @@ static void test_marking_reaches_output(void **state)
 	pkt_free(p);
 	assert_null(rig_send(&g, 17, 9));	/* the module's drop */
 	assert_int_equal(g.e->drops[ITM_DROP_MODULE], 1);
-	assert_non_null(strstr(dump(&g), "sent 2 verdicts 2 altered 1"));
+	assert_non_null(strstr(dump(&g), "sent 2 verdicts 2 altered 1 held 2"));
 	assert_non_null(strstr(dump(&g), "order forward: ext next\n"));
 	rig_stop(&g, &seen, &sum, &rc, &status);
 	assert_int_equal(seen, 2);
@@ -318,17 +321,58 @@ static void test_observe_never_waits(void **state)
 	assert_int_equal(seen, 100);
 }
 
+/* The forward path holds packets: many in flight, back in order. */
+static void test_held_batch_in_order(void **state)
+{
+	struct itm_pkt *in[40], *out;
+	unsigned seen, sum, i;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_MARK, LIBITM_PACKET, NULL, 0);
+	for (i = 0; i < 40; i++) {
+		struct pb b;
+
+		in[i] = calloc(1, sizeof(*in[i]));
+		pb_init(&b);
+		pb_eth(&b, 0x0800);
+		pb_ipv4(&b, 0, 17, "192.0.2.1", "192.0.2.2", 0);
+		pb_udp(&b, (uint16_t)(1000 + i), 53, 20);
+		pb_finish(&b, in[i]);
+		in[i]->data = malloc(b.len);
+		memcpy(in[i]->data, b.d, b.len);
+		itm_pkt_parse(in[i]);
+		itm_engine_forward(g.e, in[i], 0);
+	}
+	assert_true(g.e->held > 0);
+	itm_engine_settle(g.e, 0, true);
+	assert_int_equal(g.e->held, 0);
+	for (i = 0; i < 40; i++) {
+		out = itm_qdisc_dequeue(g.e->root, 0);
+		assert_ptr_equal(out, in[i]);
+		assert_int_equal(out->mark, 7);
+		assert_int_equal(out->v.outer.sport, 1000 + i);
+		pkt_free(out);
+	}
+	assert_non_null(strstr(dump(&g), "sent 40 verdicts 40 altered 40 held 40"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 40);
+}
+
 /* A process that dies between packets is noticed by the proxy's timer. */
 static void test_idle_exit_noticed(void **state)
 {
 	struct rig g;
+	uint64_t t;
 	int status;
 
 	rig_start(&g, ACT_PASS, LIBITM_META, NULL, 0);
 	kill(g.pid, SIGKILL);
 	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
 	assert_false(itm_remote_gone(g.m));
-	itm_engine_timers(g.e, ITM_NSEC_PER_SEC);
+	/* the socket is looked at every 20th run of the 5 ms timer */
+	for (t = 1; t <= 20; t++)
+		itm_engine_timers(g.e, t * 5 * ITM_NSEC_PER_SEC / 1000);
 	assert_true(itm_remote_gone(g.m));
 	assert_false(g.m->enabled);
 	close(g.pipe[0]);
@@ -346,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_hang_meets_deadline),
 		cmocka_unit_test(test_observe_never_waits),
 		cmocka_unit_test(test_idle_exit_noticed),
+		cmocka_unit_test(test_held_batch_in_order),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
