@@ -232,6 +232,10 @@ static bool remote_take_bytes(struct remote *r, struct itm_pkt *p,
 
 	if (len > r->bufsize || (sent < p->caplen && len != sent))
 		return false;
+	if (sent < p->caplen) {		/* the head changed, the rest stays */
+		memcpy(p->data, bytes, len);
+		return true;
+	}
 	if (len > p->caplen && !itm_pkt_push(p, len - p->caplen))
 		return false;
 	if (len < p->caplen) {
@@ -540,13 +544,13 @@ static void remote_dump(struct itm_mod *m, FILE *f, bool json)
 			s->failopen[2], s->after_gone);
 		return;
 	}
-	fprintf(f, "  process %d mode %s state %s%s\n"
+	/* no pid in text: replay output stays the same from run to run */
+	fprintf(f, "  mode %s state %s%s\n"
 		"  sent %" PRIu64 " verdicts %" PRIu64 " altered %" PRIu64
 		" held %" PRIu64 " filtered %" PRIu64 " ring_full %" PRIu64 " bad_bytes %" PRIu64
 		"\n  failopen deadline %" PRIu64 " exited %" PRIu64
 		" protocol %" PRIu64 " after_gone %" PRIu64 "\n",
-		(int)r->pid, remote_mode_names[r->mode],
-		r->gone ? "gone, " : "", state, s->sent, s->verdicts,
+		remote_mode_names[r->mode], r->gone ? "gone, " : "", state, s->sent, s->verdicts,
 		s->altered, s->held, s->filtered, s->ring_full, s->bad_bytes,
 		s->failopen[0], s->failopen[1], s->failopen[2], s->after_gone);
 }
