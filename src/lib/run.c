@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "libitm_int.h"
 
 #define RUN_SPINS 20000		/* empty passes before sleeping */
+#define RUN_YIELD 64		/* passes between yields of the CPU */
 
 void libitm_packet_altered(void)
 {
@@ -214,11 +216,16 @@ static int run_loop(void)
 		n = run_pass();
 		if (n < 0)
 			return n;
-		if (n > 0)
+		if (n > 0) {
 			idle = 0;
-		if (n == 0 && gone)
+			continue;
+		}
+		if (gone)
 			return -ECONNRESET;
-		if (n > 0 || ++idle < RUN_SPINS)
+		/* itmd may share our CPU: let it run now and then */
+		if (++idle % RUN_YIELD == 0)
+			sched_yield();
+		if (idle < RUN_SPINS)
 			continue;
 		idle = 0;
 		n = run_sleep(&gone);

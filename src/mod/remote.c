@@ -23,6 +23,7 @@
  */
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -35,6 +36,7 @@
 #include "lib/wire.h"
 
 #define REMOTE_SPINS 4000	/* empty looks at the ring before sleeping */
+#define REMOTE_YIELD 64		/* looks between yields of the CPU */
 
 enum remote_cause {
 	REMOTE_DEADLINE,	/* no verdict within the deadline */
@@ -347,7 +349,10 @@ static int64_t remote_wait(struct remote *r, struct itm_pkt *p, uint64_t seq,
 			*why = REMOTE_PROTOCOL;
 			return -1;
 		}
-		if (++spins < REMOTE_SPINS)
+		/* the process may share our CPU: let it run now and then */
+		if (++spins % REMOTE_YIELD == 0)
+			sched_yield();
+		if (spins < REMOTE_SPINS)
 			continue;
 		s = remote_sleep(r, due);
 		if (s < 0) {
