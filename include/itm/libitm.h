@@ -181,7 +181,8 @@ int libitm_register_timer(void (*fn)(unsigned long), int timeout_ms);
  * libitm_run() - receive packets and call the callbacks until stopped
  *
  * SIGINT and SIGTERM stop it; so does libitm_stop() from a callback or a
- * timer. Every registration is then removed.
+ * timer, and so does unregistering the last hook. Every registration is
+ * then removed.
  * Return: 0 when stopped, -ECONNRESET when itmd went away, or -errno.
  */
 int libitm_run(void);

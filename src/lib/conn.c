@@ -221,8 +221,15 @@ void libitm_reg_close(struct libitm_reg *r)
 
 int libitm_unregister(int where)
 {
+	struct libitm_reg *r;
+
 	if (where < 0 || where >= LIBITM_HOOKS || !libitm_g.reg[where].used)
 		return -ENOENT;
-	libitm_reg_close(&libitm_g.reg[where]);
+	r = &libitm_g.reg[where];
+	/* from a callback the rings are in use: the run loop closes it */
+	if (libitm_g.running)
+		r->closing = true;
+	else
+		libitm_reg_close(r);
 	return 0;
 }

@@ -17,6 +17,7 @@
 /* One registration: a hook, its connection and its two rings. */
 struct libitm_reg {
 	bool used;
+	bool closing;	/* unregistered from a callback: closed after the pass */
 	struct libitm_info *info;
 	int sock, req_efd, rsp_efd;
 	void *shm;

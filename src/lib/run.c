@@ -111,7 +111,7 @@ static int reg_serve(struct libitm_reg *r)
 			return room;
 		n = n < room ? n : room;
 	}
-	for (i = 0; i < (uint32_t)n && !libitm_g.stop; i++)
+	for (i = 0; i < (uint32_t)n && !libitm_g.stop && !r->closing; i++)
 		pkt_serve(r, at + i, vat + i);
 	itm_ring_release(r->req, i);
 	if (!observe && i) {
@@ -189,9 +189,13 @@ static int run_pass(void)
 	int total = 0, i, n;
 
 	for (i = 0; i < LIBITM_HOOKS; i++) {
-		if (!libitm_g.reg[i].used)
+		struct libitm_reg *r = &libitm_g.reg[i];
+
+		if (!r->used)
 			continue;
-		n = reg_serve(&libitm_g.reg[i]);
+		n = reg_serve(r);
+		if (r->closing)
+			libitm_reg_close(r);
 		if (n < 0)
 			return n;
 		total += n;
@@ -205,13 +209,25 @@ static void on_signal(int sig)
 	libitm_g.stop = 1;
 }
 
+static bool run_registered(void)
+{
+	int i;
+
+	for (i = 0; i < LIBITM_HOOKS; i++) {
+		if (libitm_g.reg[i].used)
+			return true;
+	}
+	return false;
+}
+
+/* Until stopped, or nothing is left registered. */
 static int run_loop(void)
 {
 	bool gone = false;
 	unsigned idle = 0;
 	int n = 0;
 
-	while (!libitm_g.stop) {
+	while (!libitm_g.stop && run_registered()) {
 		run_timer();
 		n = run_pass();
 		if (n < 0)

@@ -28,7 +28,8 @@
 /* ---- the child's side: a libitm process ---- */
 
 static unsigned child_seen, child_port_sum, child_stop_at;
-static enum { ACT_PASS, ACT_MARK, ACT_CRASH, ACT_HANG } child_act;
+static enum { ACT_PASS, ACT_MARK, ACT_CRASH, ACT_HANG, ACT_RESIZE,
+	      ACT_LEAVE } child_act;
 
 static uint32_t child_classify(struct libitm_pkt *p)
 {
@@ -39,11 +40,28 @@ static uint32_t child_classify(struct libitm_pkt *p)
 	if (p->seq == child_stop_at && child_act == ACT_HANG)
 		for (;;)
 			pause();
-	return child_act == ACT_MARK ? 1 : 0;
+	if (child_act == ACT_LEAVE && p->seq == child_stop_at)
+		libitm_unregister(LIBITM_FORWARD);
+	return child_act == ACT_MARK || child_act == ACT_RESIZE ? 1 : 0;
+}
+
+/* dport 1: 8 bytes more, 2: 4 fewer, 3: 40 more (beyond the headroom) */
+static int child_resize(struct libitm_pkt *p)
+{
+	static const int delta[] = { 0, 8, -4, 40 };
+
+	if (p->dport > 3)
+		return LIBITM_ACCEPT;
+	p->caplen = (uint32_t)((int)p->caplen + delta[p->dport]);
+	memset(p->data + p->caplen - 4, 0xee, 4);
+	libitm_packet_altered();
+	return LIBITM_ACCEPT;
 }
 
 static int child_process(struct libitm_pkt *p, uint32_t cls)
 {
+	if (child_act == ACT_RESIZE)
+		return child_resize(p);
 	if (p->dport == 9)
 		return LIBITM_DROP;
 	p->mark = 7;
@@ -114,6 +132,14 @@ static void rig_start(struct rig *g, int act, uint8_t mode, const int *ports,
 	assert_true(itm_mod_is_remote(g->m));
 }
 
+#define RIG_HEADROOM 16
+
+static void pkt_free(struct itm_pkt *p)
+{
+	free(p->data - p->headroom);
+	free(p);
+}
+
 /* One UDP (or TCP) packet through the forward path; its exit, or NULL. */
 static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
 {
@@ -129,7 +155,8 @@ static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
 	else
 		pb_udp(b, 1000, dport, 20);
 	pb_finish(b, p);
-	p->data = malloc(b->len);
+	p->data = (uint8_t *)malloc(RIG_HEADROOM + b->len) + RIG_HEADROOM;
+	p->headroom = RIG_HEADROOM;
 	memcpy(p->data, b->d, b->len);
 	itm_pkt_parse(p);
 	free(b);
@@ -137,18 +164,11 @@ static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
 	itm_engine_settle(g->e, 0, true);
 	assert_int_equal(g->e->held, 0);
 	out = itm_qdisc_dequeue(g->e->root, 0);
-	if (out != p) {		/* dropped and freed by the engine? no free_fn */
-		free(p->data);
-		free(p);
+	if (out != p) {		/* dropped: no free_fn, the packet is ours */
+		pkt_free(p);
 		return NULL;
 	}
 	return p;
-}
-
-static void pkt_free(struct itm_pkt *p)
-{
-	free(p->data);
-	free(p);
 }
 
 /* Unregister from the engine's side and collect the child's report. */
@@ -359,6 +379,59 @@ static void test_held_batch_in_order(void **state)
 	assert_int_equal(seen, 40);
 }
 
+/* New bytes: longer into the headroom, shorter; too long is ignored. */
+static void test_length_changes(void **state)
+{
+	unsigned seen, sum;
+	struct itm_pkt *p;
+	struct rig g;
+	uint32_t len;
+	int rc, status;
+
+	rig_start(&g, ACT_RESIZE, LIBITM_PACKET, NULL, 0);
+	p = rig_send(&g, 17, 1);
+	len = p->caplen;
+	assert_int_equal(p->headroom, RIG_HEADROOM - 8);
+	assert_int_equal(p->data[len - 1], 0xee);
+	pkt_free(p);
+	p = rig_send(&g, 17, 2);
+	assert_int_equal(p->caplen, len - 12);
+	assert_int_equal(p->data[p->caplen - 1], 0xee);
+	pkt_free(p);
+	p = rig_send(&g, 17, 3);
+	assert_int_equal(p->caplen, len - 8);	/* unchanged */
+	assert_int_not_equal(p->data[p->caplen - 1], 0xee);
+	pkt_free(p);
+	assert_non_null(strstr(dump(&g), "altered 2 held 3 filtered 0 ring_full 0 bad_bytes 1"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 3);
+}
+
+/* A process that leaves from a callback: its later packets go on. */
+static void test_unregister_in_callback(void **state)
+{
+	unsigned seen, sum, i;
+	struct rig g;
+	int rc, status;
+
+	child_stop_at = 2;
+	rig_start(&g, ACT_LEAVE, LIBITM_META, NULL, 0);
+	assert_int_equal(itm_engine_param_set(g.e, "ext.deadline", "10s", NULL),
+			 0);
+	for (i = 0; i < 5; i++) {
+		struct itm_pkt *p = rig_send(&g, 17, 53);
+
+		assert_non_null(p);
+		pkt_free(p);
+	}
+	assert_true(itm_remote_gone(g.m));
+	assert_non_null(strstr(dump(&g), "sent 3 verdicts 2"));
+	assert_non_null(strstr(dump(&g), "failopen deadline 0 exited 1"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 2);
+	assert_int_equal(rc, 0);	/* libitm_run: nothing left registered */
+}
+
 /* A process that dies between packets is noticed by the proxy's timer. */
 static void test_idle_exit_noticed(void **state)
 {
@@ -391,6 +464,8 @@ int main(void)
 		cmocka_unit_test(test_observe_never_waits),
 		cmocka_unit_test(test_idle_exit_noticed),
 		cmocka_unit_test(test_held_batch_in_order),
+		cmocka_unit_test(test_length_changes),
+		cmocka_unit_test(test_unregister_in_callback),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
