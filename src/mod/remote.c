@@ -175,7 +175,7 @@ static bool port_listed(const uint16_t *list, uint8_t n, uint16_t port)
 }
 
 static void remote_fill(struct remote *r, struct itm_wire_pkt *w,
-			const struct itm_pkt *p)
+			const struct itm_pkt *p, enum itm_hook hook)
 {
 	const struct itm_l3 *l3 = &p->v.outer;
 
@@ -183,7 +183,8 @@ static void remote_fill(struct remote *r, struct itm_wire_pkt *w,
 		.seq = ++r->seq, .ts_ns = p->ts_ns, .wirelen = itm_pkt_len(p),
 		.full_len = p->caplen, .iif = p->iif, .oif = p->oif,
 		.mark = p->mark, .classid = p->classid, .link = p->link,
-		.hook = 0, .tos = l3->tos, .tcp_flags = l3->tcp_flags,
+		.hook = (uint8_t)hook, .tos = l3->tos,
+		.tcp_flags = l3->tcp_flags,
 	};
 	if (itm_l3_has(l3, ITM_HAVE_IP)) {
 		w->family = l3->family;
@@ -213,9 +214,7 @@ static int remote_send(struct itm_mod *m, struct remote *r,
 		return room;
 	if (room == 0)
 		return -ENOSPC;
-	remote_fill(r, itm_ring_slot(r->req, at), p);
-	((struct itm_wire_pkt *)itm_ring_slot(r->req, at))->hook =
-		(uint8_t)m->hook;
+	remote_fill(r, itm_ring_slot(r->req, at), p, m->hook);
 	itm_ring_commit(r->req, 1);
 	r->st.sent++;
 	if (itm_ring_needs_wake(r->req))
@@ -275,7 +274,12 @@ static uint32_t remote_apply(struct remote *r, struct itm_pkt *p,
 	return v->cls;
 }
 
-/* Sleep until the verdict eventfd, the socket or the deadline. */
+/*
+ * Sleep until the verdict eventfd, the socket or the deadline. The eventfd
+ * is the module socket's, shared by all processes: reading it here may
+ * take another proxy's wake-up, which its next settle or 5 ms timer makes
+ * good; this proxy looks at its own ring whatever woke it.
+ */
 static int remote_sleep(struct remote *r, uint64_t deadline)
 {
 	struct pollfd pf[2] = {
@@ -378,42 +382,56 @@ static bool remote_hold(struct remote *r, struct itm_pkt *p)
 }
 
 /*
- * Give back held packets whose verdicts came. With wait, every one,
- * waiting for each until its deadline; without, a missed deadline fails
- * the module, and otherwise the process is asked to wake itmd (the
- * module socket's eventfd) when more verdicts come.
+ * Without waiting: 1 if the oldest held packet's verdict is in, 0 if not
+ * (the process is then asked to wake itmd through the module socket's
+ * eventfd when it answers), -1 and *why if the module failed.
+ */
+static int remote_poll(struct remote *r, uint64_t seq, enum remote_cause *why)
+{
+	uint32_t cls;
+	int n;
+
+	for (;;) {
+		n = remote_take(r, r->held[r->held_head], seq, &cls);
+		if (n != 0) {
+			*why = REMOTE_PROTOCOL;
+			return n;
+		}
+		if (remote_now() > r->held_due[r->held_head]) {
+			*why = REMOTE_DEADLINE;
+			return -1;
+		}
+		if (!itm_ring_prepare_sleep(r->rsp))
+			return 0;	/* still nothing: the wake-up is armed */
+	}
+}
+
+/*
+ * Give back held packets whose verdicts came, in request order: with wait,
+ * every one, waiting for each until its deadline; without, only what is
+ * there, a missed deadline failing the module.
  */
 static void remote_settle(struct itm_mod *m, uint64_t now, bool wait)
 {
 	struct remote *r = itm_mod_priv(m);
 	enum remote_cause why;
 	uint64_t seq;
+	int64_t n;
 
 	if (r->gone || !r->n_held)
 		return;
 	itm_ring_awake(r->rsp);
 	while (r->n_held) {
 		seq = r->seq - r->n_held + 1;
-		if (!wait) {
-			uint32_t cls;
-			int n = remote_take(r, r->held[r->held_head], seq, &cls);
-
-			if (n == 0 && remote_now() > r->held_due[r->held_head])
-				n = -2;
-			if (n < 0) {
-				remote_fail(m, n == -1 ? REMOTE_PROTOCOL :
-							 REMOTE_DEADLINE);
-				return;
-			}
-			if (n == 0 && !itm_ring_prepare_sleep(r->rsp))
-				return;
-			if (n == 0)
-				continue;
-		} else if (remote_wait(r, r->held[r->held_head], seq,
-				       r->held_due[r->held_head], &why) < 0) {
+		n = wait ? remote_wait(r, r->held[r->held_head], seq,
+				       r->held_due[r->held_head], &why) :
+			   remote_poll(r, seq, &why);
+		if (n < 0) {
 			remote_fail(m, why);
 			return;
 		}
+		if (!wait && n == 0)
+			return;
 		itm_engine_resume(m->eng, held_pop(r), r->verdict, now);
 	}
 }

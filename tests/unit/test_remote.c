@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,26 +141,34 @@ static void pkt_free(struct itm_pkt *p)
 	free(p);
 }
 
-/* One UDP (or TCP) packet through the forward path; its exit, or NULL. */
-static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
+/* A UDP (or TCP) packet with RIG_HEADROOM free bytes in front. */
+static struct itm_pkt *pkt_new(uint8_t proto, uint16_t sport, uint16_t dport)
 {
 	struct itm_pkt *p = calloc(1, sizeof(*p));
 	struct pb *b = calloc(1, sizeof(*b));
-	struct itm_pkt *out;
 
 	pb_init(b);
 	pb_eth(b, 0x0800);
 	pb_ipv4(b, 0, proto, "192.0.2.1", "192.0.2.2", 0);
 	if (proto == 6)
-		pb_tcp(b, 1000, dport, ITM_TCP_ACK, 20);
+		pb_tcp(b, sport, dport, ITM_TCP_ACK, 20);
 	else
-		pb_udp(b, 1000, dport, 20);
+		pb_udp(b, sport, dport, 20);
 	pb_finish(b, p);
 	p->data = (uint8_t *)malloc(RIG_HEADROOM + b->len) + RIG_HEADROOM;
 	p->headroom = RIG_HEADROOM;
 	memcpy(p->data, b->d, b->len);
 	itm_pkt_parse(p);
 	free(b);
+	return p;
+}
+
+/* One packet through the forward path, waiting for any module process;
+ * the packet on its way out, or NULL when it was dropped. */
+static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
+{
+	struct itm_pkt *p = pkt_new(proto, 1000, dport), *out;
+
 	itm_engine_forward(g->e, p, 0);
 	itm_engine_settle(g->e, 0, true);
 	assert_int_equal(g->e->held, 0);
@@ -351,17 +360,7 @@ static void test_held_batch_in_order(void **state)
 
 	rig_start(&g, ACT_MARK, LIBITM_PACKET, NULL, 0);
 	for (i = 0; i < 40; i++) {
-		struct pb b;
-
-		in[i] = calloc(1, sizeof(*in[i]));
-		pb_init(&b);
-		pb_eth(&b, 0x0800);
-		pb_ipv4(&b, 0, 17, "192.0.2.1", "192.0.2.2", 0);
-		pb_udp(&b, (uint16_t)(1000 + i), 53, 20);
-		pb_finish(&b, in[i]);
-		in[i]->data = malloc(b.len);
-		memcpy(in[i]->data, b.d, b.len);
-		itm_pkt_parse(in[i]);
+		in[i] = pkt_new(17, (uint16_t)(1000 + i), 53);
 		itm_engine_forward(g.e, in[i], 0);
 	}
 	assert_true(g.e->held > 0);
@@ -432,6 +431,68 @@ static void test_unregister_in_callback(void **state)
 	assert_int_equal(rc, 0);	/* libitm_run: nothing left registered */
 }
 
+/* Live, itmd does not wait: the verdicts wake it through the module
+ * socket's eventfd and it settles what is there, as itmd's loop does. */
+static void test_live_wakeups(void **state)
+{
+	struct itm_pkt *in[10], *out;
+	unsigned seen, sum, i, rounds = 0;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_MARK, LIBITM_PACKET, NULL, 0);
+	for (i = 0; i < 10; i++) {
+		in[i] = pkt_new(17, 1000, 53);
+		itm_engine_forward(g.e, in[i], 0);
+	}
+	while (g.e->held && rounds++ < 1000) {
+		struct pollfd pf = { .fd = g.ms.wake_fd, .events = POLLIN };
+		eventfd_t v;
+
+		if (poll(&pf, 1, 5000) == 1)
+			eventfd_read(g.ms.wake_fd, &v);
+		itm_engine_settle(g.e, 0, false);
+	}
+	assert_int_equal(g.e->held, 0);
+	for (i = 0; i < 10; i++) {
+		out = itm_qdisc_dequeue(g.e->root, 0);
+		assert_ptr_equal(out, in[i]);
+		assert_int_equal(out->mark, 7);
+		pkt_free(out);
+	}
+	assert_false(itm_remote_gone(g.m));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 10);
+}
+
+/* Live, a hung process is found by the proxy's timer: packets go on. */
+static void test_live_deadline_by_timer(void **state)
+{
+	unsigned seen, sum, rounds = 0;
+	struct itm_pkt *p;
+	struct rig g;
+	uint64_t t = 0;
+	int rc, status;
+
+	child_stop_at = 1;
+	rig_start(&g, ACT_HANG, LIBITM_META, NULL, 0);
+	p = pkt_new(17, 1000, 53);
+	itm_engine_forward(g.e, p, 0);
+	assert_int_equal(g.e->held, 1);
+	/* trace time drives the timer; the deadline is the process's, live */
+	while (g.e->held && rounds++ < 5000) {
+		t += 5 * ITM_NSEC_PER_SEC / 1000;
+		itm_engine_timers(g.e, t);
+		usleep(1000);
+	}
+	assert_int_equal(g.e->held, 0);
+	assert_ptr_equal(itm_qdisc_dequeue(g.e->root, t), p);
+	pkt_free(p);
+	assert_non_null(strstr(dump(&g), "failopen deadline 1"));
+	kill(g.pid, SIGKILL);
+	rig_stop(&g, &seen, &sum, &rc, &status);
+}
+
 /* A process that dies between packets is noticed by the proxy's timer. */
 static void test_idle_exit_noticed(void **state)
 {
@@ -466,6 +527,8 @@ int main(void)
 		cmocka_unit_test(test_held_batch_in_order),
 		cmocka_unit_test(test_length_changes),
 		cmocka_unit_test(test_unregister_in_callback),
+		cmocka_unit_test(test_live_wakeups),
+		cmocka_unit_test(test_live_deadline_by_timer),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
