@@ -4,8 +4,11 @@
  * a forked child registering through libitm, packets through the forward
  * path. A pass-through module sees exactly the interested packets; a
  * marking module's changes reach the output and the next module; a module
- * that crashes or hangs is unregistered and every packet still leaves,
- * counted. No assertion depends on how long anything took.
+ * that crashes, hangs or leaves is unregistered and every packet still
+ * leaves, counted. Both ways of waiting are covered: held packets resumed
+ * on the forward path (settled at once as replay does, or woken by the
+ * eventfd as itmd is), and the single live hook that waits in place. No
+ * assertion depends on how long anything took.
  */
 #include <poll.h>
 #include <setjmp.h>
@@ -16,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +28,7 @@
 
 #include "itm/libitm.h"
 #include "itm/remote.h"
+#include "lib/wire.h"
 #include "pktbuild.h"
 #include "testutil.h"
 
@@ -493,6 +499,84 @@ static void test_live_deadline_by_timer(void **state)
 	rig_stop(&g, &seen, &sum, &rc, &status);
 }
 
+/* A single live hook (NFQUEUE) cannot resume a packet later: the proxy
+ * waits for the verdict, and a hung process costs one deadline. */
+static void test_single_hook_waits(void **state)
+{
+	struct itm_pkt *p;
+	unsigned seen, sum, i;
+	struct rig g;
+	int rc, status;
+
+	child_stop_at = 2;
+	rig_start(&g, ACT_HANG, LIBITM_META, NULL, 0);
+	for (i = 0; i < 4; i++) {
+		p = pkt_new(17, 1000, 53);
+		assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, p, 0),
+				 ITM_FATE_PASS);
+		pkt_free(p);
+	}
+	assert_int_equal(g.e->held, 0);
+	assert_non_null(strstr(dump(&g), "sent 2 verdicts 1 altered 0 held 0"));
+	assert_non_null(strstr(dump(&g), "failopen deadline 1 exited 0"));
+	kill(g.pid, SIGKILL);
+	rig_stop(&g, &seen, &sum, &rc, &status);
+}
+
+/* The same hook path applies a marking module's changes on the spot. */
+static void test_single_hook_marks(void **state)
+{
+	struct itm_pkt *p;
+	unsigned seen, sum;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_MARK, LIBITM_PACKET, NULL, 0);
+	p = pkt_new(17, 1000, 53);
+	assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, p, 0),
+			 ITM_FATE_PASS);
+	assert_int_equal(p->mark, 7);
+	assert_int_equal(p->v.outer.tos, 0x10);
+	assert_int_equal(itm_csum_verify(p), 0);
+	pkt_free(p);
+	p = pkt_new(17, 1000, 9);
+	assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, p, 0),
+			 ITM_FATE_DROPPED);
+	pkt_free(p);
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 2);
+}
+
+/* A malformed registration is refused with the reason, nothing added. */
+static void test_bad_registration_refused(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct itm_wire_reply rep = { 0 };
+	char dir[64], path[128];
+	struct itm_modsock ms;
+	struct itm_engine *e = test_engine("", TEST_START);
+	struct itm_err err;
+	struct itm_mod *m;
+	int fd;
+
+	assert_non_null(test_mkdtemp(dir, sizeof(dir), "itm-remote"));
+	snprintf(path, sizeof(path), "%s/m.sock", dir);
+	assert_int_equal(itm_modsock_open(&ms, path, &err), 0);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	strcpy(sa.sun_path, path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(send(fd, "hello", 5, 0), 5);
+	assert_int_equal(itm_modsock_accept(&ms, e, &m, &err), -EPROTO);
+	assert_int_equal(recv(fd, &rep, sizeof(rep), 0), sizeof(rep));
+	assert_int_equal(rep.status, -EPROTO);
+	assert_non_null(strstr(rep.msg, "registration of 5 bytes"));
+	assert_int_equal(e->n_mods, 0);
+	close(fd);
+	itm_engine_destroy(e);
+	itm_modsock_close(&ms);
+	rmdir(dir);
+}
+
 /* A process that dies between packets is noticed by the proxy's timer. */
 static void test_idle_exit_noticed(void **state)
 {
@@ -529,6 +613,9 @@ int main(void)
 		cmocka_unit_test(test_unregister_in_callback),
 		cmocka_unit_test(test_live_wakeups),
 		cmocka_unit_test(test_live_deadline_by_timer),
+		cmocka_unit_test(test_single_hook_waits),
+		cmocka_unit_test(test_single_hook_marks),
+		cmocka_unit_test(test_bad_registration_refused),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
