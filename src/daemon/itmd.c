@@ -83,6 +83,9 @@ static void reload(struct itmd *d)
 		itm_engine_destroy(e);
 		return;
 	}
+	/* packets modules in their own process hold reach the old root
+	 * (waiting at most their deadlines), which rebind moves over */
+	itm_engine_settle(old, itm_live_now(), true);
 	d->live.e = e;
 	d->live.backend->ops->rebind(d->live.backend, old);
 	itm_engine_destroy(old);
@@ -195,6 +198,8 @@ static int run(struct itmd *d, const char *sock, const char *modsock)
 	if (r == 0 && (r = open_backend(d, &err)) == 0) {
 		itm_live_log("info", "running %s, control socket %s", d->conf, sock);
 		r = itm_live_run(&d->live);
+		/* held packets too leave before the backend lets go of all */
+		itm_engine_settle(d->live.e, itm_live_now(), true);
 		d->live.backend->ops->close(d->live.backend);
 	} else {
 		itm_live_log("error", "%s", err.msg);
