@@ -113,6 +113,7 @@ static int modsock_rings(const struct itm_wire_layout *l,
 			 struct itm_remote_conn *c, int *memfd)
 {
 	int fd = memfd_create("itm-module", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	struct itm_ring ring;	/* the proxy takes its own handles */
 
 	if (fd < 0)
 		return -errno;
@@ -125,10 +126,10 @@ static int modsock_rings(const struct itm_wire_layout *l,
 		goto err_close;
 	}
 	c->shm_size = l->size;
-	itm_ring_init((struct itm_ring *)((uint8_t *)c->shm + l->req_off),
-		      l->n_slots, l->req_slot);
-	itm_ring_init((struct itm_ring *)((uint8_t *)c->shm + l->rsp_off),
-		      l->n_slots, l->rsp_slot);
+	itm_ring_init(&ring, (uint8_t *)c->shm + l->req_off, l->n_slots,
+		      l->req_slot);
+	itm_ring_init(&ring, (uint8_t *)c->shm + l->rsp_off, l->n_slots,
+		      l->rsp_slot);
 	*memfd = fd;
 	return 0;
 err_close:

@@ -157,10 +157,10 @@ static int reg_map(struct libitm_reg *r, const struct itm_wire_reg *m,
 	if (itm_wire_layout(m, &l) < 0 || l.size != rep->shm_size ||
 	    l.req_off != rep->req_off || l.rsp_off != rep->rsp_off)
 		return -EPROTO;
-	r->req = (struct itm_ring *)((uint8_t *)r->shm + l.req_off);
-	r->rsp = (struct itm_ring *)((uint8_t *)r->shm + l.rsp_off);
-	if (r->req->n_slots != l.n_slots || r->req->slot_size != l.req_slot ||
-	    r->rsp->n_slots != l.n_slots || r->rsp->slot_size != l.rsp_slot)
+	if (itm_ring_attach(&r->req, (uint8_t *)r->shm + l.req_off, l.n_slots,
+			    l.req_slot) < 0 ||
+	    itm_ring_attach(&r->rsp, (uint8_t *)r->shm + l.rsp_off, l.n_slots,
+			    l.rsp_slot) < 0)
 		return -EPROTO;
 	return 0;
 }

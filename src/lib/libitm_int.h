@@ -22,7 +22,7 @@ struct libitm_reg {
 	int sock, req_efd, rsp_efd;
 	void *shm;
 	size_t shm_size;
-	struct itm_ring *req, *rsp;
+	struct itm_ring req, rsp;	/* handles: geometry kept here */
 };
 
 struct libitm_state {

@@ -76,7 +76,7 @@ static uint8_t pkt_run(const struct libitm_info *in, struct libitm_pkt *p,
 
 static void pkt_serve(struct libitm_reg *r, uint32_t at, uint32_t vat)
 {
-	struct itm_wire_pkt *w = itm_ring_slot(r->req, at);
+	struct itm_wire_pkt *w = itm_ring_slot(&r->req, at);
 	struct itm_wire_verdict *v;
 	struct libitm_pkt p;
 	uint32_t cls;
@@ -86,7 +86,7 @@ static void pkt_serve(struct libitm_reg *r, uint32_t at, uint32_t vat)
 	code = pkt_run(r->info, &p, &cls);
 	if (libitm_g.mode == LIBITM_OBSERVE)
 		return;
-	v = itm_ring_slot(r->rsp, vat);
+	v = itm_ring_slot(&r->rsp, vat);
 	*v = (struct itm_wire_verdict){ .seq = p.seq, .cls = cls,
 		.mark = p.mark, .classid = p.classid, .verdict = code };
 	if (libitm_g.altered && p.data && p.caplen <= libitm_g.bufsize) {
@@ -101,22 +101,22 @@ static int reg_serve(struct libitm_reg *r)
 {
 	bool observe = libitm_g.mode == LIBITM_OBSERVE;
 	uint32_t at, vat = 0, i;
-	int n = itm_ring_peek(r->req, &at), room;
+	int n = itm_ring_peek(&r->req, &at), room;
 
 	if (n <= 0)
 		return n;
 	if (!observe) {
-		room = itm_ring_reserve(r->rsp, &vat);
+		room = itm_ring_reserve(&r->rsp, &vat);
 		if (room < 0)
 			return room;
 		n = n < room ? n : room;
 	}
 	for (i = 0; i < (uint32_t)n && !libitm_g.stop && !r->closing; i++)
 		pkt_serve(r, at + i, vat + i);
-	itm_ring_release(r->req, i);
+	itm_ring_release(&r->req, i);
 	if (!observe && i) {
-		itm_ring_commit(r->rsp, i);
-		if (itm_ring_needs_wake(r->rsp))
+		itm_ring_commit(&r->rsp, i);
+		if (itm_ring_needs_wake(&r->rsp))
 			eventfd_write(r->rsp_efd, 1);
 	}
 	return (int)i;
@@ -161,7 +161,7 @@ static int run_sleep(bool *gone)
 
 		if (!r->used)
 			continue;
-		if (itm_ring_prepare_sleep(r->req))
+		if (itm_ring_prepare_sleep(&r->req))
 			return 0;
 		pf[n++] = (struct pollfd){ .fd = r->req_efd, .events = POLLIN };
 		pf[n++] = (struct pollfd){ .fd = r->sock, .events = POLLIN };
@@ -178,7 +178,7 @@ static int run_sleep(bool *gone)
 	}
 	for (i = 0; i < LIBITM_HOOKS; i++) {
 		if (libitm_g.reg[i].used)
-			itm_ring_awake(libitm_g.reg[i].req);
+			itm_ring_awake(&libitm_g.reg[i].req);
 	}
 	return 0;
 }

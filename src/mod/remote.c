@@ -65,7 +65,7 @@ struct remote {
 	uint64_t deadline_ns;	/* attribute: first in the private area */
 	struct itm_remote_conn c;
 	pid_t pid;		/* kept for `module list` after it is gone */
-	struct itm_ring *req, *rsp;
+	struct itm_ring req, rsp;	/* handles: geometry kept here */
 	uint8_t mode;
 	uint16_t bufsize;
 	bool gone;
@@ -113,7 +113,7 @@ static void remote_close(struct remote *r)
 		close(r->c.rsp_efd);
 	r->c = (struct itm_remote_conn){ .sock = -1, .req_efd = -1,
 					 .rsp_efd = -1 };
-	r->req = r->rsp = NULL;
+	r->req = r->rsp = (struct itm_ring){ 0 };
 }
 
 static struct itm_pkt *held_pop(struct remote *r)
@@ -208,16 +208,16 @@ static int remote_send(struct itm_mod *m, struct remote *r,
 		       const struct itm_pkt *p)
 {
 	uint32_t at;
-	int room = itm_ring_reserve(r->req, &at);
+	int room = itm_ring_reserve(&r->req, &at);
 
 	if (room < 0)
 		return room;
 	if (room == 0)
 		return -ENOSPC;
-	remote_fill(r, itm_ring_slot(r->req, at), p, m->hook);
-	itm_ring_commit(r->req, 1);
+	remote_fill(r, itm_ring_slot(&r->req, at), p, m->hook);
+	itm_ring_commit(&r->req, 1);
 	r->st.sent++;
-	if (itm_ring_needs_wake(r->req))
+	if (itm_ring_needs_wake(&r->req))
 		eventfd_write(r->c.req_efd, 1);
 	return 0;
 }
@@ -295,10 +295,10 @@ static int remote_sleep(struct remote *r, uint64_t deadline)
 	left = deadline - now;
 	ts.tv_sec = (time_t)(left / ITM_NSEC_PER_SEC);
 	ts.tv_nsec = (long)(left % ITM_NSEC_PER_SEC);
-	if (itm_ring_prepare_sleep(r->rsp))
+	if (itm_ring_prepare_sleep(&r->rsp))
 		return 0;
 	ppoll(pf, 2, &ts, NULL);
-	itm_ring_awake(r->rsp);
+	itm_ring_awake(&r->rsp);
 	if (pf[1].revents)
 		return -ECONNRESET;
 	if (pf[0].revents & POLLIN)
@@ -317,11 +317,11 @@ static int remote_take(struct remote *r, struct itm_pkt *p, uint64_t seq,
 	const struct itm_wire_verdict *v;
 	struct itm_wire_verdict copy;
 	uint32_t at;
-	int n = itm_ring_peek(r->rsp, &at);
+	int n = itm_ring_peek(&r->rsp, &at);
 
 	if (n <= 0)
 		return n < 0 ? -1 : 0;
-	v = itm_ring_slot(r->rsp, at);
+	v = itm_ring_slot(&r->rsp, at);
 	/* one copy of the header: the process cannot change it under us */
 	copy = *v;
 	if (copy.seq != seq ||
@@ -329,7 +329,7 @@ static int remote_take(struct remote *r, struct itm_pkt *p, uint64_t seq,
 		return -1;
 	r->verdict = ITM_ACCEPT;
 	*cls = remote_apply(r, p, &copy, (const uint8_t *)(v + 1));
-	itm_ring_release(r->rsp, 1);
+	itm_ring_release(&r->rsp, 1);
 	return 1;
 }
 
@@ -401,7 +401,7 @@ static int remote_poll(struct remote *r, uint64_t seq, enum remote_cause *why)
 			*why = REMOTE_DEADLINE;
 			return -1;
 		}
-		if (!itm_ring_prepare_sleep(r->rsp))
+		if (!itm_ring_prepare_sleep(&r->rsp))
 			return 0;	/* still nothing: the wake-up is armed */
 	}
 }
@@ -420,7 +420,7 @@ static void remote_settle(struct itm_mod *m, uint64_t now, bool wait)
 
 	if (r->gone || !r->n_held)
 		return;
-	itm_ring_awake(r->rsp);
+	itm_ring_awake(&r->rsp);
 	while (r->n_held) {
 		seq = r->seq - r->n_held + 1;
 		n = wait ? remote_wait(r, r->held[r->held_head], seq,
@@ -638,8 +638,11 @@ int itm_remote_attach(struct itm_mod *m, const struct itm_wire_reg *reg,
 	}
 	r->c = *c;
 	r->pid = c->pid;
-	r->req = (struct itm_ring *)((uint8_t *)c->shm + l.req_off);
-	r->rsp = (struct itm_ring *)((uint8_t *)c->shm + l.rsp_off);
+	/* the geometry is ours, from the layout: never read back */
+	itm_ring_attach(&r->req, (uint8_t *)c->shm + l.req_off, l.n_slots,
+			l.req_slot);
+	itm_ring_attach(&r->rsp, (uint8_t *)c->shm + l.rsp_off, l.n_slots,
+			l.rsp_slot);
 	r->mode = reg->mode;
 	r->bufsize = reg->bufsize;
 	remote_interest(&m->interest, r, &reg->in);
