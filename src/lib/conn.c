@@ -108,6 +108,18 @@ static int reg_connect(void)
 	return fd;
 }
 
+/* Descriptors of a reply that is not what was asked for. */
+static void reg_close_fds(struct cmsghdr *cm)
+{
+	size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int), i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+		close(fd);
+	}
+}
+
 /* The REPLY and its three descriptors. */
 static int reg_recv(struct libitm_reg *r, struct itm_wire_reply *rep)
 {
@@ -131,9 +143,12 @@ static int reg_recv(struct libitm_reg *r, struct itm_wire_reply *rep)
 	if (rep->status < 0)
 		return rep->status;
 	cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(fds)))
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
 		return -EPROTO;
+	if (cm->cmsg_len != CMSG_LEN(sizeof(fds))) {
+		reg_close_fds(cm);
+		return -EPROTO;
+	}
 	memcpy(fds, CMSG_DATA(cm), sizeof(fds));
 	r->req_efd = fds[1];
 	r->rsp_efd = fds[2];
