@@ -289,6 +289,7 @@ static int remote_sleep(struct remote *r, uint64_t deadline)
 	uint64_t now = remote_now(), left;
 	struct timespec ts;
 	eventfd_t val;
+	uint32_t at;
 
 	if (now >= deadline)
 		return -ETIMEDOUT;
@@ -299,10 +300,11 @@ static int remote_sleep(struct remote *r, uint64_t deadline)
 		return 0;
 	ppoll(pf, 2, &ts, NULL);
 	itm_ring_awake(&r->rsp);
-	if (pf[1].revents)
-		return -ECONNRESET;
 	if (pf[0].revents & POLLIN)
 		eventfd_read(r->c.rsp_efd, &val);
+	/* a process may answer, then leave: take the answer first */
+	if (pf[1].revents && itm_ring_peek(&r->rsp, &at) == 0)
+		return -ECONNRESET;
 	return 0;
 }
 
