@@ -56,6 +56,9 @@ struct itm_engine {
 	size_t qdisc_cmds_len;
 	bool qdisc_cmds_lost;	/* too long to keep: no twin can be built */
 	bool started;
+	bool may_hold;		/* the running path can resume held packets */
+	bool destroying;	/* held packets cannot go on: they are freed */
+	uint64_t held;		/* packets modules hold (ITM_HELD) */
 };
 
 int itm_engine_create(struct itm_engine **out, struct itm_err *err);
@@ -130,6 +133,18 @@ enum itm_fate {
 enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
 				     struct itm_pkt *p, uint64_t now);
 
+/*
+ * A packet a module held (ITM_HELD) comes back with the module's verdict:
+ * the rest of its chain runs, then the rest of the forward path and the
+ * root discipline it was heading to. Takes ownership of p.
+ */
+void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
+		       enum itm_verdict v, uint64_t now);
+/* Give held packets back: those resolved by now, or (wait) all of them,
+ * each module waiting at most its deadline. Replay waits after every
+ * packet, so its output does not depend on timing. */
+void itm_engine_settle(struct itm_engine *e, uint64_t now, bool wait);
+
 /* Periodic work due by `now`: module timers, flow expiry. Returns the time
  * of the next timer, or UINT64_MAX. */
 uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now);
@@ -142,5 +157,8 @@ uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now);
 int itm_engine_random_key(struct itm_engine *e, struct itm_siphash_key *k);
 
 void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json);
+/* The chains as packets meet them, for `module list`: one line per hook
+ * in use, "order HOOK: LABEL...". */
+void itm_engine_print_order(struct itm_engine *e, FILE *f);
 
 #endif

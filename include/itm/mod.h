@@ -13,6 +13,10 @@
  *
  * `process` returns ITM_ACCEPT, ITM_DROP or ITM_MODIFIED (headers changed:
  * the framework re-parses the packet and fixes IPv4 and L4 checksums).
+ * A module whose answer comes later (one in its own process) may return
+ * ITM_HELD when the engine allows it (itm_mod_may_hold): it keeps the
+ * packet, as a queueing discipline would, and gives it back with
+ * itm_engine_resume(), which runs the rest of the chain.
  * `timer` runs every timer_ns of the clock in use (trace or monotonic time).
  *
  * Each module kind is one file in src/mod/ ending in one
@@ -46,6 +50,7 @@ enum itm_verdict {
 	ITM_ACCEPT,
 	ITM_DROP,
 	ITM_MODIFIED,
+	ITM_HELD,	/* the module keeps it: see itm_engine_resume */
 };
 
 const char *itm_hook_name(enum itm_hook h);
@@ -91,6 +96,9 @@ struct itm_mod_ops {
 	const char *ctl_file;
 	/* optional: state worth showing, after the parameters */
 	void (*dump)(struct itm_mod *m, FILE *f, bool json);
+	/* with ITM_HELD: give back what is held, resolved by now; with
+	 * wait, every held packet, waiting at most the module's deadline */
+	void (*settle)(struct itm_mod *m, uint64_t now_ns, bool wait);
 	uint64_t timer_ns;		/* 0 = no timer */
 	void (*timer)(struct itm_mod *m, uint64_t now_ns);
 };
@@ -138,6 +146,9 @@ static inline void *itm_mod_flow_state(const struct itm_mod *m,
 
 /* The shared flow table (NULL until the engine starts). */
 struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m);
+/* Whether process may return ITM_HELD for the packet at hand: only on the
+ * forward path, whose caller need not wait for the packet. */
+bool itm_mod_may_hold(const struct itm_mod *m);
 
 /* Flow key of a packet's outer (or inner) 5-tuple; false without IP. */
 bool itm_flow_key_from_l3(struct itm_flow_key *k, const struct itm_l3 *l3);

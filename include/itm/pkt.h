@@ -100,6 +100,12 @@ struct itm_pkt {
 	uint64_t enq_ns;	/* time it entered the egress queue */
 	uint64_t seq;		/* arrival order, for stable output */
 	struct itm_pkt *next;	/* queue linkage, owned by whoever holds it */
+	/* where a packet held by a module (ITM_HELD) resumes: after the module
+	 * of (resume_prio, resume_seq) at resume_hook, then into resume_root */
+	struct itm_qdisc *resume_root;
+	int32_t resume_prio;
+	uint32_t resume_seq;
+	uint8_t resume_hook;
 	struct itm_pkt_view v;
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "replay_mod.h"
 #include "itm/cmd.h"
 #include "itm/qtree.h"
 #include "itm/replay.h"
@@ -30,6 +31,7 @@ static const struct option replay_opts[] = {
 	{ "overhead", required_argument, NULL, 'o' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "exec", required_argument, NULL, 'e' },
+	{ "module", required_argument, NULL, 'm' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -38,6 +40,8 @@ struct replay_args {
 	const char *rate, *overhead;
 	const char *exec[8];	/* commands run after the replay */
 	int n_exec;
+	const char *mods[REPLAY_MODS_MAX];	/* libitm processes to start */
+	int n_mods;
 	bool json;
 };
 
@@ -58,12 +62,18 @@ static int replay_parse_args(int argc, char **argv, struct replay_args *a)
 				return -1;
 			a->exec[a->n_exec++] = optarg;
 			break;
+		case 'm':
+			if (a->n_mods == REPLAY_MODS_MAX)
+				return -1;
+			a->mods[a->n_mods++] = optarg;
+			break;
 		default: return -1;
 		}
 	}
 	if (optind != argc - 1 || !a->conf) {
 		fprintf(stderr, "usage: itm replay -c CONF IN.pcap [-w OUT.pcap] "
-			"[--rate RATE] [--overhead BYTES] [--json] [-e COMMAND]...\n");
+			"[--rate RATE] [--overhead BYTES] [--json] [-e COMMAND]...\n"
+			"       [--module \"PROGRAM [ARGS]\"]...   (libitm processes)\n");
 		return -1;
 	}
 	a->in = argv[optind];
@@ -118,6 +128,7 @@ static int replay_exec(struct itm_engine *e, const struct replay_args *a)
 int replay_main(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
+	struct replay_mods rm;
 	struct itm_replay_stats st;
 	struct itm_engine *e;
 	char msg[512];
@@ -131,6 +142,11 @@ int replay_main(int argc, char **argv)
 		itm_engine_destroy(e);
 		return 2;
 	}
+	if (replay_mods_start(&rm, e, a.mods, a.n_mods) < 0) {
+		itm_engine_destroy(e);
+		replay_mods_stop(&rm, true);
+		return 1;
+	}
 	r = itm_replay_run(e, a.in, a.out, &st, msg, sizeof(msg));
 	if (r < 0)
 		fprintf(stderr, "itm replay: %s\n", msg);
@@ -139,6 +155,7 @@ int replay_main(int argc, char **argv)
 	if (r == 0 && replay_exec(e, &a) < 0)
 		r = -EINVAL;
 	itm_engine_destroy(e);
+	replay_mods_stop(&rm, false);
 	return r < 0 ? 1 : 0;
 }
 

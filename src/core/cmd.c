@@ -142,6 +142,8 @@ static int cmd_module(struct itm_cmd_ctx *c, int argc, char **argv,
 			itm_engine_print_modules(c->eng, c->out, c->json);
 		if (c->out && c->json)
 			fputc('\n', c->out);
+		else if (c->out)
+			itm_engine_print_order(c->eng, c->out);
 		return 0;
 	}
 	if (!strcmp(sub, "ctl"))

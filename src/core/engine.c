@@ -52,6 +52,7 @@ void itm_engine_destroy(struct itm_engine *e)
 
 	if (!e)
 		return;
+	e->destroying = true;
 	itm_qdisc_destroy(e->root);
 	for (m = e->mods; m; m = next) {
 		next = m->next;
@@ -82,6 +83,11 @@ int itm_engine_random_key(struct itm_engine *e, struct itm_siphash_key *k)
 struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m)
 {
 	return m->eng->flows;
+}
+
+bool itm_mod_may_hold(const struct itm_mod *m)
+{
+	return m->eng->may_hold;
 }
 
 /* Chains ordered by priority, then registration: a stable insertion. */
@@ -355,6 +361,20 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 	itm_engine_key_qdiscs(e, e->root);
 	e->started = true;
 	return 0;
+}
+
+void itm_engine_print_order(struct itm_engine *e, FILE *f)
+{
+	uint32_t h, i;
+
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (!e->chain_len[h])
+			continue;
+		fprintf(f, "order %s:", itm_hook_name((enum itm_hook)h));
+		for (i = 0; i < e->chain_len[h]; i++)
+			fprintf(f, " %s", e->chain[h][i]->label);
+		fputc('\n', f);
+	}
 }
 
 void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)

@@ -29,13 +29,25 @@ static enum itm_verdict mod_run(struct itm_mod *m, struct itm_pkt *p,
 	return v;
 }
 
-enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
-				     struct itm_pkt *p, uint64_t now)
+/* Whether module m comes after the one at (prio, seq) in chain order. */
+static bool chain_after(const struct itm_mod *m, int32_t prio, uint32_t seq)
+{
+	return m->prio > prio || (m->prio == prio && m->seq > seq);
+}
+
+/*
+ * Run chain h from index `from`. A module that holds the packet leaves its
+ * place in it: chain order (prio, seq) rather than an index, because the
+ * chain may change before the packet comes back.
+ */
+static enum itm_verdict chain_run(struct itm_engine *e, enum itm_hook h,
+				  struct itm_pkt *p, uint64_t now,
+				  uint32_t from)
 {
 	enum itm_verdict result = ITM_ACCEPT;
 	uint32_t i;
 
-	for (i = 0; i < e->chain_len[h]; i++) {
+	for (i = from; i < e->chain_len[h]; i++) {
 		struct itm_mod *m = e->chain[h][i];
 		enum itm_verdict v;
 
@@ -46,6 +58,13 @@ enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
 			continue;
 		m->stats.interested++;
 		v = mod_run(m, p, now);
+		if (v == ITM_HELD) {
+			p->resume_hook = (uint8_t)h;
+			p->resume_prio = m->prio;
+			p->resume_seq = m->seq;
+			e->held++;
+			return ITM_HELD;
+		}
 		if (v == ITM_DROP) {
 			m->stats.dropped++;
 			return ITM_DROP;
@@ -63,30 +82,124 @@ enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
 	return result;
 }
 
+enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
+				     struct itm_pkt *p, uint64_t now)
+{
+	return chain_run(e, h, p, now, 0);
+}
+
 void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now)
 {
 	itm_engine_forward_to(e, e->root, p, now);
 }
 
-void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
-			   struct itm_pkt *p, uint64_t now)
-{
-	static const enum itm_hook path[] = {
-		ITM_HOOK_PRE_ROUTING, ITM_HOOK_FORWARD, ITM_HOOK_POST_ROUTING,
-	};
-	size_t i;
+static const enum itm_hook forward_path[] = {
+	ITM_HOOK_PRE_ROUTING, ITM_HOOK_FORWARD, ITM_HOOK_POST_ROUTING,
+};
+#define FORWARD_STEPS (sizeof(forward_path) / sizeof(forward_path[0]))
 
-	for (i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
-		if (itm_engine_run_hook(e, path[i], p, now) == ITM_DROP) {
-			e->drops[ITM_DROP_MODULE]++;
-			if (e->free_fn)
-				e->free_fn(e->free_ctx, p);
-			return;
-		}
+static void engine_drop_module(struct itm_engine *e, struct itm_pkt *p)
+{
+	e->drops[ITM_DROP_MODULE]++;
+	if (e->free_fn)
+		e->free_fn(e->free_ctx, p);
+}
+
+/* The forward path from hook step `step`, chain index `from` on. */
+static void forward_from(struct itm_engine *e, struct itm_qdisc *root,
+			 struct itm_pkt *p, uint64_t now, size_t step,
+			 uint32_t from)
+{
+	bool outer = e->may_hold;	/* a resume may run inside a chain */
+	enum itm_verdict v = ITM_ACCEPT;
+
+	e->may_hold = true;
+	for (; step < FORWARD_STEPS; step++, from = 0) {
+		v = chain_run(e, forward_path[step], p, now, from);
+		if (v == ITM_HELD || v == ITM_DROP)
+			break;
+	}
+	e->may_hold = outer;
+	if (v == ITM_HELD) {
+		p->resume_root = root;
+		return;
+	}
+	if (v == ITM_DROP) {
+		engine_drop_module(e, p);
+		return;
 	}
 	if (p->flags & ITM_PKT_MODIFIED)
 		e->csum_fixed += (uint64_t)itm_csum_fix(p);
 	itm_qdisc_enqueue(root, p, now);
+}
+
+void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
+			   struct itm_pkt *p, uint64_t now)
+{
+	forward_from(e, root, p, now, 0, 0);
+}
+
+/* The holder's verdict, counted as the chain would have counted it. */
+static bool resume_verdict(struct itm_engine *e, struct itm_pkt *p,
+			   enum itm_verdict v)
+{
+	enum itm_hook h = (enum itm_hook)p->resume_hook;
+	uint32_t i;
+
+	for (i = 0; i < e->chain_len[h]; i++) {
+		struct itm_mod *m = e->chain[h][i];
+
+		if (m->prio != p->resume_prio || m->seq != p->resume_seq)
+			continue;
+		if (v == ITM_DROP)
+			m->stats.dropped++;
+		else if (v == ITM_MODIFIED)
+			m->stats.modified++;
+		else
+			m->stats.accepted++;
+	}
+	if (v == ITM_MODIFIED) {
+		itm_pkt_parse(p);
+		p->flags |= ITM_PKT_MODIFIED;
+	}
+	return v != ITM_DROP;
+}
+
+void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
+		       enum itm_verdict v, uint64_t now)
+{
+	enum itm_hook h = (enum itm_hook)p->resume_hook;
+	size_t step = 0;
+	uint32_t from = 0;
+
+	e->held--;
+	if (now > e->now)
+		e->now = now;
+	if (!resume_verdict(e, p, v)) {
+		engine_drop_module(e, p);
+		return;
+	}
+	while (step < FORWARD_STEPS && forward_path[step] != h)
+		step++;
+	while (from < e->chain_len[h] &&
+	       !chain_after(e->chain[h][from], p->resume_prio, p->resume_seq))
+		from++;
+	forward_from(e, p->resume_root, p, now, step, from);
+}
+
+void itm_engine_settle(struct itm_engine *e, uint64_t now, bool wait)
+{
+	/* a packet given back may be held again further on: go round, at
+	 * most once per module and hook it can meet */
+	unsigned rounds = ITM_MODS_MAX * FORWARD_STEPS;
+	struct itm_mod *m;
+
+	do {
+		for (m = e->mods; m && e->held; m = m->next) {
+			if (m->ops->settle)
+				m->ops->settle(m, now, wait);
+		}
+	} while (wait && e->held && --rounds);
 }
 
 enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,

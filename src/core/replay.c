@@ -98,6 +98,9 @@ static void replay_arrive(struct replay *r, struct itm_pkt *p)
 		r->st->unparsed++;
 	itm_engine_timers(r->e, r->now);
 	itm_engine_forward(r->e, p, r->now);
+	/* a module in its own process holds the packet: the output must not
+	 * depend on how fast it answers, so wait for it here */
+	itm_engine_settle(r->e, r->now, true);
 	r->throttled = 0;	/* the new packet may be sendable at once */
 }
 

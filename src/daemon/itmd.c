@@ -2,7 +2,7 @@
 /*
  * itmd: the configured pipeline on live traffic.
  *
- *   itmd -c CONF [-S SOCKET] [-m DIR]
+ *   itmd -c CONF [-S SOCKET] [-m DIR] [-M MODSOCKET]
  *
  * Reads CONF (the grammar of `itm help`, plus one `backend` line), opens the
  * backend, serves the control socket and runs until SIGTERM or SIGINT; then
@@ -10,16 +10,18 @@
  * SIGHUP re-reads CONF: a file that fails keeps the running configuration
  * and the error is logged with FILE:LINE; a good one replaces it whole, the
  * held packets moving to the new root discipline (flow state starts
- * afresh). SIGUSR1 writes the statistics to the log. Logs go to stderr, so
+ * afresh; modules in their own process are disconnected and register
+ * again). SIGUSR1 writes the statistics to the log. Logs go to stderr, so
  * the journal takes them under systemd. With -m, the file system of fs.h
  * is mounted on DIR while itmd runs, and unmounted when it stops or fails
- * to start.
+ * to start. With -M, libitm module processes register on MODSOCKET.
  */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@
 #include "fs_cmd.h"
 #include "itm/cmd.h"
 #include "itm/qtree.h"
+#include "itm/remote.h"
 
 struct itmd {
 	const char *conf;
@@ -35,6 +38,7 @@ struct itmd {
 	struct itm_live live;
 	struct itm_ctl ctl;
 	struct itm_fs *fs;
+	struct itm_modsock ms;
 	int sigfd;
 };
 
@@ -85,10 +89,42 @@ static void reload(struct itmd *d)
 		itm_engine_destroy(e);
 		return;
 	}
+	/* packets modules in their own process hold reach the old root
+	 * (waiting at most their deadlines), which rebind moves over */
+	itm_engine_settle(old, itm_live_now(), true);
 	d->live.e = e;
 	d->live.backend->ops->rebind(d->live.backend, old);
 	itm_engine_destroy(old);
 	itm_live_log("info", "reloaded %s", d->conf);
+}
+
+/* A libitm process registers: its proxy joins the running engine. */
+static void on_module(void *ctx)
+{
+	struct itmd *d = ctx;
+	struct itm_err err;
+	struct itm_mod *m;
+	int r = itm_modsock_accept(&d->ms, d->live.e, &m, &err);
+
+	if (r < 0) {
+		if (r != -EAGAIN)
+			itm_live_log("error", "%s", err.msg);
+		return;
+	}
+	itm_live_log("info", "module %s registered at %s", m->label,
+		     itm_hook_name(m->hook));
+	if (d->live.backend && d->live.backend->ops->changed)
+		d->live.backend->ops->changed(d->live.backend);
+}
+
+/* Verdicts of held packets came back: their chains go on. */
+static void on_verdicts(void *ctx)
+{
+	struct itmd *d = ctx;
+	eventfd_t v;
+
+	eventfd_read(d->ms.wake_fd, &v);
+	itm_engine_settle(d->live.e, itm_live_now(), false);
 }
 
 static void on_signal(void *ctx)
@@ -149,7 +185,22 @@ static int open_fs(struct itmd *d, struct itm_err *err)
 	return itm_fs_open(&d->fs, &d->live, d->mount, name, err);
 }
 
-static int run(struct itmd *d, const char *sock)
+static int open_modsock(struct itmd *d, const char *path,
+			struct itm_err *err)
+{
+	int r;
+
+	if (!path)
+		return 0;	/* no -M: no module processes */
+	r = itm_modsock_open(&d->ms, path, err);
+
+	if (r == 0)
+		r = itm_live_watch(&d->live, d->ms.fd, on_module, d, err);
+	return r < 0 ? r : itm_live_watch(&d->live, d->ms.wake_fd, on_verdicts,
+					  d, err);
+}
+
+static int run(struct itmd *d, const char *sock, const char *modsock)
 {
 	struct itm_err err;
 	int r = itm_live_init(&d->live, &err);
@@ -164,6 +215,8 @@ static int run(struct itmd *d, const char *sock)
 	if (r == 0)
 		r = itm_ctl_open(&d->ctl, &d->live, sock, &err);
 	if (r == 0)
+		r = open_modsock(d, modsock, &err);
+	if (r == 0)
 		r = open_backend(d, &err);
 	opened = r == 0;
 	if (r == 0)
@@ -171,6 +224,8 @@ static int run(struct itmd *d, const char *sock)
 	if (r == 0) {
 		itm_live_log("info", "running %s, control socket %s", d->conf, sock);
 		r = itm_live_run(&d->live);
+		/* held packets too leave before the backend lets go of all */
+		itm_engine_settle(d->live.e, itm_live_now(), true);
 	} else {
 		itm_live_log("error", "%s", err.msg);
 	}
@@ -178,6 +233,7 @@ static int run(struct itmd *d, const char *sock)
 	if (opened)
 		d->live.backend->ops->close(d->live.backend);
 	itm_ctl_close(&d->ctl);
+	itm_modsock_close(&d->ms);
 	itm_backend_destroy(d->live.backend);
 	itm_engine_destroy(d->live.e);
 	itm_live_fini(&d->live);
@@ -187,24 +243,29 @@ static int run(struct itmd *d, const char *sock)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: itmd -c CONF [-S SOCKET] [-m DIR]\n"
+	fprintf(f, "usage: itmd -c CONF [-S SOCKET] [-m DIR] [-M MODSOCKET]\n"
 		"  runs CONF's pipeline on live traffic (a `backend` line says how);\n"
 		"  -m DIR mounts the file system of VIFs and modules on DIR;\n"
 		"  SIGHUP reloads, SIGUSR1 logs statistics, SIGTERM/SIGINT stop.\n"
-		"  control socket: %s unless -S\n", ITM_CTL_DEFAULT_PATH);
+		"  -M MODSOCKET listens for libitm module processes (theirs: %s);\n"
+		"  control socket: %s unless -S\n",
+		ITM_MODULE_SOCKET_DEFAULT, ITM_CTL_DEFAULT_PATH);
 }
 
 int main(int argc, char **argv)
 {
-	struct itmd d = { .sigfd = -1, .ctl = { .fd = -1 } };
+	struct itmd d = { .sigfd = -1, .ctl = { .fd = -1 },
+			  .ms = { .fd = -1, .wake_fd = -1 } };
 	const char *sock = ITM_CTL_DEFAULT_PATH;
+	const char *modsock = NULL;	/* module processes: only with -M */
 	int c;
 
-	while ((c = getopt(argc, argv, "c:S:m:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:S:m:M:h")) != -1) {
 		switch (c) {
 		case 'c': d.conf = optarg; break;
 		case 'm': d.mount = optarg; break;
 		case 'S': sock = optarg; break;
+		case 'M': modsock = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -214,5 +275,5 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	return run(&d, sock);
+	return run(&d, sock, modsock);
 }

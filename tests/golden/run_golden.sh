@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Golden replay test: run one case directory and compare with what it expects.
-#   CASE/cmd           itm arguments; @OUT@ is the output pcap
+#   CASE/cmd           itm arguments; @OUT@ is the output pcap, @EXAMPLES@
+#                      the built libitm examples ($ITM_EXAMPLES)
 #   CASE/expect.txt    itm's standard output
 #   CASE/expect.fields tshark's view of the output pcap (times, addresses, TOS)
 #   CASE/expect.sha256 the output pcap's digest: same input, same bytes
@@ -19,6 +20,7 @@ command -v tshark >/dev/null || { echo "tshark missing: skip"; exit 77; }
 eval "args=( $(< "$case/cmd") )"
 for i in "${!args[@]}"; do
 	args[$i]=${args[$i]//@OUT@/$out}
+	args[$i]=${args[$i]//@EXAMPLES@/${ITM_EXAMPLES:-}}
 done
 (cd "$case" && "$itm" "${args[@]}") > "$work/$name.txt"
 
