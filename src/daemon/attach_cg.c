@@ -11,45 +11,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "attach.h"
+#include "io/ipt.h"
 #include "itm/live.h"
 
-extern char **environ;
-
-/* iptables (or ip6tables; -legacy) -w -t mangle ARGS..., quietly */
 static int ipt(const struct attach_sys *s, int family, const char *const *args)
 {
-	char *argv[24];
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int n = 0, st, r;
-
-	argv[n++] = family == 4 ? (s->legacy ? "iptables-legacy" : "iptables") :
-		    (s->legacy ? "ip6tables-legacy" : "ip6tables");
-	argv[n++] = "-w";
-	argv[n++] = "-t";
-	argv[n++] = "mangle";
-	while (*args && n < 23)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (r)
-		return -r;
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+	return itm_ipt_mangle(family, s->legacy, args);
 }
 
 static void chain_remove(struct attach_sys *s, int family)

@@ -10,14 +10,11 @@
  * Removal deletes exactly those jumps and the chain.
  */
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "io/ipt.h"
 #include "nfq_rules.h"
-
-extern char **environ;
 
 static const char *const builtin[ITM_HOOK_MAX] = {
 	[ITM_HOOK_PRE_ROUTING] = "PREROUTING",
@@ -27,94 +24,56 @@ static const char *const builtin[ITM_HOOK_MAX] = {
 	[ITM_HOOK_POST_ROUTING] = "POSTROUTING",
 };
 
-/* Run a program quietly; 0 when it exited 0. */
-static int run(char **argv)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int st, r;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (r)
-		return -r;
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
-}
-
-static const char *tool(int family)
-{
-	return family == 4 ? "iptables" : "ip6tables";
-}
-
-static const char *legacy_tool(int family)
-{
-	return family == 4 ? "iptables-legacy" : "ip6tables-legacy";
-}
-
 /* iptables -w -t mangle OP CHAIN [-i|-o DEV] -j itm-qN */
 static int jump(const struct nfq_rules *r, int family, const char *op,
 		enum itm_hook h)
 {
 	bool in = h == ITM_HOOK_PRE_ROUTING || h == ITM_HOOK_LOCAL_IN;
-	char *argv[16];
+	const char *args[8];
 	int n = 0;
 
-	argv[n++] = (char *)(r->legacy ? legacy_tool : tool)(family);
-	argv[n++] = "-w";
-	argv[n++] = "-t";
-	argv[n++] = "mangle";
-	argv[n++] = (char *)op;
-	argv[n++] = (char *)builtin[h];
+	args[n++] = op;
+	args[n++] = builtin[h];
 	if (r->dev[0]) {
-		argv[n++] = in ? "-i" : "-o";
-		argv[n++] = (char *)r->dev;
+		args[n++] = in ? "-i" : "-o";
+		args[n++] = r->dev;
 	}
-	argv[n++] = "-j";
-	argv[n++] = (char *)r->chain;
-	argv[n] = NULL;
-	return run(argv);
+	args[n++] = "-j";
+	args[n++] = r->chain;
+	args[n] = NULL;
+	return itm_ipt_mangle(family, r->legacy, args);
 }
 
 /* iptables -w -t mangle -A itm-qN [-p P -m multiport --ports N] -j NFQUEUE ... */
 static int target(const struct nfq_rules *r, int family, const char *proto)
 {
-	char *argv[24];
+	const char *args[16];
 	int n = 0;
 
-	argv[n++] = (char *)(r->legacy ? legacy_tool : tool)(family);
-	argv[n++] = "-w";
-	argv[n++] = "-t";
-	argv[n++] = "mangle";
-	argv[n++] = "-A";
-	argv[n++] = (char *)r->chain;
+	args[n++] = "-A";
+	args[n++] = r->chain;
 	if (proto) {
-		argv[n++] = "-p";
-		argv[n++] = (char *)proto;
-		argv[n++] = "-m";
-		argv[n++] = "multiport";
-		argv[n++] = "--ports";
-		argv[n++] = (char *)r->port;
+		args[n++] = "-p";
+		args[n++] = proto;
+		args[n++] = "-m";
+		args[n++] = "multiport";
+		args[n++] = "--ports";
+		args[n++] = r->port;
 	}
-	argv[n++] = "-j";
-	argv[n++] = "NFQUEUE";
-	argv[n++] = "--queue-num";
-	argv[n++] = (char *)r->queue;
-	argv[n++] = "--queue-bypass";
-	argv[n] = NULL;
-	return run(argv);
+	args[n++] = "-j";
+	args[n++] = "NFQUEUE";
+	args[n++] = "--queue-num";
+	args[n++] = r->queue;
+	args[n++] = "--queue-bypass";
+	args[n] = NULL;
+	return itm_ipt_mangle(family, r->legacy, args);
 }
 
 static int chain_op(const struct nfq_rules *r, int family, const char *op)
 {
-	char *argv[] = { (char *)(r->legacy ? legacy_tool : tool)(family), "-w",
-			 "-t", "mangle", (char *)op, (char *)r->chain, NULL };
+	const char *args[] = { op, r->chain, NULL };
 
-	return run(argv);
+	return itm_ipt_mangle(family, r->legacy, args);
 }
 
 static int family_install(struct nfq_rules *r, int family, unsigned hooks)
