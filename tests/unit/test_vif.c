@@ -347,6 +347,35 @@ static void test_sample_case(void **state)
 	qt_del(t);
 }
 
+/* The live sample case's tree: the root itself capped, in pq mode, on a
+ * link much faster than the caps; the shaped VIFs still get their caps */
+static void test_sample_case_root_cap(void **state)
+{
+	static const uint32_t m[] = { 1, 2, 5 };
+	struct qt *t = qt_new("qdisc add root handle 1: vif bandwidth 10mbit mode pq\n"
+			      "class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1\n"
+			      "class add parent 1:3 classid 1:1 vif weight 1\n"
+			      "class add parent 1:3 classid 1:2 vif weight 1\n"
+			      "class add parent 1: classid 1:4 vif bandwidth 2mbit priority 0\n"
+			      "class add parent 1: classid 1:5 vif bandwidth 1mbit mode shaping priority 1\n");
+	uint64_t bytes[NCLS] = { 0 }, now = 0, end = 30 * SEC, a;
+	const uint64_t period = 10 * SEC / 1500;
+	int k = fill(t, m, 3, 1500, 20), j;
+
+	(void)state;
+	/* VIF 4 streams 1.5 Mbit/s: one 1250-byte packet every 6.67 ms */
+	for (j = 0; (a = (uint64_t)j * period) < end; j++) {
+		to_class(t, k + j % (QT_PKTS - k), 1250, 4, a);
+		if (now < a + period)
+			now = run_once(t, now, a + period - now, 1000 * MBIT,
+				       bytes, 1u << 4);
+	}
+	near(mbit(bytes[4], end), 1.5, 0.01, "VIF 4 streaming");
+	near(mbit(bytes[1] + bytes[2], end), 4.0, 0.01, "VIF 3 cap");
+	near(mbit(bytes[5], end), 1.0, 0.01, "VIF 5 cap");
+	qt_del(t);
+}
+
 static void test_depth(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: vif\n");
@@ -521,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_borrow_ceil),
 		cmocka_unit_test(test_guarantee_then_weight),
 		cmocka_unit_test(test_sample_case),
+		cmocka_unit_test(test_sample_case_root_cap),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_change_keeps_queue),
