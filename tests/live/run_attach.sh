@@ -27,63 +27,21 @@ LOGDIR=${4:-$WORK}
 TB=itmat$$
 C=$TB-client; S=$TB-server
 MNT=$WORK/mnt
-PID=
+NAME=attach
 NOBODY="setpriv --reuid 65534 --regid 65534 --clear-groups"
 CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 
-fail() {
-	echo "FAIL: $*"
-	[ -f "$WORK/itmd.log" ] && tail -25 "$WORK/itmd.log"
-	exit 1
-}
-skip() { echo "SKIP: $*"; exit 77; }
-
-[ "$(id -u)" = 0 ] || skip "not root"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
+. "$HERE/fs_lib.sh"
+fs_need ip iperf3 nsenter setpriv mountpoint awk iptables python3
 [ -n "$CG" ] || skip "no cgroup v2 mount"
-for t in ip iperf3 nsenter setpriv mountpoint awk iptables python3; do
-	command -v $t >/dev/null || skip "no $t"
-done
-chmod 755 "$WORK"
-mkdir -p "$LOGDIR"
-
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && sleep 0.5
-	mountpoint -q "$MNT" 2>/dev/null && umount -l "$MNT"
-	for n in $C $S; do
-		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
-	done
-	"$TESTBED" down --name $TB >/dev/null 2>&1
-	[ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null
-	cp "$WORK/itmd.log" "$LOGDIR/itmd-attach.log" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-"$TESTBED" up --name $TB --mode route --offloads off >/dev/null 2>&1 ||
-	skip "no test bed (namespaces)"
-inc() { nsenter --net=/run/netns/$C "$@"; }
-ins() { nsenter --net=/run/netns/$S "$@"; }
-
-# spawn NAME SCRIPT: a shell in the client's namespace running SCRIPT; its
-# own pid (nsenter may fork) in $NAME once it runs
-spawn() {
-	rm -f "$WORK/$1.pid"
-	inc sh -c "echo \$\$ > $WORK/$1.pid.tmp; mv $WORK/$1.pid.tmp $WORK/$1.pid; $2" &
-	for _ in $(seq 50); do [ -f "$WORK/$1.pid" ] && break; sleep 0.05; done
-	eval "$1=\$(cat $WORK/$1.pid)"
-}
+fs_cleanup_extra() { [ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null; }
+fs_bed_up route
 
 printf '%s\n' "backend nfqueue dev eth0" \
 	"qdisc add root handle 1: vif default 1:a" \
 	"class add parent 1: classid 1:a vif" > "$WORK/itmd.conf"
 spawn PID "exec $ITMD -c $WORK/itmd.conf -S $WORK/ctl.sock -m $MNT >>$WORK/itmd.log 2>&1"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	mountpoint -q "$MNT" && break
-	sleep 0.2
-done
-mountpoint -q "$MNT" || fail "itmd did not mount $MNT"
+fs_wait_mount || fail "itmd did not mount $MNT"
 V=$MNT/network/eth0
 mkdir "$V/3" "$V/3/1" "$V/3/2" || fail "mkdir of VIFs"
 echo 4mbit > "$V/3/bandwidth" && echo shaping > "$V/3/mode" || fail "write VIF 3"

@@ -23,44 +23,18 @@ set -u
 ITM=$1
 ITMD=$2
 TESTBED=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d /tmp/itm-fs.XXXXXX)
 LOGDIR=${4:-$WORK}
 TB=itmfs$$
 C=$TB-client; I=$TB-itm; S=$TB-server
 MNT=$WORK/mnt
-PID=
+NAME=fs
 NOBODY="setpriv --reuid 65534 --regid 65534 --clear-groups"
 
-fail() {
-	echo "FAIL: $*"
-	[ -f "$WORK/itmd.log" ] && tail -25 "$WORK/itmd.log"
-	exit 1
-}
-skip() { echo "SKIP: $*"; exit 77; }
-
-[ "$(id -u)" = 0 ] || skip "not root"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
-for t in ip iperf3 ping nsenter setpriv mountpoint awk; do
-	command -v $t >/dev/null || skip "no $t"
-done
-chmod 755 "$WORK"
-mkdir -p "$LOGDIR"
-
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	mountpoint -q "$MNT" 2>/dev/null && umount -l "$MNT"
-	for n in $C $S; do
-		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
-	done
-	"$TESTBED" down --name $TB >/dev/null 2>&1
-	cp "$WORK/itmd.log" "$LOGDIR/itmd-fs.log" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-"$TESTBED" up --name $TB --mode bridge --offloads off >/dev/null 2>&1 ||
-	skip "no test bed (namespaces)"
+. "$HERE/fs_lib.sh"
+fs_need ip iperf3 ping nsenter setpriv mountpoint awk
+fs_bed_up bridge
 
 # start CONF_LINES...: itmd on a fresh configuration, the tree on $MNT
 start() {
@@ -68,11 +42,7 @@ start() {
 	nsenter --net=/run/netns/$I "$ITMD" -c "$WORK/itmd.conf" \
 		-S "$WORK/ctl.sock" -m "$MNT" >>"$WORK/itmd.log" 2>&1 &
 	PID=$!
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		mountpoint -q "$MNT" && return
-		sleep 0.2
-	done
-	fail "itmd did not mount $MNT: $*"
+	fs_wait_mount || fail "itmd did not mount $MNT: $*"
 }
 
 stop() {

@@ -33,70 +33,29 @@
 set -u
 ITMD=$2
 TESTBED=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d /tmp/itm-sample.XXXXXX)
 LOGDIR=${4:-$WORK}
 TB=itmsm$$
 C=$TB-client; S=$TB-server
 MNT=$WORK/mnt
-PID=
+NAME=sample
 CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 T=8          # seconds of traffic measured
 STREAM=1500000
 MAXRETR=5    # the stream's retransmits allowed
 
-fail() {
-	echo "FAIL: $*"
-	[ -f "$WORK/itmd.log" ] && tail -25 "$WORK/itmd.log"
-	exit 1
-}
-skip() { echo "SKIP: $*"; exit 77; }
-
-[ "$(id -u)" = 0 ] || skip "not root"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
+. "$HERE/fs_lib.sh"
+fs_need ip iperf3 nsenter mountpoint awk iptables python3
 [ -n "$CG" ] || skip "no cgroup v2 mount"
-for t in ip iperf3 nsenter mountpoint awk iptables python3; do
-	command -v $t >/dev/null || skip "no $t"
-done
-chmod 755 "$WORK"
-mkdir -p "$LOGDIR"
-
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && sleep 0.5
-	mountpoint -q "$MNT" 2>/dev/null && umount -l "$MNT"
-	for n in $C $S; do
-		for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null; done
-	done
-	"$TESTBED" down --name $TB >/dev/null 2>&1
-	cp "$WORK/itmd.log" "$LOGDIR/itmd-sample.log" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-"$TESTBED" up --name $TB --mode route --offloads off >/dev/null 2>&1 ||
-	skip "no test bed (namespaces)"
-inc() { nsenter --net=/run/netns/$C "$@"; }
-ins() { nsenter --net=/run/netns/$S "$@"; }
-
-# spawn NAME SCRIPT: a shell in the client's namespace running SCRIPT; its
-# own pid (nsenter may fork) in $NAME once it runs
-spawn() {
-	rm -f "$WORK/$1.pid"
-	inc sh -c "echo \$\$ > $WORK/$1.pid.tmp; mv $WORK/$1.pid.tmp $WORK/$1.pid; $2" &
-	for _ in $(seq 50); do [ -f "$WORK/$1.pid" ] && break; sleep 0.05; done
-	eval "$1=\$(cat $WORK/$1.pid)"
-}
+fs_bed_up route
 
 # the configuration only has the default VIF a; the rest is made below
 printf '%s\n' "backend nfqueue dev eth0" \
 	"qdisc add root handle 1: vif default 1:a" \
 	"class add parent 1: classid 1:a vif" > "$WORK/itmd.conf"
 spawn PID "exec $ITMD -c $WORK/itmd.conf -S $WORK/ctl.sock -m $MNT >>$WORK/itmd.log 2>&1"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	mountpoint -q "$MNT" && break
-	sleep 0.2
-done
-mountpoint -q "$MNT" || fail "itmd did not mount $MNT"
+fs_wait_mount || fail "itmd did not mount $MNT"
 
 echo "== the sample case by mkdir and echo"
 V=$MNT/network/eth0
