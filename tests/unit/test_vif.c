@@ -315,65 +315,66 @@ static void test_guarantee_then_weight(void **state)
 	qt_del(t);
 }
 
+/* netnice's sample case on tree `conf`: VIFs 1, 2 and 5 backlogged with
+ * 1500-byte packets, VIF 4 streaming `stream_mbit` in 1250-byte packets
+ * (in packet slots the backlogged classes do not use), 30 s on a link of
+ * `link_bps`; bytes[minor] counts what left */
+static void sample_case(const char *conf, double stream_mbit,
+			uint64_t link_bps, uint64_t *bytes)
+{
+	static const uint32_t m[] = { 1, 2, 5 };
+	struct qt *t = qt_new(conf);
+	const uint64_t period = (uint64_t)(1250 * 8 * (double)SEC / (stream_mbit * 1e6));
+	uint64_t now = 0, a;
+	int k = fill(t, m, 3, 1500, 20), j;
+
+	for (j = 0; (a = (uint64_t)j * period) < 30 * SEC; j++) {
+		to_class(t, k + j % (QT_PKTS - k), 1250, 4, a);
+		if (now < a + period)
+			now = run_once(t, now, a + period - now, link_bps,
+				       bytes, 1u << 4);
+	}
+	qt_del(t);
+}
+
 /* netnice's sample: VIF 3 capped at 4 Mbit/s shared 50/50 by VIF 1 and 2,
  * VIF 4 first by priority, VIF 5 capped at 2; the link gives 10. */
 static void test_sample_case(void **state)
 {
-	static const uint32_t m[] = { 1, 2, 5 };
-	struct qt *t = qt_new("qdisc add root handle 1: vif mode pq\n"
-			      "class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1\n"
-			      "class add parent 1:3 classid 1:1 vif weight 1\n"
-			      "class add parent 1:3 classid 1:2 vif weight 1\n"
-			      "class add parent 1: classid 1:4 vif priority 0\n"
-			      "class add parent 1: classid 1:5 vif bandwidth 2mbit mode shaping priority 1\n");
-	uint64_t bytes[NCLS] = { 0 }, now = 0, end = 30 * SEC, a;
-	const uint64_t period = 10 * SEC / 3000;
-	int k = fill(t, m, 3, 1500, 20), j;
+	uint64_t bytes[NCLS] = { 0 }, end = 30 * SEC;
 
 	(void)state;
-	/* VIF 4 streams 3 Mbit/s: one 1250-byte packet every 3.33 ms, in
-	 * packet slots the backlogged classes do not use */
-	for (j = 0; (a = (uint64_t)j * period) < end; j++) {
-		to_class(t, k + j % (QT_PKTS - k), 1250, 4, a);
-		if (now < a + period)
-			now = run_once(t, now, a + period - now, 10 * MBIT,
-				       bytes, 1u << 4);
-	}
+	sample_case("qdisc add root handle 1: vif mode pq\n"
+		    "class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1\n"
+		    "class add parent 1:3 classid 1:1 vif weight 1\n"
+		    "class add parent 1:3 classid 1:2 vif weight 1\n"
+		    "class add parent 1: classid 1:4 vif priority 0\n"
+		    "class add parent 1: classid 1:5 vif bandwidth 2mbit mode shaping priority 1\n",
+		    3.0, 10 * MBIT, bytes);
 	near(mbit(bytes[4], end), 3.0, 0.01, "VIF 4 streaming");
 	near(mbit(bytes[1] + bytes[2], end), 4.0, 0.01, "VIF 3 cap");
 	near(mbit(bytes[1], end), 2.0, 0.01, "VIF 1");
 	near(mbit(bytes[2], end), 2.0, 0.01, "VIF 2");
 	near(mbit(bytes[5], end), 2.0, 0.01, "VIF 5 cap");
-	qt_del(t);
 }
 
 /* The live sample case's tree: the root itself capped, in pq mode, on a
  * link much faster than the caps; the shaped VIFs still get their caps */
 static void test_sample_case_root_cap(void **state)
 {
-	static const uint32_t m[] = { 1, 2, 5 };
-	struct qt *t = qt_new("qdisc add root handle 1: vif bandwidth 10mbit mode pq\n"
-			      "class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1\n"
-			      "class add parent 1:3 classid 1:1 vif weight 1\n"
-			      "class add parent 1:3 classid 1:2 vif weight 1\n"
-			      "class add parent 1: classid 1:4 vif bandwidth 2mbit priority 0\n"
-			      "class add parent 1: classid 1:5 vif bandwidth 1mbit mode shaping priority 1\n");
-	uint64_t bytes[NCLS] = { 0 }, now = 0, end = 30 * SEC, a;
-	const uint64_t period = 10 * SEC / 1500;
-	int k = fill(t, m, 3, 1500, 20), j;
+	uint64_t bytes[NCLS] = { 0 }, end = 30 * SEC;
 
 	(void)state;
-	/* VIF 4 streams 1.5 Mbit/s: one 1250-byte packet every 6.67 ms */
-	for (j = 0; (a = (uint64_t)j * period) < end; j++) {
-		to_class(t, k + j % (QT_PKTS - k), 1250, 4, a);
-		if (now < a + period)
-			now = run_once(t, now, a + period - now, 1000 * MBIT,
-				       bytes, 1u << 4);
-	}
+	sample_case("qdisc add root handle 1: vif bandwidth 10mbit mode pq\n"
+		    "class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1\n"
+		    "class add parent 1:3 classid 1:1 vif weight 1\n"
+		    "class add parent 1:3 classid 1:2 vif weight 1\n"
+		    "class add parent 1: classid 1:4 vif bandwidth 2mbit priority 0\n"
+		    "class add parent 1: classid 1:5 vif bandwidth 1mbit mode shaping priority 1\n",
+		    1.5, 1000 * MBIT, bytes);
 	near(mbit(bytes[4], end), 1.5, 0.01, "VIF 4 streaming");
 	near(mbit(bytes[1] + bytes[2], end), 4.0, 0.01, "VIF 3 cap");
 	near(mbit(bytes[5], end), 1.0, 0.01, "VIF 5 cap");
-	qt_del(t);
 }
 
 static void test_depth(void **state)
