@@ -46,6 +46,9 @@ struct itm_backend_ops {
 	 * pacing deadline), UINT64_MAX for never; without it the loop wakes
 	 * at the root discipline's wake_ns while it holds packets */
 	uint64_t (*deadline)(struct itm_backend *b);
+	/* optional: after the engine's lock is released, send what was
+	 * decided under it (the expensive system calls, outside the lock) */
+	void (*flush)(struct itm_backend *b);
 	/* release every held packet, remove everything installed */
 	void (*close)(struct itm_backend *b);
 	/* optional: a few lines of counters, for logs and `itm backend` */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The live event loop of itmd: one thread, epoll over the backend's
+ * The live event loop of itmd: one thread (and a backend's reader threads,
+ * under the engine's lock), epoll over the backend's
  * sockets, the control socket and signals, and one timerfd for the earliest
  * of the engine's timers and the root discipline's wake-up. Time is
  * CLOCK_MONOTONIC in ns, the engine's `now`.
@@ -8,6 +9,7 @@
 #ifndef ITM_LIVE_H
 #define ITM_LIVE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,6 +32,7 @@ struct itm_live {
 	int epfd, timerfd;
 	uint64_t armed;			/* when the timerfd fires, 0 = off */
 	bool stop;
+	pthread_mutex_t lock;		/* the engine's: see itm_live_lock */
 	struct itm_live_watch watch[ITM_LIVE_WATCH_MAX];
 };
 
@@ -38,6 +41,11 @@ uint64_t itm_live_now(void);
 int itm_live_init(struct itm_live *lv, struct itm_err *err);
 void itm_live_fini(struct itm_live *lv);
 
+/* The engine's lock. The loop holds it while it runs watch callbacks and
+ * the service; a backend's own threads take it to run the engine.
+ * Unlocking calls the backend's flush (outside the lock). */
+void itm_live_lock(struct itm_live *lv);
+void itm_live_unlock(struct itm_live *lv);
 /* Call fn(ctx) whenever fd is readable. */
 int itm_live_watch(struct itm_live *lv, int fd, itm_live_fn *fn, void *ctx,
 		   struct itm_err *err);

@@ -216,16 +216,21 @@ static int run(struct itmd *d, const char *sock, const char *modsock)
 		r = itm_ctl_open(&d->ctl, &d->live, sock, &err);
 	if (r == 0)
 		r = open_modsock(d, modsock, &err);
+	/* a backend's reader threads run the engine from open on */
+	itm_live_lock(&d->live);
 	if (r == 0)
 		r = open_backend(d, &err);
 	opened = r == 0;
 	if (r == 0)
 		r = open_fs(d, &err);
+	itm_live_unlock(&d->live);
 	if (r == 0) {
 		itm_live_log("info", "running %s, control socket %s", d->conf, sock);
 		r = itm_live_run(&d->live);
 		/* held packets too leave before the backend lets go of all */
+		itm_live_lock(&d->live);
 		itm_engine_settle(d->live.e, itm_live_now(), true);
+		itm_live_unlock(&d->live);
 	} else {
 		itm_live_log("error", "%s", err.msg);
 	}

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * itmd's event loop (see include/itm/live.h). Everything runs on one thread,
- * so the engine needs no locks: a batch of packets from the backend, a
- * control command, a reload all happen between two epoll_wait calls.
+ * itmd's event loop (see include/itm/live.h). The loop runs the engine
+ * under lv->lock: a batch of packets from the backend, a control command,
+ * a reload all happen between two epoll_wait calls, and a backend's own
+ * reader threads (NFQUEUE with several queues) take the same lock for
+ * their packets. Between two sleeps the backend's flush sends, with the
+ * lock released, what the engine decided.
  * After every wake-up the loop runs the engine's timers, lets the backend
  * send what the root discipline releases, and arms the timerfd for the
  * earliest of the next module timer and the discipline's wake_ns.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,12 +54,15 @@ static void live_timer_fired(void *ctx)
 int itm_live_init(struct itm_live *lv, struct itm_err *err)
 {
 	memset(lv, 0, sizeof(*lv));
+	if (pthread_mutex_init(&lv->lock, NULL))
+		return itm_err_set(err, ENOMEM, "cannot create the engine's lock");
 	lv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (lv->epfd < 0)
 		return itm_err_set(err, errno, "epoll: %s", strerror(errno));
 	lv->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (lv->timerfd < 0) {
 		close(lv->epfd);
+		pthread_mutex_destroy(&lv->lock);
 		return itm_err_set(err, errno, "timerfd: %s", strerror(errno));
 	}
 	return itm_live_watch(lv, lv->timerfd, live_timer_fired, lv, err);
@@ -65,6 +72,19 @@ void itm_live_fini(struct itm_live *lv)
 {
 	close(lv->timerfd);
 	close(lv->epfd);
+	pthread_mutex_destroy(&lv->lock);
+}
+
+void itm_live_lock(struct itm_live *lv)
+{
+	pthread_mutex_lock(&lv->lock);
+}
+
+void itm_live_unlock(struct itm_live *lv)
+{
+	pthread_mutex_unlock(&lv->lock);
+	if (lv->backend && lv->backend->ops->flush)
+		lv->backend->ops->flush(lv->backend);
 }
 
 int itm_live_watch(struct itm_live *lv, int fd, itm_live_fn *fn, void *ctx,
@@ -132,7 +152,9 @@ int itm_live_run(struct itm_live *lv)
 {
 	struct epoll_event ev[16];
 
+	itm_live_lock(lv);
 	itm_live_service(lv);
+	itm_live_unlock(lv);
 	while (!lv->stop) {
 		int i, n = epoll_wait(lv->epfd, ev, 16, -1);
 
@@ -142,6 +164,7 @@ int itm_live_run(struct itm_live *lv)
 			itm_live_log("error", "epoll_wait: %s", strerror(errno));
 			return -errno;
 		}
+		itm_live_lock(lv);
 		for (i = 0; i < n; i++) {
 			struct itm_live_watch *w = &lv->watch[ev[i].data.u32];
 
@@ -149,6 +172,7 @@ int itm_live_run(struct itm_live *lv)
 				w->fn(w->ctx);
 		}
 		itm_live_service(lv);
+		itm_live_unlock(lv);
 	}
 	return 0;
 }

@@ -38,6 +38,12 @@ static int link_config(struct nfq_link *l, uint32_t qnum, uint8_t cmd)
 	return mnl_cb_run(buf, (size_t)n, 0, l->portid, NULL, NULL) < 0 ? -errno : 0;
 }
 
+/* A refusal to bind means the queue is taken (ours or another process's). */
+static bool bind_refused(int r)
+{
+	return r == -EBUSY || r == -EPERM;
+}
+
 static int link_bind(struct nfq_link *l, uint32_t queue, struct itm_err *err)
 {
 	uint32_t n = queue ? queue : NFQ_QUEUE_FIRST;
@@ -50,7 +56,7 @@ static int link_bind(struct nfq_link *l, uint32_t queue, struct itm_err *err)
 			l->qnum = n;
 			return 0;
 		}
-		if (queue || r != -EBUSY)
+		if (queue || !bind_refused(r))
 			return itm_err_set(err, -r, "nfqueue: cannot bind queue %u: %s",
 					   n, strerror(-r));
 	}
@@ -126,6 +132,31 @@ int nfq_link_open(struct nfq_link *l, uint32_t queue, uint32_t maxlen,
 	if (r == 0 && (r = link_params(l, maxlen)) < 0)
 		itm_err_set(err, -r, "nfqueue: queue %u: %s", l->qnum, strerror(-r));
 	return r;
+}
+
+int nfq_links_open(struct nfq_link *l, unsigned count, uint32_t queue,
+		   uint32_t maxlen, struct itm_err *err)
+{
+	uint32_t first = queue ? queue : NFQ_QUEUE_FIRST;
+	unsigned i, j;
+	int r = 0;
+
+	while (first + count - 1 <= 65535) {
+		for (i = 0; i < count; i++) {
+			r = nfq_link_open(&l[i], first + i, maxlen, err);
+			if (r < 0)
+				break;
+		}
+		if (i == count)
+			return 0;
+		for (j = 0; j <= i; j++)
+			nfq_link_close(&l[j]);
+		if (queue || !bind_refused(r))
+			return r;
+		first += i + 1;	/* past the queue that is taken */
+	}
+	return itm_err_set(err, EBUSY, "nfqueue: no %u free queues from %u up",
+			   count, NFQ_QUEUE_FIRST);
 }
 
 void nfq_link_close(struct nfq_link *l)

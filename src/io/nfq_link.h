@@ -22,6 +22,10 @@ struct nfq_link {
 /* Open, bind queue (0: the first free from 1000) and configure it. */
 int nfq_link_open(struct nfq_link *l, uint32_t queue, uint32_t maxlen,
 		  struct itm_err *err);
+/* count links bound to the queues queue .. queue + count - 1 (queue 0:
+ * the first such run of free queues from 1000); all or none open. */
+int nfq_links_open(struct nfq_link *l, unsigned count, uint32_t queue,
+		   uint32_t maxlen, struct itm_err *err);
 void nfq_link_close(struct nfq_link *l);
 /* Hand GSO packets over whole (true) or have the kernel segment them
  * before queueing (false); 0 or -errno. */

@@ -4,12 +4,14 @@
  * iptables and ip6tables (the nft backend or the legacy one, whichever the
  * system's iptables is: this kernel family has the NFQUEUE target but not
  * always nftables' queue expression). Everything lives in the mangle table:
- * one chain of our own, "itm-qN" for queue N, holding the port filter and
- * the NFQUEUE target with --queue-bypass (no listener: packets pass), and
+ * one chain of our own, "itm-qN" for (first) queue N, holding the port
+ * filter and the NFQUEUE target with --queue-bypass (no listener: packets
+ * pass) and, for several queues, how packets spread over them, and
  * one jump from each built-in chain a hook needs, limited to the device.
  * Removal deletes exactly those jumps and the chain.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,10 +46,12 @@ static int jump(const struct nfq_rules *r, int family, const char *op,
 	return itm_ipt_mangle(family, r->legacy, args);
 }
 
-/* iptables -w -t mangle -A itm-qN [-p P -m multiport --ports N] -j NFQUEUE ... */
-static int target(const struct nfq_rules *r, int family, const char *proto)
+/* iptables -w -t mangle -A itm-qN [-p P -m multiport --ports N] [-o DEV]
+ *   -j NFQUEUE --queue-num Q | --queue-balance A:B [--queue-cpu-fanout] */
+static int target(const struct nfq_rules *r, int family, const char *proto,
+		  const char *odev, const char *queue)
 {
-	const char *args[16];
+	const char *args[20];
 	int n = 0;
 
 	args[n++] = "-A";
@@ -60,13 +64,54 @@ static int target(const struct nfq_rules *r, int family, const char *proto)
 		args[n++] = "--ports";
 		args[n++] = r->port;
 	}
+	if (odev) {
+		args[n++] = "-o";
+		args[n++] = odev;
+	}
 	args[n++] = "-j";
 	args[n++] = "NFQUEUE";
-	args[n++] = "--queue-num";
-	args[n++] = r->queue;
+	args[n++] = strchr(queue, ':') ? "--queue-balance" : "--queue-num";
+	args[n++] = queue;
+	if (r->spread == NFQ_SPREAD_CPU && strchr(queue, ':'))
+		args[n++] = "--queue-cpu-fanout";
 	args[n++] = "--queue-bypass";
 	args[n] = NULL;
 	return itm_ipt_mangle(family, r->legacy, args);
+}
+
+/* Spread by device: the packets leaving by the k-th interface (lo left
+ * out) go to queue first + k % count, all others (new interfaces, the
+ * input hooks, which have no output device) to the first. */
+static int targets_dev(const struct nfq_rules *r, int family, const char *proto)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	char queue[12];
+	unsigned k = 0;
+	int rc = 0;
+
+	for (i = ifs; i && i->if_index && rc == 0; i++) {
+		if (!strcmp(i->if_name, "lo"))
+			continue;
+		snprintf(queue, sizeof(queue), "%u", r->first + k++ % r->count);
+		rc = target(r, family, proto, i->if_name, queue);
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	snprintf(queue, sizeof(queue), "%u", r->first);
+	return rc < 0 ? rc : target(r, family, proto, NULL, queue);
+}
+
+static int targets(const struct nfq_rules *r, int family, const char *proto)
+{
+	char queue[24];
+
+	if (r->count > 1 && r->spread == NFQ_SPREAD_DEV)
+		return targets_dev(r, family, proto);
+	if (r->count > 1)
+		snprintf(queue, sizeof(queue), "%u:%u", r->first, r->first + r->count - 1);
+	else
+		snprintf(queue, sizeof(queue), "%u", r->first);
+	return target(r, family, proto, NULL, queue);
 }
 
 static int chain_op(const struct nfq_rules *r, int family, const char *op)
@@ -83,9 +128,9 @@ static int family_install(struct nfq_rules *r, int family, unsigned hooks)
 	if (chain_op(r, family, "-N") < 0)
 		return -EIO;
 	if (!strcmp(r->port, "0")) {
-		if (target(r, family, NULL) < 0)
+		if (targets(r, family, NULL) < 0)
 			return -EIO;
-	} else if (target(r, family, "tcp") < 0 || target(r, family, "udp") < 0) {
+	} else if (targets(r, family, "tcp") < 0 || targets(r, family, "udp") < 0) {
 		return -EIO;
 	}
 	for (h = 0; h < ITM_HOOK_MAX; h++) {
@@ -99,13 +144,15 @@ static int family_install(struct nfq_rules *r, int family, unsigned hooks)
 }
 
 void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,
-		    uint32_t queue)
+		    uint32_t first, uint32_t count, enum nfq_spread spread)
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dev, sizeof(r->dev), "%s", dev);
 	snprintf(r->port, sizeof(r->port), "%u", port);
-	snprintf(r->queue, sizeof(r->queue), "%u", queue);
-	snprintf(r->chain, sizeof(r->chain), "itm-q%u", queue);
+	snprintf(r->chain, sizeof(r->chain), "itm-q%u", first);
+	r->first = first;
+	r->count = count;
+	r->spread = spread;
 }
 
 static int install_all(struct nfq_rules *r, unsigned hooks)

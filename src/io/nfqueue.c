@@ -11,7 +11,17 @@
  * configured to copy whole packets, to hand over GSO packets unsegmented,
  * and to fail open when it is full; the rules use --queue-bypass, so with
  * no itmd traffic flows unmanaged. Datagrams are read in bursts with
- * recvmmsg and the verdicts of a burst go out together in one sendmsg.
+ * recvmmsg and the verdicts of a burst go out together in one sendmsg,
+ * after the engine's lock is released (nfq_out.c).
+ *
+ * `queues N` binds N consecutive queues and spreads packets over them
+ * (nfq_rules.c: by flow, CPU or output device), each read by its own
+ * thread: the kernel's work for an accepted packet (forwarding it, and on
+ * a local path the receiver's TCP) runs inside the sendmsg of its verdict,
+ * so it runs on as many CPUs as there are busy queues. The engine itself
+ * runs under one lock (itm_live_lock); a packet's verdict goes out by its
+ * own queue's socket whichever thread decides it. With one queue (the
+ * default) itmd's loop reads it and there is no thread.
  * Queue setup is nfq_link.c's; the rules are nfq_rules.c's.
  *
  * At close every held packet is accepted, never dropped: the engine's
@@ -26,6 +36,8 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,46 +45,56 @@
 #include "itm/live.h"
 #include "itm/qtree.h"
 #include "nfq_link.h"
+#include "nfq_out.h"
 #include "nfq_rules.h"
 
 #define NFQ_BURST 32
 #define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
-#define NFQ_BATCH (256 * 1024)
-_Static_assert(NFQ_BATCH + NFQ_BUF < NFQ_LINK_SNDBUF / 2,
-	       "a batch of verdicts must fit the netlink send buffer");
 #define NFQ_HEADERS 512		/* copied when nothing rewrites packets: the
 				 * parser's headers, tunnels and options */
-#define NQ_PEND_MAX 256
+#define NQ_QUEUES_MAX 8
+#define NQ_READ_TIMEOUT_MS 100	/* a reader thread looks at `stop` */
 
 struct nq_pkt {
 	struct itm_pkt p;
 	uint32_t id;
+	uint8_t qi;			/* index of its queue in nq.qs */
 	uint8_t data[];
 };
 
 enum nq_release { NFQ_DROP, NFQ_ACCEPT, NFQ_MOVE };
 
+/* One queue: its netlink socket, its verdicts, its reader. */
+struct nq_queue {
+	struct nfq_link link;
+	struct nfq_out out;
+	uint8_t *rx;			/* NFQ_BURST x NFQ_BUF */
+	struct itm_backend *b;
+	uint8_t qi;
+	uint64_t received;		/* packets read from this queue */
+	bool out_ready;			/* out initialised */
+	bool thread_on;
+	pthread_t thread;
+};
+
 struct nq {
 	char dev[ITM_ATTR_IFNAME_LEN];
-	uint32_t port, queue, maxlen;
-	struct nfq_link link;
+	uint32_t port, queue, maxlen, nqueues, spread;
+	struct nq_queue qs[NQ_QUEUES_MAX];
 	struct nfq_rules rules;
 	unsigned hooks;
 	bool gso_whole;			/* GSO packets reach us unsegmented */
 	bool copy_whole;		/* whole packets, not NFQ_HEADERS bytes */
+	bool threads;			/* a reader thread per queue */
+	bool stop;			/* the readers end (atomic) */
 	struct itm_live *live;
-	uint32_t pend[NQ_PEND_MAX];	/* plain accepts not sent yet */
-	uint32_t npend;
 	enum nq_release release;	/* what a drop callback does */
 	struct itm_engine *move_to;	/* NFQ_MOVE: the new engine */
-	uint8_t *rx;			/* NFQ_BURST x NFQ_BUF */
-	char *batch_buf;
-	struct mnl_nlmsg_batch *batch;
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
-	uint64_t batched;		/* accepts sent as part of a batch */
 	uint64_t unsent;		/* rewrites of header-only copies not sent */
-	uint64_t split;			/* batches refused whole, sent one by one */
 };
+
+static const char *const nq_spread_names[] = { "flow", "cpu", "dev", NULL };
 
 static const struct itm_attr nq_attrs[] = {
 	{ .name = "dev", .type = ITM_ATTR_IFNAME, .off = offsetof(struct nq, dev),
@@ -80,10 +102,18 @@ static const struct itm_attr nq_attrs[] = {
 	{ .name = "port", .type = ITM_ATTR_U32, .off = offsetof(struct nq, port),
 	  .max = 65535, .help = "only TCP/UDP with this source or destination port; 0 = all" },
 	{ .name = "queue", .type = ITM_ATTR_U32, .off = offsetof(struct nq, queue),
-	  .max = 65535, .help = "NFQUEUE number; 0 = the first free from 1000" },
+	  .max = 65535, .help = "(first) NFQUEUE number; 0 = the first free from 1000" },
+	{ .name = "queues", .type = ITM_ATTR_U32, .off = offsetof(struct nq, nqueues),
+	  .min = 1, .max = NQ_QUEUES_MAX, .def = 1,
+	  .help = "queues, each read by its own thread (1: read by itmd's loop)" },
+	{ .name = "spread", .type = ITM_ATTR_ENUM, .off = offsetof(struct nq, spread),
+	  .names = nq_spread_names, .def = NFQ_SPREAD_FLOW,
+	  .help = "how packets spread over the queues: flow (hash of the addresses, "
+		  "both directions together), cpu (the CPU that queues them), "
+		  "dev (the device they leave by)" },
 	{ .name = "maxlen", .type = ITM_ATTR_U32, .off = offsetof(struct nq, maxlen),
 	  .min = 16, .max = 1u << 20, .def = 4096,
-	  .help = "packets the kernel holds for us before failing open" },
+	  .help = "packets the kernel holds for us, per queue, before failing open" },
 	ITM_ATTR_END,
 };
 
@@ -101,76 +131,41 @@ static int nq_parse(void *priv, int argc, char **argv, struct itm_err *err)
 
 /* ---- verdicts ---- */
 
-static void nq_send(struct nq *q);
-
-static void nq_put(struct nq *q, uint32_t id, int verdict, int type,
-		   const struct itm_pkt *p)
+/* A batch verdict may cover every lower id of a queue only while the engine
+ * holds none of its packets (none in the discipline, none with a module).
+ * Called under the engine's lock. */
+static bool nq_may_batch(const struct nq *q)
 {
-	struct nlmsghdr *nlh;
+	const struct itm_engine *e = q->live->e;
 
-	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch), type, q->link.qnum);
-	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
-	/* the kernel takes the payload at its length: a packet a module grew
-	 * (an outer header) or shrank leaves with the new length */
-	if (p)
-		nfq_nlmsg_verdict_put_pkt(nlh, p->data, p->caplen);
-	if (!mnl_nlmsg_batch_next(q->batch))
-		nq_send(q);
+	return !e->root->stats.qlen && !e->held;
 }
 
-/*
- * Plain accepts wait in q->pend. If itmd then holds no packet, one batch
- * verdict for the highest id accepts them all: every lower id still in the
- * kernel's queue is one of them, as ids rise in arrival order and each
- * packet read was either answered already or is pending. Otherwise each
- * gets its own verdict.
- */
+/* Under the engine's lock: the verdicts decided are put out. */
 static void nq_pending(struct nq *q)
 {
-	uint32_t i, max;
+	bool may_batch = nq_may_batch(q);
+	uint32_t i;
 
-	if (!q->npend)
-		return;
-	if (q->live->e->root->stats.qlen) {
-		for (i = 0; i < q->npend; i++)
-			nq_put(q, q->pend[i], NF_ACCEPT, NFQNL_MSG_VERDICT, NULL);
-	} else {
-		/* ids wrap: later is by serial arithmetic, as the kernel's */
-		for (max = q->pend[0], i = 1; i < q->npend; i++)
-			max = (int32_t)(q->pend[i] - max) > 0 ? q->pend[i] : max;
-		nq_put(q, max, NF_ACCEPT, NFQNL_MSG_VERDICT_BATCH, NULL);
-		q->batched += q->npend;
-	}
-	q->npend = 0;
+	for (i = 0; i < q->nqueues; i++)
+		nfq_out_pending(&q->qs[i].out, may_batch);
 }
 
-/* One sendmsg for the batch. Should the socket refuse it whole (a send
- * buffer smaller than asked for), each verdict goes alone: a verdict lost
- * leaves its packet in the kernel's queue and stalls its flow. */
-static void nq_send(struct nq *q)
+/* The backend's flush: with the engine's lock released, send. */
+static void nq_flush(struct itm_backend *b)
 {
-	size_t len = mnl_nlmsg_batch_size(q->batch);
-	struct nlmsghdr *nlh = mnl_nlmsg_batch_head(q->batch);
-	int rest = (int)len;
+	struct nq *q = itm_backend_priv(b);
+	uint32_t i;
 
-	if (len && mnl_socket_sendto(q->link.nl, nlh, len) < 0) {
-		q->split++;
-		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
-			if (mnl_socket_sendto(q->link.nl, nlh, nlh->nlmsg_len) < 0)
-				q->errors++;
-		}
+	for (i = 0; i < q->nqueues; i++) {
+		if (q->qs[i].out_ready)
+			nfq_out_send(&q->qs[i].out);
 	}
-	mnl_nlmsg_batch_reset(q->batch);
-}
-
-static void nq_flush(struct nq *q)
-{
-	nq_pending(q);
-	nq_send(q);
 }
 
 static void nq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
 {
+	struct nfq_out *out = &q->qs[np->qi].out;
 	bool modified = np->p.flags & ITM_PKT_MODIFIED;
 
 	if (modified && np->p.caplen < np->p.wirelen) {
@@ -185,13 +180,12 @@ static void nq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
 	} else {
 		q->dropped++;
 	}
-	if (verdict == NF_ACCEPT && !modified && q->npend < NQ_PEND_MAX) {
-		q->pend[q->npend++] = np->id;
-	} else {
-		nq_pending(q);	/* lower ids first: a batch must not cover it */
-		nq_put(q, np->id, verdict, NFQNL_MSG_VERDICT,
-		       verdict == NF_ACCEPT && modified ? &np->p : NULL);
-	}
+	if (verdict == NF_ACCEPT && !modified)
+		nfq_out_accept(out, np->id, nq_may_batch(q));
+	else
+		nfq_out_put(out, np->id, verdict,
+			    verdict == NF_ACCEPT && modified ? &np->p : NULL,
+			    nq_may_batch(q));
 	free(np);
 }
 
@@ -240,7 +234,8 @@ static int nq_parse_attrs(const struct nlmsghdr *nlh, struct nlattr **a)
 	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nq_attr, a);
 }
 
-static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
+static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint8_t qi,
+				uint64_t now)
 {
 	const struct nfqnl_msg_packet_hdr *ph = mnl_attr_get_payload(a[NFQA_PACKET_HDR]);
 	uint32_t len = mnl_attr_get_payload_len(a[NFQA_PAYLOAD]);
@@ -251,6 +246,7 @@ static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
 		return NULL;
 	memset(&np->p, 0, sizeof(np->p));
 	np->id = ntohl(ph->packet_id);
+	np->qi = qi;
 	np->p.data = np->data + ITM_PKT_HEADROOM;
 	np->p.headroom = ITM_PKT_HEADROOM;
 	memcpy(np->p.data, mnl_attr_get_payload(a[NFQA_PAYLOAD]), len);
@@ -278,7 +274,8 @@ static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint64_t now)
 
 static int nq_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct itm_backend *b = data;
+	struct nq_queue *nqq = data;
+	struct itm_backend *b = nqq->b;
 	struct nq *q = itm_backend_priv(b);
 	struct nlattr *a[NFQA_MAX + 1] = { 0 };
 	uint64_t now = itm_live_now();
@@ -291,7 +288,8 @@ static int nq_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	hook = ((const struct nfqnl_msg_packet_hdr *)
 		mnl_attr_get_payload(a[NFQA_PACKET_HDR]))->hook;
-	np = nq_packet(q, a, now);
+	np = nq_packet(q, a, nqq->qi, now);
+	nqq->received++;
 	if (!np) {
 		q->errors++;	/* no memory: the kernel fails open on a full queue */
 		return MNL_CB_OK;
@@ -304,40 +302,121 @@ static int nq_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void nq_readable(void *ctx)
+/* Read a burst of datagrams into nqq->rx: their count, or -errno. */
+static int nq_read(struct nq_queue *nqq, struct mmsghdr *msg, int flags)
 {
-	struct itm_backend *b = ctx;
-	struct nq *q = itm_backend_priv(b);
-	struct mmsghdr msg[NFQ_BURST];
 	struct iovec iov[NFQ_BURST];
 	int i, n;
 
 	for (i = 0; i < NFQ_BURST; i++) {
-		iov[i] = (struct iovec){ q->rx + (size_t)i * NFQ_BUF, NFQ_BUF };
+		iov[i] = (struct iovec){ nqq->rx + (size_t)i * NFQ_BUF, NFQ_BUF };
 		msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
 							.msg_iovlen = 1 } };
 	}
-	n = recvmmsg(mnl_socket_get_fd(q->link.nl), msg, NFQ_BURST, MSG_DONTWAIT, NULL);
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		q->errors++;
+	n = recvmmsg(mnl_socket_get_fd(nqq->link.nl), msg, NFQ_BURST, flags, NULL);
+	return n < 0 ? -errno : n;
+}
+
+/* Under the engine's lock: run the burst, then what it let go. */
+static void nq_run(struct nq_queue *nqq, struct mmsghdr *msg, int n)
+{
+	struct nq *q = itm_backend_priv(nqq->b);
+	int i;
+
 	for (i = 0; i < n; i++) {
-		if (mnl_cb_run(iov[i].iov_base, msg[i].msg_len, 0, q->link.portid,
-			       nq_cb, b) < 0)
+		if (mnl_cb_run(nqq->rx + (size_t)i * NFQ_BUF, msg[i].msg_len, 0,
+			       nqq->link.portid, nq_cb, nqq) < 0)
 			q->errors++;	/* a netlink error: counted, not fatal */
 	}
-	nq_flush(q);
+}
+
+/* One queue read by itmd's loop, which holds the engine's lock. */
+static void nq_readable(void *ctx)
+{
+	struct nq_queue *nqq = ctx;
+	struct nq *q = itm_backend_priv(nqq->b);
+	struct mmsghdr msg[NFQ_BURST];
+	int n = nq_read(nqq, msg, MSG_DONTWAIT);
+
+	if (n < 0 && n != -EAGAIN && n != -EINTR)
+		q->errors++;
+	nq_run(nqq, msg, n);
+	nq_pending(q);
+}
+
+/*
+ * A queue's reader thread: blocking reads (a timeout to look at `stop`),
+ * the engine under its lock, and the verdicts sent after (the unlock
+ * flushes). What the kernel does for an accepted packet runs inside that
+ * send, so with a thread per queue it runs on as many CPUs.
+ */
+static void *nq_reader(void *arg)
+{
+	struct nq_queue *nqq = arg;
+	struct nq *q = itm_backend_priv(nqq->b);
+	struct itm_live *lv = q->live;
+	struct mmsghdr msg[NFQ_BURST];
+	int n;
+
+	while (!__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE)) {
+		n = nq_read(nqq, msg, MSG_WAITFORONE);
+		if (n == 0 || n == -EAGAIN || n == -EINTR)
+			continue;
+		itm_live_lock(lv);
+		if (n < 0)
+			q->errors++;
+		nq_run(nqq, msg, n);
+		itm_live_service(lv);
+		nq_pending(q);
+		itm_live_unlock(lv);
+	}
+	return NULL;
 }
 
 /* ---- open, kick, close ---- */
 
-static int nq_buffers(struct nq *q, struct itm_err *err)
+static int nq_queue_open(struct nq_queue *nqq, struct itm_backend *b,
+			 uint8_t qi, struct itm_err *err)
 {
-	q->rx = malloc((size_t)NFQ_BURST * NFQ_BUF);
-	q->batch_buf = malloc(2 * NFQ_BATCH);
-	q->batch = q->batch_buf ? mnl_nlmsg_batch_start(q->batch_buf, NFQ_BATCH) : NULL;
-	if (!q->rx || !q->batch)
+	nqq->b = b;
+	nqq->qi = qi;
+	nqq->rx = malloc((size_t)NFQ_BURST * NFQ_BUF);
+	if (!nqq->rx)
 		return itm_err_set(err, ENOMEM, "out of memory");
+	if (nfq_out_init(&nqq->out, nqq->link.nl, nqq->link.qnum, err) < 0)
+		return -ENOMEM;
+	nqq->out_ready = true;
 	return 0;
+}
+
+/* Blocking reads with a timeout, then the thread. */
+static int nq_queue_thread(struct nq_queue *nqq, struct itm_err *err)
+{
+	struct timeval tv = { .tv_usec = NQ_READ_TIMEOUT_MS * 1000 };
+	int fd = mnl_socket_get_fd(nqq->link.nl);
+	int r;
+
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return itm_err_set(err, errno, "nfqueue: queue %u: %s",
+				   nqq->link.qnum, strerror(errno));
+	r = pthread_create(&nqq->thread, NULL, nq_reader, nqq);
+	if (r)
+		return itm_err_set(err, r, "nfqueue: reader thread: %s", strerror(r));
+	nqq->thread_on = true;
+	return 0;
+}
+
+static void nq_threads_stop(struct nq *q)
+{
+	uint32_t i;
+
+	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < q->nqueues; i++) {
+		if (q->qs[i].thread_on)
+			pthread_join(q->qs[i].thread, NULL);
+		q->qs[i].thread_on = false;
+	}
 }
 
 static void nq_close(struct itm_backend *b);
@@ -349,9 +428,12 @@ static void nq_set_gso(struct nq *q, bool whole)
 {
 	int r;
 
+	uint32_t i;
+
 	if (whole == q->gso_whole)
 		return;
-	r = nfq_link_gso(&q->link, whole);
+	for (i = 0, r = 0; i < q->nqueues && r == 0; i++)
+		r = nfq_link_gso(&q->qs[i].link, whole);
 	if (r < 0) {
 		itm_live_log("error", "nfqueue: setting GSO handover: %s", strerror(-r));
 		return;
@@ -368,9 +450,12 @@ static void nq_set_copy(struct nq *q, bool whole)
 {
 	int r;
 
+	uint32_t i;
+
 	if (whole == q->copy_whole)
 		return;
-	r = nfq_link_copy(&q->link, whole ? 0xffff : NFQ_HEADERS);
+	for (i = 0, r = 0; i < q->nqueues && r == 0; i++)
+		r = nfq_link_copy(&q->qs[i].link, whole ? 0xffff : NFQ_HEADERS);
 	if (r < 0) {
 		itm_live_log("error", "nfqueue: setting the copy range: %s", strerror(-r));
 		return;
@@ -411,6 +496,39 @@ static void nq_configure(struct itm_backend *b)
 	}
 }
 
+/* The queues, their rules, and their readers: threads if several. */
+static int nq_open_queues(struct itm_backend *b, struct itm_err *err)
+{
+	struct nq *q = itm_backend_priv(b);
+	struct nfq_link links[NQ_QUEUES_MAX] = { 0 };
+	uint32_t i;
+	int r;
+
+	r = nfq_links_open(links, q->nqueues, q->queue, q->maxlen, err);
+	if (r < 0)
+		return r;
+	for (i = 0; i < q->nqueues; i++)
+		q->qs[i].link = links[i];
+	for (i = 0; i < q->nqueues && r == 0; i++)
+		r = nq_queue_open(&q->qs[i], b, (uint8_t)i, err);
+	if (r < 0)
+		return r;
+	q->gso_whole = q->copy_whole = true;	/* as nfq_link_open sets */
+	nfq_rules_init(&q->rules, q->dev, q->port, q->qs[0].link.qnum, q->nqueues,
+		       (enum nfq_spread)q->spread);
+	q->hooks = nfq_rules_hooks(b->live->e);
+	r = nfq_rules_install(&q->rules, q->hooks, err);
+	if (r == 0)
+		nq_configure(b);
+	q->threads = q->nqueues > 1;
+	for (i = 0; i < q->nqueues && r == 0; i++) {
+		r = q->threads ? nq_queue_thread(&q->qs[i], err) :
+		    itm_live_watch(b->live, mnl_socket_get_fd(q->qs[i].link.nl),
+				   nq_readable, &q->qs[i], err);
+	}
+	return r;
+}
+
 static int nq_open(struct itm_backend *b, struct itm_err *err)
 {
 	struct nq *q = itm_backend_priv(b);
@@ -418,27 +536,15 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 
 	q->live = b->live;
 	itm_engine_set_free(b->live->e, nq_engine_drop, b);
-	r = nq_buffers(q, err);
-	if (r == 0)
-		r = nfq_link_open(&q->link, q->queue, q->maxlen, err);
-	if (r == 0) {
-		q->gso_whole = q->copy_whole = true;	/* as nfq_link_open sets */
-		nfq_rules_init(&q->rules, q->dev, q->port, q->link.qnum);
-		q->hooks = nfq_rules_hooks(b->live->e);
-		r = nfq_rules_install(&q->rules, q->hooks, err);
-	}
-	if (r == 0)
-		nq_configure(b);
-	if (r == 0)
-		r = itm_live_watch(b->live, mnl_socket_get_fd(q->link.nl), nq_readable,
-				   b, err);
+	r = nq_open_queues(b, err);
 	if (r < 0) {
 		nq_close(b);
 		return r;
 	}
-	itm_live_log("info", "nfqueue: queue %u, chain %s, hooks 0x%x%s%s, port %u",
-		     q->link.qnum, q->rules.chain, q->hooks, q->dev[0] ? ", dev " : "",
-		     q->dev, q->port);
+	itm_live_log("info", "nfqueue: queue %u%s%s, chain %s, hooks 0x%x%s%s, port %u",
+		     q->qs[0].link.qnum, q->nqueues > 1 ? " and on, spread " : "",
+		     q->nqueues > 1 ? nq_spread_names[q->spread] : "", q->rules.chain,
+		     q->hooks, q->dev[0] ? ", dev " : "", q->dev, q->port);
 	return 0;
 }
 
@@ -450,7 +556,7 @@ static void nq_kick(struct itm_backend *b, uint64_t now)
 
 	while (root->stats.qlen && (p = itm_qdisc_dequeue(root, now)) != NULL)
 		nq_verdict(q, (struct nq_pkt *)p, NF_ACCEPT);
-	nq_flush(q);
+	nq_pending(q);
 }
 
 /* The engine was replaced: the packets the old one held move to the new
@@ -467,28 +573,36 @@ static void nq_rebind(struct itm_backend *b, struct itm_engine *old)
 	nq_configure(b);
 }
 
+/* Readers stopped first (they take the engine's lock, which the caller
+ * does not hold), then every held packet accepted, then the rules and the
+ * queues removed. */
 static void nq_close(struct itm_backend *b)
 {
 	struct nq *q = itm_backend_priv(b);
+	uint32_t i;
 
-	if (b->live->e && q->batch) {
+	nq_threads_stop(q);
+	if (b->live->e && q->qs[0].out_ready) {
 		q->release = NFQ_ACCEPT;
 		itm_qdisc_reset(b->live->e->root);	/* accepted, not lost */
 		q->release = NFQ_DROP;
+		nq_pending(q);
+		nq_flush(b);
 	}
-	if (q->link.nl) {
-		nq_flush(q);
-		itm_live_unwatch(b->live, mnl_socket_get_fd(q->link.nl));
+	if (q->rules.chain[0])
 		nfq_rules_remove(&q->rules);
-		nfq_link_close(&q->link);
+	for (i = 0; i < q->nqueues; i++) {
+		struct nq_queue *nqq = &q->qs[i];
+
+		if (nqq->link.nl && !q->threads)
+			itm_live_unwatch(b->live, mnl_socket_get_fd(nqq->link.nl));
+		nfq_link_close(&nqq->link);
+		if (nqq->out_ready)
+			nfq_out_fini(&nqq->out);
+		nqq->out_ready = false;
+		free(nqq->rx);
+		nqq->rx = NULL;
 	}
-	if (q->batch)
-		mnl_nlmsg_batch_stop(q->batch);
-	free(q->rx);
-	free(q->batch_buf);
-	q->rx = NULL;
-	q->batch = NULL;
-	q->batch_buf = NULL;
 	if (q->released)
 		itm_live_log("info", "nfqueue: released %" PRIu64 " held packets", q->released);
 }
@@ -496,28 +610,45 @@ static void nq_close(struct itm_backend *b)
 static void nq_dump(const struct itm_backend *b, FILE *f)
 {
 	const struct nq *q = (const struct nq *)b->priv;
+	uint64_t batched = 0, split = 0, errors = q->errors;
+	uint32_t i;
 
-	fprintf(f, "backend nfqueue queue %u chain %s hooks 0x%x gso %s copy %s\n"
+	for (i = 0; i < q->nqueues; i++) {
+		const struct nfq_out *o = &q->qs[i].out;
+
+		batched += o->batched;
+		split += __atomic_load_n(&o->split, __ATOMIC_RELAXED);
+		errors += __atomic_load_n(&o->errors, __ATOMIC_RELAXED);
+	}
+	fprintf(f, "backend nfqueue queue %u", q->qs[0].link.qnum);
+	if (q->nqueues > 1)
+		fprintf(f, " queues %u spread %s", q->nqueues, nq_spread_names[q->spread]);
+	fprintf(f, " chain %s hooks 0x%x gso %s copy %s\n"
 		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
 		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
 		" batched %" PRIu64 " unsent %" PRIu64 " split %" PRIu64
 		" errors %" PRIu64 "\n",
-		q->link.qnum, q->rules.chain, q->hooks,
+		q->rules.chain, q->hooks,
 		q->gso_whole ? "whole" : "segmented",
 		q->copy_whole ? "whole" : "headers", q->received, q->accepted,
-		q->dropped, q->modified, q->gso, q->released, q->batched,
-		q->unsent, q->split, q->errors);
+		q->dropped, q->modified, q->gso, q->released, batched,
+		q->unsent, split, errors);
+	for (i = 0; q->nqueues > 1 && i < q->nqueues; i++)
+		fprintf(f, "  queue %u received %" PRIu64 "\n", q->qs[i].link.qnum,
+			q->qs[i].received);
 }
 
 const struct itm_backend_ops itm_backend_nfqueue = {
 	.id = "nfqueue",
-	.usage = "backend nfqueue [dev IF] [port N] [queue N] [maxlen N]",
+	.usage = "backend nfqueue [dev IF] [port N] [queue N] [queues N] "
+		 "[spread flow|cpu|dev] [maxlen N]",
 	.priv_size = sizeof(struct nq),
 	.parse = nq_parse,
 	.open = nq_open,
 	.rebind = nq_rebind,
 	.changed = nq_configure,
 	.kick = nq_kick,
+	.flush = nq_flush,
 	.close = nq_close,
 	.dump = nq_dump,
 };

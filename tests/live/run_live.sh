@@ -13,6 +13,10 @@
 #             through itmd
 #   marks-gso PIAS marks every packet, GSO packets included: all marked on
 #             the server's interface, every TCP checksum valid
+#   queues    queues 2 spread dev: two queues and threads, data and ACKs
+#             apart; every packet marked with valid checksums, no verdict
+#             lost at full speed, both queues used, tbf 20mbit holds, a
+#             clean stop under load
 #   drops     tbf 5mbit as root: goodput 3.5..5.5 Mbit/s, drops counted at
 #             the root (qdisc show -s, text and JSON), GSO packets segmented
 #             by the kernel under the shaper
@@ -294,6 +298,68 @@ case_marks_gso() {
 	check "no verdict lost at full speed (backend errors 0)" [ "${errs:-1}" = 0 ]
 }
 
+# Two queues, a reader thread each, spread by output device: the data
+# (out by s0) and the ACKs (out by c0) take different queues. Every packet
+# marked (PIAS), none lost at full speed, a shaper whose verdicts the loop's
+# timer sends for both queues, and a clean stop under load.
+case_queues() {
+	need tshark tcpdump
+	local cap=$work/queues f=$work/queues.fields all marked bad q r4 errs
+	bed_up --mode route
+	ip netns exec "$I" ethtool -K s0 tx off >/dev/null
+	ip netns exec "$S" ethtool -K eth0 gro off >/dev/null
+	printf 'backend nfqueue queues 2 spread dev
+module add pias hook post-routing prio_num 2 prio_thresh_0 102400 prio_dscp_0 46 prio_dscp_1 10
+' >"$conf"
+	start_itmd
+	q=$(queue_bound)
+	echo "$q queues bound; rules:"
+	ip netns exec "$I" iptables-save -t mangle | grep NFQUEUE | sed 's/^/  /'
+	check "two queues bound" [ "$q" = 2 ]
+	check "packets leaving by s0 and by c0 go to different queues" \
+		[ "$(ip netns exec "$I" iptables-save -t mangle | grep -E -- '-o (s0|c0) ' | grep -o 'queue-num [0-9]*' | sort -u | wc -l)" = 2 ]
+	capture_start "$cap.pcap" 0 "tcp and dst port 5201"
+	iperf_client "$cap.txt" 10.77.2.2 -t 2 -b 100m || fail "iperf3: $(tail -1 "$cap.txt")"
+	capture_stop
+	fields "$cap.pcap" >"$f"
+	all=$(count "$f" '$1 != "-"')
+	marked=$(count "$f" '$1 != "-" && ($2 == 46 || $2 == 10)')
+	bad=$(count "$f" '$1 != "-" && $6 != 1')
+	echo "server: $all TCP packets, $marked marked, TCP checksum not valid on $bad"
+	check "every packet marked" [ "$marked" = "$all" -a "$all" -gt 100 ]
+	check "every TCP checksum valid" [ "$bad" = 0 ]
+	iperf_client "$cap-full.txt" 10.77.2.2 -t 2 || fail "iperf3 at full speed: $(tail -1 "$cap-full.txt")"
+	kill -USR1 "$itmd_pid"
+	wait_for 3 grep -q "queue [0-9]* received" "$work/itmd.err"
+	grep -A3 "^backend nfqueue" "$work/itmd.err" | tail -4 >"$work/backend.txt"
+	sed 's/^/  /' "$work/backend.txt"
+	errs=$(grep -o " errors [0-9]*" "$work/backend.txt" | cut -d' ' -f3)
+	echo "full speed: $(iperf_goodput "$cap-full.txt") Mbit/s; backend errors ${errs:-?}"
+	check "no verdict lost at full speed (backend errors 0)" [ "${errs:-1}" = 0 ]
+	check "both queues read packets" \
+		[ "$(grep -c 'queue [0-9]* received [1-9]' "$work/backend.txt")" = 2 ]
+	# a shaper: its verdicts leave from whichever thread dequeues
+	"$itm" -S "$sock" qdisc add root tbf rate 20mbit burst 20kb limit 60kb ||
+		fail "qdisc add root tbf at run time"
+	iperf_client "$cap-tbf.txt" 10.77.2.2 -t 3 || fail "iperf3 through tbf: $(tail -1 "$cap-tbf.txt")"
+	local g
+	g=$(iperf_goodput "$cap-tbf.txt")
+	echo "through tbf 20mbit: $g Mbit/s"
+	check "tbf 20mbit holds with two queues (17..20.5 Mbit/s)" \
+		awk -v g="$g" 'BEGIN { exit !(g >= 17 && g <= 20.5) }'
+	iperf_server
+	ip netns exec "$C" iperf3 -c 10.77.2.2 -t 3 >"$work/iperf-stop.txt" 2>&1 &
+	local client=$! rc=0
+	bg_pids="$bg_pids $client"
+	sleep 1
+	stop_itmd TERM
+	check "itmd exits 0 on SIGTERM under load" [ "$itmd_rc" = 0 ]
+	wait "$client" || rc=$?
+	check "the transfer survives the stop" [ "$rc" = 0 ]
+	r4=$(itm_rules iptables-save) q=$(queue_bound)
+	check "no rule and no queue left" [ "$r4" = 0 -a "$q" = 0 ]
+}
+
 case_drops() {
 	bed_up --mode route
 	printf 'backend nfqueue\nqdisc add root tbf rate 5mbit burst 10kb limit 30kb\n' >"$conf"
@@ -475,6 +541,7 @@ case_perm() {
 case $case_ in
 marks|drops|failopen|teardown|reload|perm) "case_$case_" ;;
 marks-gso) case_marks_gso ;;
+queues) case_queues ;;
 *) echo "unknown case \"$case_\""; exit 1 ;;
 esac
 finish
