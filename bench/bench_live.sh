@@ -6,7 +6,9 @@
 #   naive     every forwarded packet through nfq_naive (one copy, one recv
 #             and one verdict per packet) by an NFQUEUE rule in FORWARD
 #   itmd      itmd with backend nfqueue and nothing else (no module, the
-#             default root pfifo): accept-all
+#             default root pfifo): accept-all; and the same with two queues
+#             spread by output device, a reader thread each (data and ACKs
+#             on different threads)
 # each with offloads on and off (off: GSO, TSO, GRO off on every veth end;
 # checksum offload stays on, forwarding works with it), as ratios to kernel
 # forwarding next to the targets of issue 5 (>= 80 % on, >= 40 % off).
@@ -135,14 +137,18 @@ for off in on off; do
 	start_itmd "backend nfqueue"
 	res[itmd,$off]=$(goodput 10.77.2.2)
 	stop "$itmd_pid"
+	start_itmd "backend nfqueue queues 2 spread dev"
+	res[itmd2,$off]=$(goodput 10.77.2.2)
+	stop "$itmd_pid"
 done
 
 printf '\n%-44s %12s %12s %9s %9s\n' "TCP goodput client->server, 1 stream" "offloads on" "offloads off" "ratio on" "ratio off"
-for row in kernel naive itmd; do
+for row in kernel naive itmd itmd2; do
 	case $row in
 	kernel) label="kernel forwarding" ;;
 	naive) label="naive NFQUEUE loop (nfq_naive)" ;;
 	itmd) label="itmd nfqueue, accept-all" ;;
+	itmd2) label="  queues 2 spread dev (a thread each)" ;;
 	esac
 	printf '%-44s %7s Gbit/s %7s Gbit/s %9s %9s\n' "$label" "$(gbit "${res[$row,on]}")" \
 		"$(gbit "${res[$row,off]}")" "$(ratio "${res[$row,on]}" "${res[kernel,on]}")" \

@@ -27,6 +27,8 @@
 
 /* Called for every packet the pipeline drops, after it was counted. */
 typedef void itm_pkt_free_fn(void *ctx, struct itm_pkt *p);
+/* A live backend's: a packet a module held at a single hook goes on now. */
+typedef void itm_pkt_pass_fn(void *ctx, struct itm_pkt *p);
 
 struct itm_engine {
 	struct itm_mod *mods;		/* registration order */
@@ -44,6 +46,8 @@ struct itm_engine {
 	uint64_t csum_fixed;		/* checksums rewritten after changes */
 	itm_pkt_free_fn *free_fn;
 	void *free_ctx;
+	itm_pkt_pass_fn *pass_fn;	/* set: modules may hold at a hook */
+	void *pass_ctx;
 	uint64_t now;			/* latest time the engine was given */
 	uint64_t rand_seed;		/* with seeded: keys derive from it */
 	uint64_t rand_count;
@@ -64,6 +68,10 @@ struct itm_engine {
 int itm_engine_create(struct itm_engine **out, struct itm_err *err);
 void itm_engine_destroy(struct itm_engine *e);
 void itm_engine_set_free(struct itm_engine *e, itm_pkt_free_fn *fn, void *ctx);
+/* A live backend that can answer a packet later (NFQUEUE: verdicts by id)
+ * lets modules hold packets at its hooks: a held one comes back through
+ * fn when its chain let it go, the root discipline, or the drop callback. */
+void itm_engine_set_pass(struct itm_engine *e, itm_pkt_pass_fn *fn, void *ctx);
 
 /* Module registration: argv holds interest clauses and parameters. */
 int itm_engine_mod_add(struct itm_engine *e, const char *kind,
@@ -129,6 +137,8 @@ enum itm_fate {
 	ITM_FATE_DROPPED,	/* refused: already given to the drop callback */
 	ITM_FATE_QUEUED,	/* in the root discipline: leaves by dequeue */
 	ITM_FATE_PASS,		/* let it go on now (bytes may have changed) */
+	ITM_FATE_HELD,		/* a module holds it (only with a pass callback):
+				 * it comes back by one of the three ways */
 };
 enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
 				     struct itm_pkt *p, uint64_t now);

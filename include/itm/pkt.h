@@ -75,6 +75,8 @@ enum itm_pkt_flag {
 	ITM_PKT_MODIFIED = 1u << 0,	/* headers changed: fix checksums */
 	ITM_PKT_CSUM_PARTIAL = 1u << 1,	/* L4 checksum left to the NIC (GSO):
 					 * only IP header checksums are ours */
+	ITM_PKT_ONE_HOOK = 1u << 2,	/* held at a live hook: resumes there
+					 * only (itm_engine_hook) */
 };
 
 /*

@@ -46,6 +46,12 @@ void itm_engine_set_free(struct itm_engine *e, itm_pkt_free_fn *fn, void *ctx)
 	e->free_ctx = ctx;
 }
 
+void itm_engine_set_pass(struct itm_engine *e, itm_pkt_pass_fn *fn, void *ctx)
+{
+	e->pass_fn = fn;
+	e->pass_ctx = ctx;
+}
+
 void itm_engine_destroy(struct itm_engine *e)
 {
 	struct itm_mod *m, *next;

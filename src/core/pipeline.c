@@ -139,6 +139,46 @@ void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
 	forward_from(e, root, p, now, 0, 0);
 }
 
+/* What becomes of a packet once the chain of hook h is done with it. */
+static enum itm_fate hook_fate(struct itm_engine *e, enum itm_hook h,
+			       struct itm_pkt *p, enum itm_verdict v, uint64_t now)
+{
+	if (v == ITM_HELD) {
+		p->flags |= ITM_PKT_ONE_HOOK;
+		return ITM_FATE_HELD;
+	}
+	if (v == ITM_DROP) {
+		engine_drop_module(e, p);
+		return ITM_FATE_DROPPED;
+	}
+	if (p->flags & ITM_PKT_MODIFIED)
+		e->csum_fixed += (uint64_t)itm_csum_fix(p);
+	if (h != ITM_HOOK_POST_ROUTING)
+		return ITM_FATE_PASS;
+	itm_qdisc_enqueue(e->root, p, now);
+	return ITM_FATE_QUEUED;
+}
+
+/* The hook's chain from index `from`; modules may hold the packet when
+ * the backend can answer later (a pass callback). */
+static enum itm_fate hook_from(struct itm_engine *e, enum itm_hook h,
+			       struct itm_pkt *p, uint64_t now, uint32_t from)
+{
+	bool outer = e->may_hold;
+	enum itm_verdict v;
+
+	e->may_hold = e->pass_fn != NULL;
+	v = chain_run(e, h, p, now, from);
+	e->may_hold = outer;
+	return hook_fate(e, h, p, v, now);
+}
+
+enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
+			      struct itm_pkt *p, uint64_t now)
+{
+	return hook_from(e, h, p, now, 0);
+}
+
 /* The holder's verdict, counted as the chain would have counted it. */
 static bool resume_verdict(struct itm_engine *e, struct itm_pkt *p,
 			   enum itm_verdict v)
@@ -179,11 +219,17 @@ void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 		engine_drop_module(e, p);
 		return;
 	}
-	while (step < FORWARD_STEPS && forward_path[step] != h)
-		step++;
 	while (from < e->chain_len[h] &&
 	       !chain_after(e->chain[h][from], p->resume_prio, p->resume_seq))
 		from++;
+	if (p->flags & ITM_PKT_ONE_HOOK) {
+		p->flags &= (uint16_t)~ITM_PKT_ONE_HOOK;
+		if (hook_from(e, h, p, now, from) == ITM_FATE_PASS)
+			e->pass_fn(e->pass_ctx, p);
+		return;
+	}
+	while (step < FORWARD_STEPS && forward_path[step] != h)
+		step++;
 	forward_from(e, p->resume_root, p, now, step, from);
 }
 
@@ -200,23 +246,6 @@ void itm_engine_settle(struct itm_engine *e, uint64_t now, bool wait)
 				m->ops->settle(m, now, wait);
 		}
 	} while (wait && e->held && --rounds);
-}
-
-enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
-				     struct itm_pkt *p, uint64_t now)
-{
-	if (itm_engine_run_hook(e, h, p, now) == ITM_DROP) {
-		e->drops[ITM_DROP_MODULE]++;
-		if (e->free_fn)
-			e->free_fn(e->free_ctx, p);
-		return ITM_FATE_DROPPED;
-	}
-	if (p->flags & ITM_PKT_MODIFIED)
-		e->csum_fixed += (uint64_t)itm_csum_fix(p);
-	if (h != ITM_HOOK_POST_ROUTING)
-		return ITM_FATE_PASS;
-	itm_qdisc_enqueue(e->root, p, now);
-	return ITM_FATE_QUEUED;
 }
 
 /*

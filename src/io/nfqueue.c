@@ -209,6 +209,13 @@ static void nq_engine_drop(void *ctx, struct itm_pkt *p)
 	}
 }
 
+/* The engine's pass callback: a packet a module held at a hook (a module
+ * process answered) goes on. */
+static void nq_engine_pass(void *ctx, struct itm_pkt *p)
+{
+	nq_verdict(itm_backend_priv(ctx), (struct nq_pkt *)p, NF_ACCEPT);
+}
+
 /* ---- packets in ---- */
 
 static uint32_t attr_u32(struct nlattr **a, int type)
@@ -536,6 +543,7 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 
 	q->live = b->live;
 	itm_engine_set_free(b->live->e, nq_engine_drop, b);
+	itm_engine_set_pass(b->live->e, nq_engine_pass, b);
 	r = nq_open_queues(b, err);
 	if (r < 0) {
 		nq_close(b);
@@ -566,6 +574,7 @@ static void nq_rebind(struct itm_backend *b, struct itm_engine *old)
 	struct nq *q = itm_backend_priv(b);
 
 	itm_engine_set_free(b->live->e, nq_engine_drop, b);
+	itm_engine_set_pass(b->live->e, nq_engine_pass, b);
 	q->release = NFQ_MOVE;
 	q->move_to = b->live->e;
 	itm_qdisc_reset(old->root);

@@ -17,6 +17,9 @@
 #             apart; every packet marked with valid checksums, no verdict
 #             lost at full speed, both queues used, tbf 20mbit holds, a
 #             clean stop under load
+#   libitm    a module process (examples/libitm/sizeaware) marks short
+#             flows through NFQUEUE, its packets held for their verdicts;
+#             killed under load, traffic goes on and it is unregistered
 #   drops     tbf 5mbit as root: goodput 3.5..5.5 Mbit/s, drops counted at
 #             the root (qdisc show -s, text and JSON), GSO packets segmented
 #             by the kernel under the shaper
@@ -360,6 +363,61 @@ module add pias hook post-routing prio_num 2 prio_thresh_0 102400 prio_dscp_0 46
 	check "no rule and no queue left" [ "$r4" = 0 -a "$q" = 0 ]
 }
 
+# A module in its own process (libitm: examples/libitm/sizeaware) on the
+# NFQUEUE backend: itmd holds each packet it hands over and answers the
+# kernel when the process does, going on with other packets meanwhile.
+# Short flows are marked on the wire, the proxy's counters show the
+# crossings, and killing the process under load leaves traffic flowing.
+case_libitm() {
+	need tshark tcpdump
+	local proc=${ITM_SIZEAWARE_PROCESS:-} cap=$work/libitm f=$work/libitm.fields
+	local msock=$work/mod.sock m4 v4 bad list pid rc=0
+	[ -x "$proc" ] || skip "the libitm example is not built (ITM_SIZEAWARE_PROCESS)"
+	bed_up --mode route
+	printf 'backend nfqueue\n' >"$conf"
+	ip netns exec "$I" "$itmd" -c "$conf" -S "$sock" -M "$msock" 2>"$work/itmd.err" &
+	itmd_pid=$!
+	wait_for 5 [ -S "$msock" ] || fail "itmd -M did not create its module socket"
+	ITM_MODULE_SOCKET=$msock "$proc" 5 2>"$work/proc.err" &
+	pid=$!
+	bg_pids="$bg_pids $pid"
+	wait_for 5 modules_listed sizeaware || fail "the module process did not register: $(cat "$work/proc.err")"
+	# a loaded CI machine (sanitizers, two cores) must not turn a slow
+	# answer into a missed deadline of the default 10 ms
+	"$itm" -S "$sock" set sizeaware.deadline 1s || fail "set sizeaware.deadline"
+	capture_start "$cap.pcap" 160 "tcp and dst port 5201"
+	iperf_client "$cap.txt" 10.77.2.2 -t 2 || fail "iperf3 through the module process: $(tail -1 "$cap.txt")"
+	capture_stop
+	fields "$cap.pcap" >"$f"
+	v4=$(count "$f" '$1 != "-"')
+	m4=$(count "$f" '$1 != "-" && $2 == 4')
+	bad=$(count "$f" '$1 != "-" && $3 != 1')
+	list=$("$itm" -S "$sock" module list)
+	echo "$list" | sed 's/^/  /'
+	echo "server: $v4 packets, $m4 with TOS 0x10, IPv4 checksum not valid on $bad; $(iperf_goodput "$cap.txt") Mbit/s"
+	check "short-flow packets marked by the process" [ "$m4" -ge 5 ]
+	check "the long flow unmarked (marked < 10 %)" [ $((m4 * 10)) -lt "$v4" ]
+	check "every IPv4 header checksum valid" [ "$bad" = 0 -a "$v4" -gt 100 ]
+	check "packets crossed and were held for their verdicts (sent, held > 0)" \
+		bash -c 'grep -Eq "sent [1-9][0-9]* verdicts [1-9][0-9]* altered [1-9][0-9]* held [1-9]" <<<"$1"' _ "$list"
+	check "no verdict missed its deadline" bash -c '! grep -Eq "failopen deadline [1-9]" <<<"$1"' _ "$list"
+	# the process dies under load: its packets go on, itmd unregisters it
+	iperf_client "$work/iperf-kill.txt" 10.77.2.2 -t 3 &
+	local client=$!
+	bg_pids="$bg_pids $client"
+	sleep 1.5
+	kill -9 "$pid"
+	wait "$client" || rc=$?
+	list=$("$itm" -S "$sock" module list)
+	echo "killed 1.5 s into a 3 s transfer: $(iperf_goodput "$work/iperf-kill.txt") Mbit/s"
+	echo "$list" | sed 's/^/  /'
+	check "the transfer survives the process's death" [ "$rc" = 0 ]
+	check "the process is unregistered (state gone)" bash -c 'grep -Eq "state gone" <<<"$1"' _ "$list"
+	check "ping through itmd after the process died" ping_ok 10.77.2.2
+	stop_itmd TERM
+	check "itmd exits 0" [ "$itmd_rc" = 0 ]
+}
+
 case_drops() {
 	bed_up --mode route
 	printf 'backend nfqueue\nqdisc add root tbf rate 5mbit burst 10kb limit 30kb\n' >"$conf"
@@ -542,6 +600,7 @@ case $case_ in
 marks|drops|failopen|teardown|reload|perm) "case_$case_" ;;
 marks-gso) case_marks_gso ;;
 queues) case_queues ;;
+libitm) case_libitm ;;
 *) echo "unknown case \"$case_\""; exit 1 ;;
 esac
 finish

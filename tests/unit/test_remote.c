@@ -501,8 +501,9 @@ static void test_live_deadline_by_timer(void **state)
 	rig_stop(&g, &seen, &sum, &rc, &status);
 }
 
-/* A single live hook (NFQUEUE) cannot resume a packet later: the proxy
- * waits for the verdict, and a hung process costs one deadline. */
+/* A hook whose backend cannot answer later (no pass callback) does not
+ * hold: the proxy waits for the verdict, and a hung process costs one
+ * deadline. */
 static void test_single_hook_waits(void **state)
 {
 	struct itm_pkt *p;
@@ -549,6 +550,109 @@ static void test_single_hook_marks(void **state)
 	pkt_free(p);
 	rig_stop(&g, &seen, &sum, &rc, &status);
 	assert_int_equal(seen, 2);
+}
+
+/* A backend that answers later (NFQUEUE: verdicts by id) collects what
+ * comes back through its pass and drop callbacks. */
+struct backend_seen {
+	struct itm_pkt *passed[8], *dropped[8];
+	unsigned n_passed, n_dropped;
+};
+
+static void seen_pass(void *ctx, struct itm_pkt *p)
+{
+	struct backend_seen *b = ctx;
+
+	b->passed[b->n_passed++ % 8] = p;
+}
+
+static void seen_drop(void *ctx, struct itm_pkt *p)
+{
+	struct backend_seen *b = ctx;
+
+	b->dropped[b->n_dropped++ % 8] = p;
+}
+
+/* Settle as itmd's loop does: woken by the module socket's eventfd. */
+static void settle_woken(struct rig *g)
+{
+	unsigned rounds = 0;
+
+	while (g->e->held && rounds++ < 1000) {
+		struct pollfd pf = { .fd = g->ms.wake_fd, .events = POLLIN };
+		eventfd_t v;
+
+		if (poll(&pf, 1, 5000) == 1)
+			eventfd_read(g->ms.wake_fd, &v);
+		itm_engine_settle(g->e, 0, false);
+	}
+}
+
+/* With a pass callback the hook does not wait: the packet is held, itmd
+ * goes on, and the process's answer sends it on (or drops it), with the
+ * changes made. */
+static void test_single_hook_holds(void **state)
+{
+	struct backend_seen b = { 0 };
+	struct itm_pkt *p, *q;
+	unsigned seen, sum;
+	struct rig g;
+	int rc, status;
+
+	rig_start(&g, ACT_MARK, LIBITM_PACKET, NULL, 0);
+	itm_engine_set_pass(g.e, seen_pass, &b);
+	itm_engine_set_free(g.e, seen_drop, &b);
+	p = pkt_new(17, 1000, 53);
+	q = pkt_new(17, 1000, 9);
+	assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, p, 0), ITM_FATE_HELD);
+	assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, q, 0), ITM_FATE_HELD);
+	assert_int_equal(g.e->held, 2);
+	settle_woken(&g);
+	assert_int_equal(g.e->held, 0);
+	assert_int_equal(b.n_passed, 1);
+	assert_ptr_equal(b.passed[0], p);
+	assert_int_equal(p->mark, 7);
+	assert_int_equal(p->v.outer.tos, 0x10);
+	assert_int_equal(itm_csum_verify(p), 0);
+	assert_int_equal(b.n_dropped, 1);
+	assert_ptr_equal(b.dropped[0], q);
+	pkt_free(p);
+	pkt_free(q);
+	assert_non_null(strstr(dump(&g), "sent 2 verdicts 2 altered 1 held 2"));
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 2);
+}
+
+/* Held at a hook, a hung process is found by the proxy's timer: the
+ * packet goes on unchanged through the pass callback. */
+static void test_single_hook_hang_fails_open(void **state)
+{
+	struct backend_seen b = { 0 };
+	unsigned seen, sum, rounds = 0;
+	struct itm_pkt *p;
+	struct rig g;
+	uint64_t t = 0;
+	int rc, status;
+
+	child_stop_at = 1;
+	rig_start(&g, ACT_HANG, LIBITM_META, NULL, 0);
+	itm_engine_set_pass(g.e, seen_pass, &b);
+	assert_int_equal(itm_engine_param_set(g.e, "ext.deadline", "10ms", NULL), 0);
+	p = pkt_new(17, 1000, 53);
+	assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, p, 0), ITM_FATE_HELD);
+	while (g.e->held && rounds++ < 5000) {
+		t += 5 * ITM_NSEC_PER_SEC / 1000;
+		itm_engine_timers(g.e, t);
+		usleep(1000);
+	}
+	assert_int_equal(g.e->held, 0);
+	assert_int_equal(b.n_passed, 1);
+	assert_ptr_equal(b.passed[0], p);
+	assert_int_equal(p->mark, 0);
+	pkt_free(p);
+	assert_non_null(strstr(dump(&g), "failopen deadline 1"));
+	kill(g.pid, SIGKILL);
+	rig_stop(&g, &seen, &sum, &rc, &status);
 }
 
 /* A malformed registration is refused with the reason, nothing added. */
@@ -613,6 +717,8 @@ int main(void)
 		cmocka_unit_test(test_observe_never_waits),
 		cmocka_unit_test(test_idle_exit_noticed),
 		cmocka_unit_test(test_held_batch_in_order),
+		cmocka_unit_test(test_single_hook_holds),
+		cmocka_unit_test(test_single_hook_hang_fails_open),
 		cmocka_unit_test(test_length_changes),
 		cmocka_unit_test(test_unregister_in_callback),
 		cmocka_unit_test(test_live_wakeups),
