@@ -37,6 +37,7 @@ static const struct itm_attr dscpmark_attrs[] = {
 
 static uint32_t dscpmark_classify(struct itm_mod *m, struct itm_pkt *p)
 {
+	(void)m;
 	return itm_l3_has(&p->v.outer, ITM_HAVE_IP) ? DSCPMARK_MARKED : 0;
 }
 
@@ -47,6 +48,7 @@ static enum itm_verdict dscpmark_process(struct itm_mod *m, struct itm_pkt *p,
 	uint8_t tos = p->v.outer.tos;
 	uint8_t want = (uint8_t)(dm->dscp << 2 | itm_l3_ecn(&p->v.outer));
 
+	(void)cls;
 	if (want == tos)
 		return ITM_ACCEPT;
 	itm_l3_set_tos(p, &p->v.outer, want);
