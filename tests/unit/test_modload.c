@@ -161,18 +161,21 @@ static void test_unload_builtin_refused(void **state)
 	itm_engine_destroy(e);
 }
 
-/* Copy the example into tmpdir/SUB/NAME with mode; the path in buf. */
+/* Copy the example to tmpdir/SUB/dscpmark.so, SUB and file with these
+ * modes; the path in buf. */
 static const char *copy_example(char *buf, size_t len, const char *sub,
 				mode_t dir_mode, mode_t mode)
 {
-	char dir[128], data[1 << 16];
+	char data[1 << 16];
 	ssize_t n;
-	int in, out;
+	int in, out, w;
 
-	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, sub);
-	mkdir(dir, 0700);
-	assert_int_equal(chmod(dir, dir_mode), 0);
-	snprintf(buf, len, "%s/dscpmark.so", dir);
+	w = snprintf(buf, len, "%s/%s/dscpmark.so", tmpdir, sub);
+	assert_true(w > 0 && (size_t)w < len);
+	*strrchr(buf, '/') = '\0';
+	mkdir(buf, 0700);
+	assert_int_equal(chmod(buf, dir_mode), 0);
+	buf[strlen(buf)] = '/';
 	in = open(DSCPMARK, O_RDONLY);
 	out = open(buf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(in >= 0 && out >= 0);
