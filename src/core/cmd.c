@@ -489,7 +489,7 @@ static const struct cmd_def cmd_table[] = {
 	{ "module", cmd_module,
 	  "module add KIND [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
 	  "module load FILE.so [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
-	  "    a module built outside the tree (doc/modules.md); itmd: root's power\n"
+	  "  (a module built outside the tree, doc/modules.md; into itmd: root's power)\n"
 	  "module del|unload|enable|disable LABEL   (unload: a loaded one, closes its file)\n"
 	  "module ctl LABEL OPERATION [--json]   e.g. pias: print, clear\n"
 	  "module list [--json]\n"
