@@ -569,7 +569,9 @@ int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind)
 		qdisc_help(f, kind);
 		return 0;
 	}
-	m = itm_mod_find(kind) ? itm_mod_find(kind) : itm_modload_find(kind);
+	m = itm_mod_find(kind);
+	if (!m)
+		m = itm_modload_find(kind);
 	if (!strcmp(cmd, "module") && m) {
 		module_help_one(f, m);
 		return 0;

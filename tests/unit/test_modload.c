@@ -187,6 +187,22 @@ static const char *copy_example(char *buf, size_t len, const char *sub,
 	return buf;
 }
 
+/* A file name JSON must escape: "file" stays one valid string. */
+static void test_list_json_escapes_file(void **state)
+{
+	struct itm_engine *e = test_engine("", 0);
+	char path[128], line[256], *text;
+
+	copy_example(path, sizeof(path), "q\"uote\\d", 0755, 0755);
+	snprintf(line, sizeof(line), "module load %s label q", path);
+	must_run(e, line);
+	text = list(e, true);
+	assert_non_null(strstr(text, "/q\\\"uote\\\\d/dscpmark.so\",\"hook\""));
+	free(text);
+	itm_engine_destroy(e);
+	assert_int_equal(itm_modload_count(), 0);
+}
+
 static const char *text_file(char *buf, size_t len)
 {
 	FILE *f;
@@ -369,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_load_list_unload),
 		cmocka_unit_test(test_unload_builtin_refused),
 		cmocka_unit_test(test_bad_loads),
+		cmocka_unit_test(test_list_json_escapes_file),
 		cmocka_unit_test(test_config_aborts),
 		cmocka_unit_test(test_unload_holding),
 		cmocka_unit_test(test_abi_layout),
