@@ -23,6 +23,12 @@
  * `const struct itm_mod_ops itm_mod_<id>` and one line in src/mod/modules.def.
  * Its parameters are attributes in its private area, so `set <label>.<name>`
  * and `get` work for all of them without module code.
+ *
+ * A module built outside the tree is a shared object that `module load
+ * FILE.so` brings into itmd or itm replay (doc/modules.md). It is written
+ * the same way and ends in ITM_MOD_EXPORT(its ops), which defines the one
+ * symbol the loader looks for: the ABI version and the layouts it was built
+ * with, checked before anything else in the file is used.
  */
 #ifndef ITM_MOD_H
 #define ITM_MOD_H
@@ -155,6 +161,36 @@ bool itm_flow_key_from_l3(struct itm_flow_key *k, const struct itm_l3 *l3);
 void itm_flow_key_reverse(struct itm_flow_key *k);
 /* One line of `flows show`, or a JSON object. */
 void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json);
+
+/*
+ * The module ABI: this header and the ones it includes (attr.h, err.h,
+ * flowtab.h, pkt.h, prefix.h, siphash.h) and the functions they declare,
+ * which itmd and itm export to loaded objects. Any change to a structure
+ * here, or to such a function, bumps ITM_MOD_ABI; the sizes recorded next
+ * to it catch a change made without the bump.
+ */
+#define ITM_MOD_ABI 1
+#define ITM_MOD_EXPORT_SYMBOL "itm_module"
+
+struct itm_mod_export {
+	uint32_t abi;		/* ITM_MOD_ABI the object was built with */
+	uint32_t ops_size;	/* sizeof(struct itm_mod_ops) */
+	uint32_t mod_size;	/* sizeof(struct itm_mod) */
+	uint32_t pkt_size;	/* sizeof(struct itm_pkt) */
+	const struct itm_mod_ops *ops;
+};
+
+/* The last line of a loadable module: ITM_MOD_EXPORT(mymod_ops); */
+#define ITM_MOD_EXPORT(ops_var)						\
+	extern const struct itm_mod_export itm_module			\
+		__attribute__((visibility("default")));			\
+	const struct itm_mod_export itm_module = {			\
+		.abi = ITM_MOD_ABI,					\
+		.ops_size = sizeof(struct itm_mod_ops),			\
+		.mod_size = sizeof(struct itm_mod),			\
+		.pkt_size = sizeof(struct itm_pkt),			\
+		.ops = &(ops_var),					\
+	}
 
 const struct itm_mod_ops *itm_mod_find(const char *id);
 const struct itm_mod_ops *const *itm_mod_all(void);

@@ -6,6 +6,7 @@
  * [MESSAGE]", becomes the exit status (0, or 1 with MESSAGE on stderr).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,10 +95,24 @@ static int live_reply(FILE *in)
 	return rc;
 }
 
+/* `module load ./x.so` names a file where the user is, not where itmd
+ * runs: send its absolute path (a file not found is itmd's to report). */
+static void live_load_path(int argc, char **argv)
+{
+	static char path[PATH_MAX];	/* argv outlives this call */
+
+	if (argc > 2 && !strcmp(argv[0], "module") &&
+	    !strcmp(argv[1], "load") && strchr(argv[2], '/') &&
+	    argv[2][0] != '/' && realpath(argv[2], path))
+		argv[2] = path;
+}
+
 int live_main(const char *sock, int argc, char **argv)
 {
 	FILE *in;
 	int fd = live_connect(sock ? sock : LIVE_DEFAULT_SOCKET);
+
+	live_load_path(argc, argv);
 
 	if (fd < 0)
 		return 1;

@@ -10,6 +10,7 @@
 
 #include "itm/backend.h"
 #include "itm/cmd.h"
+#include "itm/modload.h"
 #include "itm/qtree.h"
 #include "itm/units.h"
 
@@ -53,42 +54,100 @@ static bool is_help(int argc, char **argv)
 	       (argc > 0 && strcmp(argv[argc - 1], "help") == 0);
 }
 
-/* module add KIND [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]... */
-static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
-			  struct itm_err *err)
-{
-	const struct itm_mod_ops *ops;
-	const char *label = NULL;
+/* What `module add` and `module load` take before the module's own words. */
+struct module_opts {
+	const char *label;
 	enum itm_hook hook;
-	int64_t prio = 0;
+	int64_t prio;
+	int next;		/* index of the first interest or parameter */
+};
+
+/* [label L] [hook H] [prio N] from argv[1]; argv[0] is the kind or file. */
+static int module_opts_parse(struct module_opts *o, int argc, char **argv,
+			     struct itm_err *err)
+{
 	int i = 1;
 
-	if (argc < 1)
-		return itm_err_set(err, EINVAL, "module add: KIND missing");
-	ops = itm_mod_find(argv[0]);
-	hook = ops ? ops->default_hook : ITM_HOOK_FORWARD;
-	while (i + 1 < argc) {
+	for (; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "label")) {
-			label = argv[i + 1];
+			o->label = argv[i + 1];
 		} else if (!strcmp(argv[i], "hook")) {
-			if (itm_hook_parse(argv[i + 1], &hook) < 0)
+			if (itm_hook_parse(argv[i + 1], &o->hook) < 0)
 				return itm_err_tok(err, argv[i + 1], EINVAL,
 						   "unknown hook \"%s\" (pre-routing, local-in, forward, local-out, post-routing)",
 						   argv[i + 1]);
 		} else if (!strcmp(argv[i], "prio")) {
 			char *end;
 
-			prio = strtoll(argv[i + 1], &end, 10);
-			if (*end || !*argv[i + 1] || prio < -1000 || prio > 1000)
+			o->prio = strtoll(argv[i + 1], &end, 10);
+			if (*end || !*argv[i + 1] || o->prio < -1000 ||
+			    o->prio > 1000)
 				return itm_err_tok(err, argv[i + 1], ERANGE,
 						   "prio must be in [-1000..1000]");
 		} else {
 			break;
 		}
-		i += 2;
 	}
-	return itm_engine_mod_add(c->eng, argv[0], label, hook, (int)prio,
-				  argc - i, argv + i, err);
+	o->next = i;
+	return 0;
+}
+
+/* module add KIND [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]... */
+static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
+			  struct itm_err *err)
+{
+	const struct itm_mod_ops *ops;
+	struct module_opts o = { .hook = ITM_HOOK_FORWARD };
+	int r;
+
+	if (argc < 1)
+		return itm_err_set(err, EINVAL, "module add: KIND missing");
+	ops = itm_mod_find(argv[0]);
+	if (ops)
+		o.hook = ops->default_hook;
+	r = module_opts_parse(&o, argc, argv, err);
+	if (r < 0)
+		return r;
+	return itm_engine_mod_add(c->eng, argv[0], o.label, o.hook,
+				  (int)o.prio, argc - o.next, argv + o.next,
+				  err);
+}
+
+/* module load FILE [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]...
+ * The new module holds the reference the open took; a failure drops it. */
+static int cmd_module_load(struct itm_cmd_ctx *c, int argc, char **argv,
+			   struct itm_err *err)
+{
+	const struct itm_mod_ops *ops;
+	struct module_opts o = { 0 };
+	int r;
+
+	if (argc < 1)
+		return itm_err_set(err, EINVAL, "module load: FILE missing");
+	r = itm_modload_open(argv[0], &ops, err);
+	if (r < 0)
+		return r;
+	o.hook = ops->default_hook;
+	r = module_opts_parse(&o, argc, argv, err);
+	if (r == 0)
+		r = itm_engine_mod_register(c->eng, ops, o.label, o.hook,
+					    (int)o.prio, argc - o.next,
+					    argv + o.next, err);
+	if (r < 0)
+		itm_modload_put(ops);
+	return r;
+}
+
+/* module unload LABEL: del, for a module that came from a file */
+static int cmd_module_unload(struct itm_cmd_ctx *c, const char *label,
+			     struct itm_err *err)
+{
+	struct itm_mod *m = itm_engine_mod_find(c->eng, label);
+
+	if (m && !itm_modload_file(m->ops))
+		return itm_err_tok(err, label, EINVAL,
+				   "module %s is built in: use module del", label);
+	return itm_engine_mod_del(c->eng, label, err);
 }
 
 static void module_help_one(FILE *f, const struct itm_mod_ops *o)
@@ -137,6 +196,8 @@ static int cmd_module(struct itm_cmd_ctx *c, int argc, char **argv,
 	}
 	if (!strcmp(sub, "add"))
 		return cmd_module_add(c, argc - 2, argv + 2, err);
+	if (!strcmp(sub, "load"))
+		return cmd_module_load(c, argc - 2, argv + 2, err);
 	if (!strcmp(sub, "list") || !strcmp(sub, "show")) {
 		if (c->out)
 			itm_engine_print_modules(c->eng, c->out, c->json);
@@ -150,7 +211,9 @@ static int cmd_module(struct itm_cmd_ctx *c, int argc, char **argv,
 		return module_ctl(c, argc, argv, err);
 	if (argc != 3)
 		return itm_err_tok(err, sub, EINVAL,
-				   "usage: module add|del|enable|disable|ctl|list ...");
+				   "usage: module add|load|del|unload|enable|disable|ctl|list ...");
+	if (!strcmp(sub, "unload"))
+		return cmd_module_unload(c, argv[2], err);
 	if (!strcmp(sub, "del"))
 		return itm_engine_mod_del(c->eng, argv[2], err);
 	if (!strcmp(sub, "enable") || !strcmp(sub, "disable"))
@@ -425,7 +488,9 @@ static int cmd_help(struct itm_cmd_ctx *c, int argc, char **argv,
 static const struct cmd_def cmd_table[] = {
 	{ "module", cmd_module,
 	  "module add KIND [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
-	  "module del|enable|disable LABEL\n"
+	  "module load FILE.so [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
+	  "  (a module built outside the tree, doc/modules.md; into itmd: root's power)\n"
+	  "module del|unload|enable|disable LABEL   (unload: a loaded one, closes its file)\n"
 	  "module ctl LABEL OPERATION [--json]   e.g. pias: print, clear\n"
 	  "module list [--json]\n"
 	  "  HOOK := pre-routing | local-in | forward | local-out | post-routing\n"
@@ -504,7 +569,10 @@ int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind)
 		qdisc_help(f, kind);
 		return 0;
 	}
-	if (!strcmp(cmd, "module") && (m = itm_mod_find(kind)) != NULL) {
+	m = itm_mod_find(kind);
+	if (!m)
+		m = itm_modload_find(kind);
+	if (!strcmp(cmd, "module") && m) {
 		module_help_one(f, m);
 		return 0;
 	}

@@ -10,6 +10,7 @@
 
 #include "itm/csum.h"
 #include "itm/engine.h"
+#include "itm/modload.h"
 
 void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
 {
@@ -52,6 +53,18 @@ void itm_engine_set_pass(struct itm_engine *e, itm_pkt_pass_fn *fn, void *ctx)
 	e->pass_ctx = ctx;
 }
 
+/* After fini the kind may go too: the last module of a loaded file
+ * closes it, so nothing of the module may be used after this. */
+static void mod_free(struct itm_mod *m)
+{
+	const struct itm_mod_ops *ops = m->ops;
+
+	if (ops->fini)
+		ops->fini(m);
+	free(m);
+	itm_modload_put(ops);
+}
+
 void itm_engine_destroy(struct itm_engine *e)
 {
 	struct itm_mod *m, *next;
@@ -62,9 +75,7 @@ void itm_engine_destroy(struct itm_engine *e)
 	itm_qdisc_destroy(e->root);
 	for (m = e->mods; m; m = next) {
 		next = m->next;
-		if (m->ops->fini)
-			m->ops->fini(m);
-		free(m);
+		mod_free(m);
 	}
 	itm_flowtab_destroy(e->flows);
 	free(e->qdisc_cmds);
@@ -267,9 +278,7 @@ int itm_engine_mod_del(struct itm_engine *e, const char *label,
 	*pp = m->next;
 	e->n_mods--;
 	engine_rebuild_chains(e);
-	if (m->ops->fini)
-		m->ops->fini(m);
-	free(m);	/* its per-flow bytes stay reserved until restart */
+	mod_free(m);	/* its per-flow bytes stay reserved until restart */
 	return 0;
 }
 
@@ -383,10 +392,28 @@ void itm_engine_print_order(struct itm_engine *e, FILE *f)
 	}
 }
 
+/* "name":"value", with value escaped (a file name may hold anything). */
+static void json_member_string(FILE *f, const char *name, const char *value)
+{
+	const unsigned char *c;
+
+	fprintf(f, "\"%s\":\"", name);
+	for (c = (const unsigned char *)value; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(f, "\\u%04x", *c);
+		else
+			fputc(*c, f);
+	}
+	fputs("\",", f);
+}
+
 void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 {
 	const char *sep = "";
 	struct itm_mod *m;
+	const char *file;
 	char in[256];
 
 	if (json)
@@ -395,11 +422,15 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 		const struct itm_mod_stats *s = &m->stats;
 
 		itm_interest_format(&m->interest, in, sizeof(in));
+		file = itm_modload_file(m->ops);
 		if (json) {
-			fprintf(f, "%s{\"label\":\"%s\",\"kind\":\"%s\",\"hook\":\"%s\","
-				"\"prio\":%d,\"enabled\":%s,\"params\":{", sep,
-				m->label, m->ops->id, itm_hook_name(m->hook),
-				m->prio, m->enabled ? "true" : "false");
+			fprintf(f, "%s{\"label\":\"%s\",\"kind\":\"%s\",", sep,
+				m->label, m->ops->id);
+			if (file)
+				json_member_string(f, "file", file);
+			fprintf(f, "\"hook\":\"%s\",\"prio\":%d,\"enabled\":%s,"
+				"\"params\":{", itm_hook_name(m->hook), m->prio,
+				m->enabled ? "true" : "false");
 			itm_attr_print_json(f, m->ops->attrs, m->priv);
 			fprintf(f, "},\"seen\":%" PRIu64 ",\"interested\":%" PRIu64
 				",\"classified\":%" PRIu64 ",\"accepted\":%" PRIu64
@@ -414,8 +445,9 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 			sep = ",";
 			continue;
 		}
-		fprintf(f, "module %s kind %s hook %s prio %d %s%s\n  ", m->label,
-			m->ops->id, itm_hook_name(m->hook), m->prio,
+		fprintf(f, "module %s kind %s%s%s hook %s prio %d %s%s\n  ",
+			m->label, m->ops->id, file ? " file " : "",
+			file ? file : "", itm_hook_name(m->hook), m->prio,
 			m->enabled ? "enabled" : "disabled", in);
 		itm_attr_print(f, m->ops->attrs, m->priv);
 		fprintf(f, "\n  seen %" PRIu64 " interested %" PRIu64

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Golden replay test: run one case directory and compare with what it expects.
 #   CASE/cmd           itm arguments; @OUT@ is the output pcap, @EXAMPLES@
-#                      the built libitm examples ($ITM_EXAMPLES)
+#                      the built libitm examples ($ITM_EXAMPLES), @CONF@
+#                      CASE/conf with @MODULES@ in it replaced by the built
+#                      loadable modules' directory ($ITM_MODULES), which
+#                      the output then shows as @MODULES@ again
 #   CASE/expect.txt    itm's standard output
 #   CASE/expect.fields tshark's view of the output pcap (times, addresses, TOS)
 #   CASE/expect.sha256 the output pcap's digest: same input, same bytes
@@ -18,11 +21,16 @@ command -v tshark >/dev/null || { echo "tshark missing: skip"; exit 77; }
 
 # the cmd file is shell words: quotes group, as on a command line
 eval "args=( $(< "$case/cmd") )"
+modules=@MODULES@
+[ -n "${ITM_MODULES:-}" ] && modules=$(realpath "$ITM_MODULES")
 for i in "${!args[@]}"; do
 	args[$i]=${args[$i]//@OUT@/$out}
 	args[$i]=${args[$i]//@EXAMPLES@/${ITM_EXAMPLES:-}}
+	args[$i]=${args[$i]//@CONF@/$work/$name.conf}
 done
-(cd "$case" && "$itm" "${args[@]}") > "$work/$name.txt"
+[ -f "$case/conf" ] && sed "s|@MODULES@|$modules|g" "$case/conf" > "$work/$name.conf"
+(cd "$case" && "$itm" "${args[@]}") | sed "s|$modules|@MODULES@|g" \
+	> "$work/$name.txt"
 
 extra=()
 if [ -f "$case/fields" ]; then

@@ -31,6 +31,10 @@
 #             FILE:LINE
 #   perm      another uid is refused, by mode 0600 and, with the socket
 #             opened to all, by the daemon's peer credential check
+#   modload   a module built outside the tree ($ITM_MODULES/dscpmark.so)
+#             loaded through the control socket by a relative path marks
+#             pings; module list shows its file and counters; a missing
+#             file is refused by name; unloaded, itmd closes the file
 set -u
 case_=$1 itm=$2 itmd=$3 work=$4/$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -596,8 +600,42 @@ case_perm() {
 	check "root still served" "$pub/itm" -S "$sock" qdisc show
 }
 
+not() {
+	! "$@"
+}
+
+maps_module() {	# itmd has the example module mapped
+	grep -q dscpmark.so "/proc/$itmd_pid/maps"
+}
+
+case_modload() {
+	local mods=${ITM_MODULES:-} list out
+	[ -f "$mods/dscpmark.so" ] || skip "dscpmark.so not built (ITM_MODULES)"
+	mods=$(realpath "$mods")
+	bed_up --mode route
+	printf 'backend nfqueue\n' >"$conf"
+	start_itmd
+	check "module load ./dscpmark.so from its directory" \
+		sh -c 'cd "$1" && "$2" -S "$3" module load ./dscpmark.so label mark hook post-routing proto icmp dscp 10' \
+		_ "$mods" "$itm" "$sock"
+	check "ping through the loaded module" ping_ok 10.77.2.2
+	list=$("$itm" -S "$sock" module list)
+	echo "$list" | sed 's/^/  /'
+	check "module list names the file" grep -q \
+		"^module mark kind dscpmark file $mods/dscpmark.so hook post-routing" <<<"$list"
+	check "it rewrote the pings" grep -Eq "interested [1-9][0-9]* .* modified [1-9]" <<<"$list"
+	check "itmd maps the file" maps_module
+	out=$("$itm" -S "$sock" module load /nonexistent/x.so 2>&1)
+	echo "missing file: $out"
+	check "a missing file is refused by name" grep -q "/nonexistent/x.so: No such file" <<<"$out"
+	check "module unload mark" "$itm" -S "$sock" module unload mark
+	check "unloaded: not listed" not modules_listed mark
+	check "unloaded: itmd closed the file" not maps_module
+	check "ping after the unload" ping_ok 10.77.2.2
+}
+
 case $case_ in
-marks|drops|failopen|teardown|reload|perm) "case_$case_" ;;
+marks|drops|failopen|teardown|reload|perm|modload) "case_$case_" ;;
 marks-gso) case_marks_gso ;;
 queues) case_queues ;;
 libitm) case_libitm ;;

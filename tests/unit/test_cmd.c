@@ -316,7 +316,7 @@ static void test_config_errors(void **state)
 		{ "module frob x\n", -EINVAL,
 		  "t.conf:1: \"frob\": module: what is \"frob\"?" },
 		{ "module del\n", -EINVAL,
-		  "t.conf:1: \"del\": usage: module add|del|enable|disable|" },
+		  "t.conf:1: \"del\": usage: module add|load|del|unload|enable|disable|" },
 		{ "flows limit 0\n", -ERANGE,
 		  "t.conf:1: \"0\": flows limit must be in [1..268435456]" },
 		{ "flows\n", -EINVAL,
@@ -591,7 +591,8 @@ static void test_unknown_command(void **state)
 static void test_help_all(void **state)
 {
 	static const char *const mention[] = {
-		"module add KIND", "module del|enable|disable LABEL",
+		"module add KIND", "module load FILE.so [label LABEL]",
+		"module del|unload|enable|disable LABEL",
 		"module list", "set MODULE.PARAMETER VALUE",
 		"get MODULE.PARAMETER", "qdisc add|replace root|parent MAJOR:MINOR",
 		"qdisc change root|parent MAJOR:MINOR|handle MAJOR: KIND", "qdisc show", "qdisc help",
