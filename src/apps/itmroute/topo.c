@@ -30,6 +30,7 @@ struct topo_line {
 	size_t errlen;
 };
 
+__attribute__((format(printf, 3, 4)))
 static int line_err(struct topo_line *l, const char *tok, const char *fmt, ...)
 {
 	char msg[160];
