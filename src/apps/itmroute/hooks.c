@@ -63,27 +63,25 @@ static int probe_relay(const struct libitm_pkt *p, bool *is_probe)
 	return topo_node_by_addr(t, m.via);
 }
 
-/* The relay a data packet takes, counting it on its path. */
-static int data_relay(const struct libitm_pkt *p)
+/* The path the route to a data packet's destination chose, or NULL. */
+static struct path *data_path(const struct libitm_pkt *p)
 {
 	const struct topo_dest *d = topo_dest_for(&itmroute.topo,
 						  addr_of(p->dst));
 	struct route *r = d ? itmroute_route_to(d->node) : NULL;
 
-	if (!r)
-		return PATH_DIRECT;
-	r->path[r->cur].pkts++;
-	return r->path[r->cur].relay;
+	return r ? &r->path[r->cur] : NULL;
 }
 
-static void encap_to(struct libitm_pkt *p, int relay)
+/* Put the outer header to @relay on; false when the packet cannot take it. */
+static bool encap_to(struct libitm_pkt *p, int relay)
 {
 	const struct topo *t = &itmroute.topo;
 	int n;
 
 	if (p->caplen != p->full_len) {
 		itmroute.st.too_big++;	/* cut copy (a GSO packet): as is */
-		return;
+		return false;
 	}
 	n = ipip_encap(p->data, p->caplen, ITMROUTE_BUFSIZE,
 		       t->node[t->self].addr, t->node[relay].addr,
@@ -91,11 +89,12 @@ static void encap_to(struct libitm_pkt *p, int relay)
 	if (n < 0) {
 		itmroute.st.too_big += n == -EMSGSIZE;
 		itmroute.st.not_ipv4 += n != -EMSGSIZE;
-		return;
+		return false;
 	}
 	p->caplen = (uint32_t)n;
 	libitm_packet_altered();
 	itmroute.st.encapsulated++;
+	return true;
 }
 
 static uint32_t out_classify(struct libitm_pkt *p)
@@ -103,18 +102,27 @@ static uint32_t out_classify(struct libitm_pkt *p)
 	return raw_ipv4(p) ? CLS_OURS : 0;
 }
 
+/*
+ * A probe goes the way it names; a data packet the way its route chose,
+ * counted on that path, or in `direct` when it stays untouched (chosen
+ * so, or unable to take the outer header).
+ */
 static int out_process(struct libitm_pkt *p, uint32_t cls)
 {
-	bool is_probe;
+	struct path *path = NULL;
+	bool is_probe, sent;
 	int relay = probe_relay(p, &is_probe);
 
-	if (!is_probe)
-		relay = data_relay(p);
-	if (relay == PATH_DIRECT || relay == itmroute.topo.self) {
-		itmroute.st.direct += !is_probe;
-		return LIBITM_ACCEPT;
+	if (!is_probe) {
+		path = data_path(p);
+		relay = path ? path->relay : PATH_DIRECT;
 	}
-	encap_to(p, relay);
+	sent = relay != PATH_DIRECT && relay != itmroute.topo.self &&
+	       encap_to(p, relay);
+	if (path && (sent || relay == PATH_DIRECT))
+		path->pkts++;
+	if (!is_probe && !sent)
+		itmroute.st.direct++;
 	return LIBITM_ACCEPT;
 }
 
