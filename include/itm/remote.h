@@ -64,5 +64,9 @@ bool itm_mod_is_remote(const struct itm_mod *m);
 /* Unregistered: it failed or left; the entry stays for its counters. A
  * process that exits while idle is noticed by the proxy's 100 ms timer. */
 bool itm_remote_gone(const struct itm_mod *m);
+/* The deadline (ns): a gone entry's lives on in its label's next
+ * registration, so that what the operator set survives a reconnection. */
+uint64_t itm_remote_deadline(const struct itm_mod *m);
+void itm_remote_set_deadline(struct itm_mod *m, uint64_t ns);
 
 #endif

@@ -173,20 +173,26 @@ static int modsock_register(struct itm_modsock *ms, struct itm_engine *e,
 	};
 	struct itm_wire_layout l;
 	int fds[3] = { -1, -1, -1 }, r;
+	uint64_t deadline = 0;
 
 	if (itm_wire_layout(reg, &l) < 0)
 		return itm_err_set(err, E2BIG, "rings over %u bytes",
 				   ITM_WIRE_SHM_MAX);
-	/* a gone module's entry gives its label to the process's next life */
+	/* a gone module's entry gives its label and its deadline to the
+	 * process's next life */
 	*out = itm_engine_mod_find(e, reg->label);
-	if (*out && itm_mod_is_remote(*out) && itm_remote_gone(*out))
+	if (*out && itm_mod_is_remote(*out) && itm_remote_gone(*out)) {
+		deadline = itm_remote_deadline(*out);
 		itm_engine_mod_del(e, reg->label, NULL);
+	}
 	r = itm_engine_mod_register(e, &itm_mod_remote, reg->label,
 				    (enum itm_hook)reg->hook, reg->prio, 0,
 				    NULL, err);
 	if (r < 0)
 		return r;
 	*out = itm_engine_mod_find(e, reg->label);
+	if (deadline)
+		itm_remote_set_deadline(*out, deadline);
 	c.req_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	/* one eventfd wakes itmd for every process's verdicts */
 	c.rsp_efd = fcntl(ms->wake_fd, F_DUPFD_CLOEXEC, 0);

@@ -662,6 +662,16 @@ bool itm_remote_gone(const struct itm_mod *m)
 	return ((const struct remote *)(const void *)m->priv)->gone;
 }
 
+uint64_t itm_remote_deadline(const struct itm_mod *m)
+{
+	return ((const struct remote *)(const void *)m->priv)->deadline_ns;
+}
+
+void itm_remote_set_deadline(struct itm_mod *m, uint64_t ns)
+{
+	((struct remote *)(void *)m->priv)->deadline_ns = ns;
+}
+
 
 const struct itm_mod_ops itm_mod_remote = {
 	.id = "remote",

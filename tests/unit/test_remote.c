@@ -707,6 +707,44 @@ static void test_idle_exit_noticed(void **state)
 	rmdir(g.dir);
 }
 
+/* A process that comes back after its entry went keeps the deadline the
+ * operator set (rig_start sets 10 s) instead of the 10 ms default. */
+static void test_next_life_keeps_deadline(void **state)
+{
+	struct pollfd pf;
+	struct itm_err err;
+	struct rig g;
+	uint64_t t;
+	int status;
+
+	rig_start(&g, ACT_PASS, LIBITM_META, NULL, 0);
+	kill(g.pid, SIGKILL);
+	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
+	for (t = 1; t <= 20 && !itm_remote_gone(g.m); t++)
+		itm_engine_timers(g.e, t * 5 * ITM_NSEC_PER_SEC / 1000);
+	assert_true(itm_remote_gone(g.m));
+	close(g.pipe[0]);
+	assert_int_equal(pipe(g.pipe), 0);
+	g.pid = fork();
+	assert_true(g.pid >= 0);
+	if (g.pid == 0) {
+		close(g.pipe[0]);
+		child_main(g.pipe[1], LIBITM_META, NULL, 0);
+	}
+	close(g.pipe[1]);
+	pf = (struct pollfd){ .fd = g.ms.fd, .events = POLLIN };
+	assert_int_equal(poll(&pf, 1, 20000), 1);
+	assert_int_equal(itm_modsock_accept(&g.ms, g.e, &g.m, &err), 0);
+	assert_false(itm_remote_gone(g.m));
+	assert_true(itm_remote_deadline(g.m) == 10 * ITM_NSEC_PER_SEC);
+	kill(g.pid, SIGKILL);
+	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
+	close(g.pipe[0]);
+	itm_engine_destroy(g.e);
+	itm_modsock_close(&g.ms);
+	rmdir(g.dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_hang_meets_deadline),
 		cmocka_unit_test(test_observe_never_waits),
 		cmocka_unit_test(test_idle_exit_noticed),
+		cmocka_unit_test(test_next_life_keeps_deadline),
 		cmocka_unit_test(test_held_batch_in_order),
 		cmocka_unit_test(test_single_hook_holds),
 		cmocka_unit_test(test_single_hook_hang_fails_open),
