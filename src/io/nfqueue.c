@@ -22,7 +22,7 @@
  * runs under one lock (itm_live_lock); a packet's verdict goes out by its
  * own queue's socket whichever thread decides it. With one queue (the
  * default) itmd's loop reads it and there is no thread.
- * Queue setup is nfq_link.c's; the rules are nfq_rules.c's.
+ * Queue setup is nfq_link.c's, the rules nfq_rules.c's, reading nfq_in.c's.
  *
  * At close every held packet is accepted, never dropped: the engine's
  * queue is flushed through a release path, then the rules and the queue
@@ -36,63 +36,13 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "itm/live.h"
 #include "itm/qtree.h"
-#include "nfq_link.h"
-#include "nfq_out.h"
-#include "nfq_rules.h"
-
-#define NFQ_BURST 32
-#define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
-#define NFQ_HEADERS 512		/* copied when nothing rewrites packets: the
-				 * parser's headers, tunnels and options */
-#define NQ_QUEUES_MAX 8
-#define NQ_READ_TIMEOUT_MS 100	/* a reader thread looks at `stop` */
-
-struct nq_pkt {
-	struct itm_pkt p;
-	uint32_t id;
-	uint8_t qi;			/* index of its queue in nq.qs */
-	uint8_t data[];
-};
-
-enum nq_release { NFQ_DROP, NFQ_ACCEPT, NFQ_MOVE };
-
-/* One queue: its netlink socket, its verdicts, its reader. */
-struct nq_queue {
-	struct nfq_link link;
-	struct nfq_out out;
-	uint8_t *rx;			/* NFQ_BURST x NFQ_BUF */
-	struct itm_backend *b;
-	uint8_t qi;
-	uint64_t received;		/* packets read from this queue */
-	bool out_ready;			/* out initialised */
-	bool thread_on;
-	pthread_t thread;
-};
-
-struct nq {
-	char dev[ITM_ATTR_IFNAME_LEN];
-	uint32_t port, queue, maxlen, nqueues, spread;
-	struct nq_queue qs[NQ_QUEUES_MAX];
-	struct nfq_rules rules;
-	unsigned hooks;
-	bool gso_whole;			/* GSO packets reach us unsegmented */
-	bool copy_whole;		/* whole packets, not NFQ_HEADERS bytes */
-	bool threads;			/* a reader thread per queue */
-	bool stop;			/* the readers end (atomic) */
-	struct itm_live *live;
-	enum nq_release release;	/* what a drop callback does */
-	struct itm_engine *move_to;	/* NFQ_MOVE: the new engine */
-	uint64_t received, accepted, dropped, modified, released, gso, errors;
-	uint64_t unsent;		/* rewrites of header-only copies not sent */
-};
+#include "nfq.h"
 
 static const char *const nq_spread_names[] = { "flow", "cpu", "dev", NULL };
 
@@ -142,7 +92,7 @@ static bool nq_may_batch(const struct nq *q)
 }
 
 /* Under the engine's lock: the verdicts decided are put out. */
-static void nq_pending(struct nq *q)
+void nfq_pending(struct nq *q)
 {
 	bool may_batch = nq_may_batch(q);
 	uint32_t i;
@@ -163,7 +113,7 @@ static void nq_flush(struct itm_backend *b)
 	}
 }
 
-static void nq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
+void nfq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
 {
 	struct nfq_out *out = &q->qs[np->qi].out;
 	bool modified = np->p.flags & ITM_PKT_MODIFIED;
@@ -202,10 +152,10 @@ static void nq_engine_drop(void *ctx, struct itm_pkt *p)
 		break;
 	case NFQ_ACCEPT:
 		q->released++;
-		nq_verdict(q, np, NF_ACCEPT);
+		nfq_verdict(q, np, NF_ACCEPT);
 		break;
 	default:
-		nq_verdict(q, np, NF_DROP);
+		nfq_verdict(q, np, NF_DROP);
 	}
 }
 
@@ -213,218 +163,10 @@ static void nq_engine_drop(void *ctx, struct itm_pkt *p)
  * process answered) goes on. */
 static void nq_engine_pass(void *ctx, struct itm_pkt *p)
 {
-	nq_verdict(itm_backend_priv(ctx), (struct nq_pkt *)p, NF_ACCEPT);
-}
-
-/* ---- packets in ---- */
-
-static uint32_t attr_u32(struct nlattr **a, int type)
-{
-	return a[type] && mnl_attr_get_payload_len(a[type]) >= sizeof(uint32_t) ?
-	       ntohl(mnl_attr_get_u32(a[type])) : 0;
-}
-
-static int nq_attr(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **a = data;
-
-	if (mnl_attr_type_valid(attr, NFQA_MAX) > 0)
-		a[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-/* The packet message's attributes. Not nfq_nlmsg_parse: that stops at the
- * attributes libnetfilter_queue's own copy of the header knows, which
- * (1.0.5) ends before NFQA_PRIORITY. */
-static int nq_parse_attrs(const struct nlmsghdr *nlh, struct nlattr **a)
-{
-	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nq_attr, a);
-}
-
-static struct nq_pkt *nq_packet(struct nq *q, struct nlattr **a, uint8_t qi,
-				uint64_t now)
-{
-	const struct nfqnl_msg_packet_hdr *ph = mnl_attr_get_payload(a[NFQA_PACKET_HDR]);
-	uint32_t len = mnl_attr_get_payload_len(a[NFQA_PAYLOAD]);
-	uint32_t info = attr_u32(a, NFQA_SKB_INFO);
-	struct nq_pkt *np = malloc(sizeof(*np) + ITM_PKT_HEADROOM + len);
-
-	if (!np)
-		return NULL;
-	memset(&np->p, 0, sizeof(np->p));
-	np->id = ntohl(ph->packet_id);
-	np->qi = qi;
-	np->p.data = np->data + ITM_PKT_HEADROOM;
-	np->p.headroom = ITM_PKT_HEADROOM;
-	memcpy(np->p.data, mnl_attr_get_payload(a[NFQA_PAYLOAD]), len);
-	np->p.caplen = len;
-	np->p.wirelen = attr_u32(a, NFQA_CAP_LEN) ? attr_u32(a, NFQA_CAP_LEN) : len;
-	np->p.link = ITM_LINK_RAW;
-	np->p.iif = attr_u32(a, NFQA_IFINDEX_INDEV);
-	np->p.oif = attr_u32(a, NFQA_IFINDEX_OUTDEV);
-	np->p.mark = attr_u32(a, NFQA_MARK);
-	/* skb->priority (SO_PRIORITY, CLASSIFY): a class id the classful
-	 * disciplines take, as Linux's own do; processes and sockets attached
-	 * to a VIF are classified this way (see src/daemon/attach.h) */
-	np->p.priority = attr_u32(a, NFQA_PRIORITY);
-	np->p.ts_ns = now;
-	np->p.seq = q->received++;
-	/* No ITM_PKT_CSUM_PARTIAL even when the kernel says CSUMNOTREADY:
-	 * it takes a rewritten packet as CHECKSUM_NONE and completes nothing,
-	 * so a packet a module changed must leave with its full L4 checksum.
-	 * For a GSO packet that is right too: software segmentation re-seeds
-	 * the TCP checksum of a packet that is not CHECKSUM_PARTIAL. */
-	q->gso += (info & NFQA_SKB_GSO) != 0;
-	itm_pkt_parse(&np->p);
-	return np;
-}
-
-static int nq_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nq_queue *nqq = data;
-	struct itm_backend *b = nqq->b;
-	struct nq *q = itm_backend_priv(b);
-	struct nlattr *a[NFQA_MAX + 1] = { 0 };
-	uint64_t now = itm_live_now();
-	struct nq_pkt *np;
-	unsigned hook;
-
-	if (nq_parse_attrs(nlh, a) < 0 || !a[NFQA_PACKET_HDR] || !a[NFQA_PAYLOAD]) {
-		q->errors++;
-		return MNL_CB_OK;
-	}
-	hook = ((const struct nfqnl_msg_packet_hdr *)
-		mnl_attr_get_payload(a[NFQA_PACKET_HDR]))->hook;
-	np = nq_packet(q, a, nqq->qi, now);
-	nqq->received++;
-	if (!np) {
-		q->errors++;	/* no memory: the kernel fails open on a full queue */
-		return MNL_CB_OK;
-	}
-	if (hook >= ITM_HOOK_MAX)
-		hook = ITM_HOOK_POST_ROUTING;
-	if (itm_engine_hook(b->live->e, (enum itm_hook)hook, &np->p, now) ==
-	    ITM_FATE_PASS)
-		nq_verdict(q, np, NF_ACCEPT);
-	return MNL_CB_OK;
-}
-
-/* Read a burst of datagrams into nqq->rx: their count, or -errno. */
-static int nq_read(struct nq_queue *nqq, struct mmsghdr *msg, int flags)
-{
-	struct iovec iov[NFQ_BURST];
-	int i, n;
-
-	for (i = 0; i < NFQ_BURST; i++) {
-		iov[i] = (struct iovec){ nqq->rx + (size_t)i * NFQ_BUF, NFQ_BUF };
-		msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
-							.msg_iovlen = 1 } };
-	}
-	n = recvmmsg(mnl_socket_get_fd(nqq->link.nl), msg, NFQ_BURST, flags, NULL);
-	return n < 0 ? -errno : n;
-}
-
-/* Under the engine's lock: run the burst, then what it let go. */
-static void nq_run(struct nq_queue *nqq, struct mmsghdr *msg, int n)
-{
-	struct nq *q = itm_backend_priv(nqq->b);
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (mnl_cb_run(nqq->rx + (size_t)i * NFQ_BUF, msg[i].msg_len, 0,
-			       nqq->link.portid, nq_cb, nqq) < 0)
-			q->errors++;	/* a netlink error: counted, not fatal */
-	}
-}
-
-/* One queue read by itmd's loop, which holds the engine's lock. */
-static void nq_readable(void *ctx)
-{
-	struct nq_queue *nqq = ctx;
-	struct nq *q = itm_backend_priv(nqq->b);
-	struct mmsghdr msg[NFQ_BURST];
-	int n = nq_read(nqq, msg, MSG_DONTWAIT);
-
-	if (n < 0 && n != -EAGAIN && n != -EINTR)
-		q->errors++;
-	nq_run(nqq, msg, n);
-	nq_pending(q);
-}
-
-/*
- * A queue's reader thread: blocking reads (a timeout to look at `stop`),
- * the engine under its lock, and the verdicts sent after (the unlock
- * flushes). What the kernel does for an accepted packet runs inside that
- * send, so with a thread per queue it runs on as many CPUs.
- */
-static void *nq_reader(void *arg)
-{
-	struct nq_queue *nqq = arg;
-	struct nq *q = itm_backend_priv(nqq->b);
-	struct itm_live *lv = q->live;
-	struct mmsghdr msg[NFQ_BURST];
-	int n;
-
-	while (!__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE)) {
-		n = nq_read(nqq, msg, MSG_WAITFORONE);
-		if (n == 0 || n == -EAGAIN || n == -EINTR)
-			continue;
-		itm_live_lock(lv);
-		if (n < 0)
-			q->errors++;
-		nq_run(nqq, msg, n);
-		itm_live_service(lv);
-		nq_pending(q);
-		itm_live_unlock(lv);
-	}
-	return NULL;
+	nfq_verdict(itm_backend_priv(ctx), (struct nq_pkt *)p, NF_ACCEPT);
 }
 
 /* ---- open, kick, close ---- */
-
-static int nq_queue_open(struct nq_queue *nqq, struct itm_backend *b,
-			 uint8_t qi, struct itm_err *err)
-{
-	nqq->b = b;
-	nqq->qi = qi;
-	nqq->rx = malloc((size_t)NFQ_BURST * NFQ_BUF);
-	if (!nqq->rx)
-		return itm_err_set(err, ENOMEM, "out of memory");
-	if (nfq_out_init(&nqq->out, nqq->link.nl, nqq->link.qnum, err) < 0)
-		return -ENOMEM;
-	nqq->out_ready = true;
-	return 0;
-}
-
-/* Blocking reads with a timeout, then the thread. */
-static int nq_queue_thread(struct nq_queue *nqq, struct itm_err *err)
-{
-	struct timeval tv = { .tv_usec = NQ_READ_TIMEOUT_MS * 1000 };
-	int fd = mnl_socket_get_fd(nqq->link.nl);
-	int r;
-
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
-		return itm_err_set(err, errno, "nfqueue: queue %u: %s",
-				   nqq->link.qnum, strerror(errno));
-	r = pthread_create(&nqq->thread, NULL, nq_reader, nqq);
-	if (r)
-		return itm_err_set(err, r, "nfqueue: reader thread: %s", strerror(r));
-	nqq->thread_on = true;
-	return 0;
-}
-
-static void nq_threads_stop(struct nq *q)
-{
-	uint32_t i;
-
-	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
-	for (i = 0; i < q->nqueues; i++) {
-		if (q->qs[i].thread_on)
-			pthread_join(q->qs[i].thread, NULL);
-		q->qs[i].thread_on = false;
-	}
-}
 
 static void nq_close(struct itm_backend *b);
 
@@ -517,7 +259,7 @@ static int nq_open_queues(struct itm_backend *b, struct itm_err *err)
 	for (i = 0; i < q->nqueues; i++)
 		q->qs[i].link = links[i];
 	for (i = 0; i < q->nqueues && r == 0; i++)
-		r = nq_queue_open(&q->qs[i], b, (uint8_t)i, err);
+		r = nfq_queue_open(&q->qs[i], b, (uint8_t)i, err);
 	if (r < 0)
 		return r;
 	q->gso_whole = q->copy_whole = true;	/* as nfq_link_open sets */
@@ -529,9 +271,9 @@ static int nq_open_queues(struct itm_backend *b, struct itm_err *err)
 		nq_configure(b);
 	q->threads = q->nqueues > 1;
 	for (i = 0; i < q->nqueues && r == 0; i++) {
-		r = q->threads ? nq_queue_thread(&q->qs[i], err) :
+		r = q->threads ? nfq_queue_thread(&q->qs[i], err) :
 		    itm_live_watch(b->live, mnl_socket_get_fd(q->qs[i].link.nl),
-				   nq_readable, &q->qs[i], err);
+				   nfq_readable, &q->qs[i], err);
 	}
 	return r;
 }
@@ -563,8 +305,8 @@ static void nq_kick(struct itm_backend *b, uint64_t now)
 	struct itm_pkt *p;
 
 	while (root->stats.qlen && (p = itm_qdisc_dequeue(root, now)) != NULL)
-		nq_verdict(q, (struct nq_pkt *)p, NF_ACCEPT);
-	nq_pending(q);
+		nfq_verdict(q, (struct nq_pkt *)p, NF_ACCEPT);
+	nfq_pending(q);
 }
 
 /* The engine was replaced: the packets the old one held move to the new
@@ -590,12 +332,12 @@ static void nq_close(struct itm_backend *b)
 	struct nq *q = itm_backend_priv(b);
 	uint32_t i;
 
-	nq_threads_stop(q);
+	nfq_threads_stop(q);
 	if (b->live->e && q->qs[0].out_ready) {
 		q->release = NFQ_ACCEPT;
 		itm_qdisc_reset(b->live->e->root);	/* accepted, not lost */
 		q->release = NFQ_DROP;
-		nq_pending(q);
+		nfq_pending(q);
 		nq_flush(b);
 	}
 	if (q->rules.chain[0])

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The NFQUEUE backend's insides, shared by nfqueue.c (the backend: its
+ * configuration, verdicts, open, close) and nfq_in.c (packets in: reading
+ * a queue, in itmd's loop or in the queue's own thread).
+ */
+#ifndef ITM_IO_NFQ_H
+#define ITM_IO_NFQ_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "itm/backend.h"
+#include "itm/live.h"
+#include "nfq_link.h"
+#include "nfq_out.h"
+#include "nfq_rules.h"
+
+#define NFQ_BURST 32
+#define NFQ_BUF (65536 + 4096)		/* one GSO packet and its headers */
+#define NFQ_HEADERS 512		/* copied when nothing rewrites packets: the
+				 * parser's headers, tunnels and options */
+#define NQ_QUEUES_MAX 8
+
+struct nq_pkt {
+	struct itm_pkt p;
+	uint32_t id;
+	uint8_t qi;			/* index of its queue in nq.qs */
+	uint8_t data[];
+};
+
+enum nq_release { NFQ_DROP, NFQ_ACCEPT, NFQ_MOVE };
+
+/* One queue: its netlink socket, its verdicts, its reader. */
+struct nq_queue {
+	struct nfq_link link;
+	struct nfq_out out;
+	uint8_t *rx;			/* NFQ_BURST x NFQ_BUF */
+	struct itm_backend *b;
+	uint8_t qi;
+	uint64_t received;		/* packets read from this queue */
+	bool out_ready;			/* out initialised */
+	bool thread_on;
+	pthread_t thread;
+};
+
+struct nq {
+	char dev[ITM_ATTR_IFNAME_LEN];
+	uint32_t port, queue, maxlen, nqueues, spread;
+	struct nq_queue qs[NQ_QUEUES_MAX];
+	struct nfq_rules rules;
+	unsigned hooks;
+	bool gso_whole;			/* GSO packets reach us unsegmented */
+	bool copy_whole;		/* whole packets, not NFQ_HEADERS bytes */
+	bool threads;			/* a reader thread per queue */
+	bool stop;			/* the readers end (atomic) */
+	struct itm_live *live;
+	enum nq_release release;	/* what a drop callback does */
+	struct itm_engine *move_to;	/* NFQ_MOVE: the new engine */
+	uint64_t received, accepted, dropped, modified, released, gso, errors;
+	uint64_t unsent;		/* rewrites of header-only copies not sent */
+};
+
+/* Under the engine's lock: a packet's verdict (frees it), and the waiting
+ * accepts of every queue put out (nfqueue.c). */
+void nfq_verdict(struct nq *q, struct nq_pkt *np, int verdict);
+void nfq_pending(struct nq *q);
+
+/* nfq_in.c: a queue's buffers; its reader, itmd's loop (nfq_readable, a
+ * watch callback) or a thread; the threads stopped and joined. */
+int nfq_queue_open(struct nq_queue *nqq, struct itm_backend *b, uint8_t qi,
+		   struct itm_err *err);
+void nfq_readable(void *ctx);
+int nfq_queue_thread(struct nq_queue *nqq, struct itm_err *err);
+void nfq_threads_stop(struct nq *q);
+
+#endif
