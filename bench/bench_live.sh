@@ -19,7 +19,8 @@
 # ping p99 (50 pings 20 ms apart) through an idle itmd against kernel
 # forwarding. The bridge rows (backend bridge c0 s0, fq_pie, no shaping,
 # against a Linux bridge) run when itmd accepts "backend bridge".
-# The goodput tables run once per TCP congestion control (BENCH_CC, by
+# Each goodput cell is the median of BENCH_RUNS runs (3), the set-ups
+# taking turns. The goodput tables run once per TCP congestion control (BENCH_CC, by
 # default "cubic bbr": Debian's default and the pacing one, which hold the
 # pipeline very differently); the shaping and bridge rows use the first.
 #   bench/bench_live.sh [BUILD_DIR] [SECONDS]    (default build-release or build, 10)
@@ -31,6 +32,7 @@ secs=${2:-10}
 # congestion controls, each a table: cubic is Debian's default; a test
 # bed's namespaces inherit the host's, so it is set per connection
 ccs=${BENCH_CC:-cubic bbr}
+runs=${BENCH_RUNS:-3}	# goodput: the median of this many runs each
 if [ -z "$build" ]; then
 	build=build
 	[ ! -x build-release/src/daemon/itmd ] || build=build-release
@@ -129,24 +131,37 @@ gbit() { awk -v m="$1" 'BEGIN { if (m == "-") print "-"; else printf "%.2f", m /
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.0f %%", 100 * a / b }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.1f %%", 100 * a / b }'; }
 
-echo "bench_live: $(nproc) cores, kernel $(uname -r), ${secs} s per run, binaries from $build"
-declare -A res
+echo "bench_live: $(nproc) cores, kernel $(uname -r), ${secs} s per run, goodput the median of $runs runs, binaries from $build"
+# median of the words of $1 ("-" for a failed run counts as 0)
+median() {
+	tr ' ' '\n' <<<"$1" | grep . | sed 's/^-$/0/' | sort -n |
+		awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The four set-ups of a table take turns, `runs` times, so that a change
+# in the machine's load touches all of them alike; each cell is a median.
+declare -A res all
 for cc in $ccs; do
 	for off in on off; do
 		bed --mode route --offloads "$off"
-		res[$cc,kernel,$off]=$(goodput 10.77.2.2)
-		ip netns exec "$I" iptables -I FORWARD -j NFQUEUE --queue-num 7 --queue-bypass
-		bg "$I" "$naive" 7 2>>"$work/naive.err"
-		sleep 0.3
-		res[$cc,naive,$off]=$(goodput 10.77.2.2)
-		stop "$last"
-		ip netns exec "$I" iptables -D FORWARD -j NFQUEUE --queue-num 7 --queue-bypass
-		start_itmd "backend nfqueue"
-		res[$cc,itmd,$off]=$(goodput 10.77.2.2)
-		stop "$itmd_pid"
-		start_itmd "backend nfqueue queues 2 spread dev"
-		res[$cc,itmd2,$off]=$(goodput 10.77.2.2)
-		stop "$itmd_pid"
+		for _ in $(seq "$runs"); do
+			all[$cc,kernel,$off]+=" $(goodput 10.77.2.2)"
+			ip netns exec "$I" iptables -I FORWARD -j NFQUEUE --queue-num 7 --queue-bypass
+			bg "$I" "$naive" 7 2>>"$work/naive.err"
+			sleep 0.3
+			all[$cc,naive,$off]+=" $(goodput 10.77.2.2)"
+			stop "$last"
+			ip netns exec "$I" iptables -D FORWARD -j NFQUEUE --queue-num 7 --queue-bypass
+			start_itmd "backend nfqueue"
+			all[$cc,itmd,$off]+=" $(goodput 10.77.2.2)"
+			stop "$itmd_pid"
+			start_itmd "backend nfqueue queues 2 spread dev"
+			all[$cc,itmd2,$off]+=" $(goodput 10.77.2.2)"
+			stop "$itmd_pid"
+		done
+		for row in kernel naive itmd itmd2; do
+			res[$cc,$row,$off]=$(median "${all[$cc,$row,$off]}")
+		done
 	done
 done
 
@@ -164,6 +179,9 @@ for cc in $ccs; do
 			"$(ratio "${res[$cc,$row,off]}" "${res[$cc,kernel,off]}")"
 	done
 	printf '%-44s %12s %12s %9s %9s\n' "target for itmd (issue 5)" "" "" ">= 80 %" ">= 40 %"
+	for row in kernel itmd itmd2; do
+		printf '  runs, %-6s on: %s Mbit/s; off: %s Mbit/s\n' "$row" "${all[$cc,$row,on]# }" "${all[$cc,$row,off]# }"
+	done
 done
 cc=${ccs%% *}
 
@@ -199,13 +217,18 @@ printf '%-44s %7s ms   (target: <= 2 ms added)\n' "added by itmd" \
 printf 'backend bridge c0 s0\nqdisc add root fq_pie\n' >"$work/bridge.conf"
 printf '\n%-44s %12s\n' "bridge, fq_pie, no shaping, offloads off" "goodput"
 if "$itm" check -c "$work/bridge.conf" >/dev/null 2>&1; then
-	bed --mode bridge --kernel-bridge --offloads off
-	kb=$(goodput 10.77.0.3)
-	bed --mode bridge --offloads off
-	start_itmd "backend bridge c0 s0" "qdisc add root fq_pie"
-	ib=$(goodput 10.77.0.3)
-	stop "$itmd_pid"
+	kbs="" ibs=""
+	for _ in $(seq "$runs"); do
+		bed --mode bridge --kernel-bridge --offloads off
+		kbs="$kbs $(goodput 10.77.0.3)"
+		bed --mode bridge --offloads off
+		start_itmd "backend bridge c0 s0" "qdisc add root fq_pie"
+		ibs="$ibs $(goodput 10.77.0.3)"
+		stop "$itmd_pid"
+	done
+	kb=$(median "$kbs") ib=$(median "$ibs")
 	printf '%-44s %7s Gbit/s\n' "Linux bridge" "$(gbit "$kb")" "itmd backend bridge c0 s0" "$(gbit "$ib")"
+	printf '  runs, itmd bridge: %s Mbit/s\n' "${ibs# }"
 else
 	printf '%-44s %12s\n' "Linux bridge" "not built" "itmd backend bridge c0 s0" "not built"
 	echo "  (itmd does not accept \"backend bridge\" yet)"
