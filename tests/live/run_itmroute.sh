@@ -294,11 +294,11 @@ echo "recovered: A -> B ping ${after_rtt} ms; A's packets to B: $((d4 - d3)) dir
 check "recovered: the pings went direct" [ $((d4 - d3)) -ge 10 -a $((v4 - v3)) = 0 ]
 
 # ---- 4. itmd's side: the proxy modules ----------------------------------
-# module_counter N LABEL KEY
+# module_counter N LABEL KEY, from one snapshot of N's module list, so that
+# the counters of a module agree with each other
 module_counter() {
-	"$itm" -S "$work/$1.sock" module list |
-		awk -v l="$2" -v k="$3" '$1 == "module" { m = $2 }
-			m == l { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' | tail -1
+	awk -v l="$2" -v k="$3" '$1 == "module" { m = $2 }
+		m == l { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$work/$1.modules" | tail -1
 }
 for n in a c; do
 	"$itm" -S "$work/$n.sock" module list >"$work/$n.modules"
