@@ -32,6 +32,9 @@ static void test_line_kept(void **state)
 	(void)state;
 	assert_string_equal(e->backend, "nfqueue dev eth0 port 80");
 	itm_engine_destroy(e);
+	e = test_engine("backend nfqueue queues 2 spread dev\n", 0);
+	assert_string_equal(e->backend, "nfqueue queues 2 spread dev");
+	itm_engine_destroy(e);
 	e = test_engine("qdisc add root pfifo\n", 0);
 	assert_string_equal(e->backend, "");
 	itm_engine_destroy(e);
@@ -50,6 +53,9 @@ static void test_errors(void **state)
 		  "t:1: \"this-name-is-too-long\": dev: \"this-name-is-too-long\" is not an interface name" },
 		{ "backend nfqueue queue 5 sideways\n",
 		  "t:1: \"sideways\": backend nfqueue: what is \"sideways\"?" },
+		{ "backend nfqueue queues 9\n", "t:1: \"9\": queues must be in [1..8]" },
+		{ "backend nfqueue queues 0\n", "t:1: \"0\": queues must be in [1..8]" },
+		{ "backend nfqueue queues 2 spread sideways\n", "t:1: \"sideways\": spread" },
 	};
 	size_t i;
 
