@@ -122,6 +122,14 @@ struct itm_mod_stats {
 
 struct itm_engine;
 
+/* What a module instance needs of a live backend, set by its init (or,
+ * for a module process, at registration). */
+enum itm_mod_need {
+	/* it lengthens packets (an outer header): a GSO packet of up to 64 KB
+	 * could not take it, so GSO packets must come segmented */
+	ITM_MOD_NEED_SEGMENTS = 1u << 0,
+};
+
 struct itm_mod {
 	const struct itm_mod_ops *ops;
 	struct itm_engine *eng;
@@ -130,6 +138,7 @@ struct itm_mod {
 	int prio;		/* lower runs first; ties by registration */
 	uint32_t seq;		/* registration order */
 	bool enabled;
+	uint8_t needs;		/* enum itm_mod_need */
 	struct itm_interest interest;
 	size_t flow_state_off;	/* offset of this module's per-flow state */
 	uint64_t next_timer_ns;

@@ -170,9 +170,10 @@ static void nq_engine_pass(void *ctx, struct itm_pkt *p)
 
 static void nq_close(struct itm_backend *b);
 
-/* GSO packets come whole unless a discipline of the tree shapes: a 64 KB
+/* GSO packets come whole unless a discipline of the tree shapes (a 64 KB
  * packet would then leave in one burst and overflow a small queue as one
- * loss of 40 segments, where the kernel's segments queue one by one. */
+ * loss of 40 segments, where the kernel's segments queue one by one) or a
+ * module lengthens packets (an outer header on 64 KB cannot leave). */
 static void nq_set_gso(struct nq *q, bool whole)
 {
 	int r;
@@ -189,7 +190,8 @@ static void nq_set_gso(struct nq *q, bool whole)
 	}
 	q->gso_whole = whole;
 	itm_live_log("info", "nfqueue: GSO packets %s", whole ? "handed over whole" :
-		     "segmented by the kernel (a shaper in the tree)");
+		     "segmented by the kernel (a shaper in the tree, or a module that "
+		     "lengthens packets)");
 }
 
 /* Whole packets only when something may rewrite them (a module, an ECN
@@ -214,6 +216,18 @@ static void nq_set_copy(struct nq *q, bool whole)
 		     "headers only (no module, no discipline rewrites packets)");
 }
 
+/* Some module instance lengthens packets (ITM_MOD_NEED_SEGMENTS). */
+static bool nq_mods_need_segments(const struct itm_engine *e)
+{
+	const struct itm_mod *m;
+
+	for (m = e->mods; m; m = m->next) {
+		if (m->needs & ITM_MOD_NEED_SEGMENTS)
+			return true;
+	}
+	return false;
+}
+
 static bool nq_has_modules(const struct itm_engine *e)
 {
 	int h;
@@ -235,7 +249,7 @@ static void nq_configure(struct itm_backend *b)
 	unsigned hooks = nfq_rules_hooks(e);
 	struct itm_err err;
 
-	nq_set_gso(q, !(needs & ITM_QNEED_SEGMENTS));
+	nq_set_gso(q, !(needs & ITM_QNEED_SEGMENTS) && !nq_mods_need_segments(e));
 	nq_set_copy(q, (needs & ITM_QNEED_WHOLE) || nq_has_modules(e));
 	if (hooks != q->hooks) {
 		nfq_rules_remove(&q->rules);

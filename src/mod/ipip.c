@@ -89,6 +89,7 @@ static int ipip_init(struct itm_mod *m, struct itm_err *err)
 {
 	const struct ipip *t = itm_mod_priv(m);
 
+	m->needs |= ITM_MOD_NEED_SEGMENTS;	/* it puts an outer header on */
 	if (!t->local.family || !t->peer.family)
 		return itm_err_set(err, EINVAL, "ipip: local ADDR and peer ADDR are required");
 	if (t->local.family != t->peer.family)

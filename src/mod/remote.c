@@ -37,6 +37,7 @@
 
 #define REMOTE_SPINS 4000	/* empty looks at the ring before sleeping */
 #define REMOTE_YIELD 64		/* looks between yields of the CPU */
+#define REMOTE_WHOLE_PACKETS 1280	/* bufsize that asks for whole packets */
 
 enum remote_cause {
 	REMOTE_DEADLINE,	/* no verdict within the deadline */
@@ -647,6 +648,11 @@ int itm_remote_attach(struct itm_mod *m, const struct itm_wire_reg *reg,
 			l.rsp_slot);
 	r->mode = reg->mode;
 	r->bufsize = reg->bufsize;
+	/* a process that asks for whole packets (a buffer of at least the
+	 * smallest IPv6 MTU) may grow them, and a 64 KB GSO packet would not
+	 * fit its buffer anyway: it gets them segmented */
+	if (r->mode == ITM_WIRE_PACKET && r->bufsize >= REMOTE_WHOLE_PACKETS)
+		m->needs |= ITM_MOD_NEED_SEGMENTS;
 	remote_interest(&m->interest, r, &reg->in);
 	r->gone = false;
 	return 0;

@@ -11,8 +11,10 @@
 #   - with both, ping works, and the server's interface sees the ICMP
 #     only inside protocol 4 packets (tcpdump), outer headers 10.77.2.1 <->
 #     10.77.2.2 with valid checksums;
-#   - a TCP transfer (iperf3, MTU 1480 at the client, offloads off) runs through
-#     the tunnel; both itmd count encapsulated and decapsulated packets.
+#   - a TCP transfer (iperf3, MTU 1480 at the client, offloads on) runs through
+#     the tunnel: ipip lengthens packets, so itmd has the kernel segment GSO
+#     packets before queueing (none is too big); both itmd count
+#     encapsulated and decapsulated packets.
 # Root only; 77 (skip) without it or a tool.
 #   run_ipip.sh ITM ITMD WORKDIR
 set -u
@@ -80,7 +82,7 @@ ping_overlay() {
 	ip netns exec "$C" ping -c 3 -i 0.2 -W 1 -n -q 192.168.77.2 >/dev/null 2>&1
 }
 
-"$testbed" up --name "$tb" --mode route --offloads off --csum off >/dev/null ||
+"$testbed" up --name "$tb" --mode route >/dev/null ||
 	{ echo "FAIL: testbed up"; exit 1; }
 # the overlay address, reached from the itm namespace through the tunnel
 ip netns exec "$S" ip addr add 192.168.77.2/32 dev lo

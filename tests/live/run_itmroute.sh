@@ -137,14 +137,12 @@ start_itmd $S s 'backend nfqueue dev to-b
 qdisc add root tbf rate 2mbit burst 10kb latency 300ms'
 # A and B send TCP to each other. Linux builds GSO packets for TCP whatever
 # the device offers, and NFQUEUE hands them over whole unless the queue
-# lacks F_GSO: itmd clears it when its tree holds a shaper, so a tbf far
-# above the links' rate makes the kernel segment before itmroute sees the
-# packets, and each segment can take the outer header (a GSO packet cannot:
-# itmroute leaves it direct and counts it as too_big).
-start_itmd $A a 'backend nfqueue
-qdisc add root tbf rate 1gbit burst 256kb latency 50ms'
-start_itmd $B b 'backend nfqueue
-qdisc add root tbf rate 1gbit burst 256kb latency 50ms'
+# lacks F_GSO: itmd clears it while a module process takes whole packets
+# (packet mode, a buffer of at least 1280 bytes), as itmroute does, so
+# each segment can take the outer header (a GSO packet cannot: itmroute
+# would leave it direct and count it as too_big).
+start_itmd $A a 'backend nfqueue'
+start_itmd $B b 'backend nfqueue'
 start_itmd $C c 'backend nfqueue'
 
 cat >"$work/overlay.topo" <<'EOF'
