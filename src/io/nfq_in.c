@@ -186,8 +186,8 @@ static void *nq_reader(void *arg)
 	return NULL;
 }
 
-int nfq_queue_open(struct nq_queue *nqq, struct itm_backend *b,
-			 uint8_t qi, struct itm_err *err)
+int nfq_queue_open(struct nq_queue *nqq, struct itm_backend *b, uint8_t qi,
+		   struct itm_err *err)
 {
 	nqq->b = b;
 	nqq->qi = qi;
