@@ -176,9 +176,8 @@ static void nq_close(struct itm_backend *b);
  * module lengthens packets (an outer header on 64 KB cannot leave). */
 static void nq_set_gso(struct nq *q, bool whole)
 {
-	int r;
-
 	uint32_t i;
+	int r;
 
 	if (whole == q->gso_whole)
 		return;
@@ -199,9 +198,8 @@ static void nq_set_gso(struct nq *q, bool whole)
  * 64 KB GSO packets out of the kernel costs more than all the rest. */
 static void nq_set_copy(struct nq *q, bool whole)
 {
-	int r;
-
 	uint32_t i;
+	int r;
 
 	if (whole == q->copy_whole)
 		return;

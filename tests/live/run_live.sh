@@ -141,6 +141,21 @@ stop_itmd() {
 	itmd_pid=""
 }
 
+# stop_under_load: SIGTERM to itmd 1 s into a 3 s transfer; itmd must exit
+# 0 and the transfer complete (the packets it held are released)
+stop_under_load() {
+	local client rc=0
+	iperf_server
+	ip netns exec "$C" iperf3 -c 10.77.2.2 -t 3 >"$work/iperf-stop.txt" 2>&1 &
+	client=$!
+	bg_pids="$bg_pids $client"
+	sleep 1
+	stop_itmd TERM
+	check "itmd exits 0 on SIGTERM under load" [ "$itmd_rc" = 0 ]
+	wait "$client" || rc=$?
+	check "the transfer survives the stop" [ "$rc" = 0 ]
+}
+
 # iperf_server: iperf3 -s -1 in the server namespace, ready to accept
 iperf_server() {
 	ip netns exec "$S" iperf3 -s -1 >"$work/iperf-server.log" 2>&1 &
@@ -354,15 +369,7 @@ module add pias hook post-routing prio_num 2 prio_thresh_0 102400 prio_dscp_0 46
 	echo "through tbf 20mbit: $g Mbit/s"
 	check "tbf 20mbit holds with two queues (17..20.5 Mbit/s)" \
 		awk -v g="$g" 'BEGIN { exit !(g >= 17 && g <= 20.5) }'
-	iperf_server
-	ip netns exec "$C" iperf3 -c 10.77.2.2 -t 3 >"$work/iperf-stop.txt" 2>&1 &
-	local client=$! rc=0
-	bg_pids="$bg_pids $client"
-	sleep 1
-	stop_itmd TERM
-	check "itmd exits 0 on SIGTERM under load" [ "$itmd_rc" = 0 ]
-	wait "$client" || rc=$?
-	check "the transfer survives the stop" [ "$rc" = 0 ]
+	stop_under_load
 	r4=$(itm_rules iptables-save) q=$(queue_bound)
 	check "no rule and no queue left" [ "$r4" = 0 -a "$q" = 0 ]
 }
@@ -498,16 +505,7 @@ case_teardown() {
 	check "IPv6 rules installed" [ "$r6" -gt 0 ]
 	check "a queue bound" [ "$q" -gt 0 ]
 	# packets held by tbf at the moment of SIGTERM are released
-	iperf_server
-	ip netns exec "$C" iperf3 -c 10.77.2.2 -t 3 >"$work/iperf.txt" 2>&1 &
-	local client=$!
-	bg_pids="$bg_pids $client"
-	sleep 1
-	stop_itmd TERM
-	check "itmd exits 0 on SIGTERM under load" [ "$itmd_rc" = 0 ]
-	local rc=0
-	wait "$client" || rc=$?
-	check "the transfer survives the stop" [ "$rc" = 0 ]
+	stop_under_load
 	r4=$(itm_rules iptables-save) r6=$(itm_rules ip6tables-save) q=$(queue_bound)
 	echo "stopped: $r4 IPv4 and $r6 IPv6 lines naming itm, $q queue(s) bound"
 	check "no IPv4 rule or chain left" [ "$r4" = 0 ]

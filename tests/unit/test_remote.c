@@ -437,12 +437,42 @@ static void test_unregister_in_callback(void **state)
 	assert_int_equal(rc, 0);	/* libitm_run: nothing left registered */
 }
 
+/* Settle as itmd's loop does: woken by the module socket's eventfd. */
+static void settle_woken(struct rig *g)
+{
+	unsigned rounds = 0;
+
+	while (g->e->held && rounds++ < 1000) {
+		struct pollfd pf = { .fd = g->ms.wake_fd, .events = POLLIN };
+		eventfd_t v;
+
+		if (poll(&pf, 1, 5000) == 1)
+			eventfd_read(g->ms.wake_fd, &v);
+		itm_engine_settle(g->e, 0, false);
+	}
+}
+
+/* Live, with the process silent: trace time drives the proxy's timer,
+ * which fails it at its deadline (the process's, live); the time reached. */
+static uint64_t settle_by_timer(struct rig *g)
+{
+	unsigned rounds = 0;
+	uint64_t t = 0;
+
+	while (g->e->held && rounds++ < 5000) {
+		t += 5 * ITM_NSEC_PER_SEC / 1000;
+		itm_engine_timers(g->e, t);
+		usleep(1000);
+	}
+	return t;
+}
+
 /* Live, itmd does not wait: the verdicts wake it through the module
  * socket's eventfd and it settles what is there, as itmd's loop does. */
 static void test_live_wakeups(void **state)
 {
 	struct itm_pkt *in[10], *out;
-	unsigned seen, sum, i, rounds = 0;
+	unsigned seen, sum, i;
 	struct rig g;
 	int rc, status;
 
@@ -451,14 +481,7 @@ static void test_live_wakeups(void **state)
 		in[i] = pkt_new(17, 1000, 53);
 		itm_engine_forward(g.e, in[i], 0);
 	}
-	while (g.e->held && rounds++ < 1000) {
-		struct pollfd pf = { .fd = g.ms.wake_fd, .events = POLLIN };
-		eventfd_t v;
-
-		if (poll(&pf, 1, 5000) == 1)
-			eventfd_read(g.ms.wake_fd, &v);
-		itm_engine_settle(g.e, 0, false);
-	}
+	settle_woken(&g);
 	assert_int_equal(g.e->held, 0);
 	for (i = 0; i < 10; i++) {
 		out = itm_qdisc_dequeue(g.e->root, 0);
@@ -474,10 +497,10 @@ static void test_live_wakeups(void **state)
 /* Live, a hung process is found by the proxy's timer: packets go on. */
 static void test_live_deadline_by_timer(void **state)
 {
-	unsigned seen, sum, rounds = 0;
+	unsigned seen, sum;
 	struct itm_pkt *p;
 	struct rig g;
-	uint64_t t = 0;
+	uint64_t t;
 	int rc, status;
 
 	child_stop_at = 1;
@@ -487,12 +510,7 @@ static void test_live_deadline_by_timer(void **state)
 	p = pkt_new(17, 1000, 53);
 	itm_engine_forward(g.e, p, 0);
 	assert_int_equal(g.e->held, 1);
-	/* trace time drives the timer; the deadline is the process's, live */
-	while (g.e->held && rounds++ < 5000) {
-		t += 5 * ITM_NSEC_PER_SEC / 1000;
-		itm_engine_timers(g.e, t);
-		usleep(1000);
-	}
+	t = settle_by_timer(&g);
 	assert_int_equal(g.e->held, 0);
 	assert_ptr_equal(itm_qdisc_dequeue(g.e->root, t), p);
 	pkt_free(p);
@@ -573,21 +591,6 @@ static void seen_drop(void *ctx, struct itm_pkt *p)
 	b->dropped[b->n_dropped++ % 8] = p;
 }
 
-/* Settle as itmd's loop does: woken by the module socket's eventfd. */
-static void settle_woken(struct rig *g)
-{
-	unsigned rounds = 0;
-
-	while (g->e->held && rounds++ < 1000) {
-		struct pollfd pf = { .fd = g->ms.wake_fd, .events = POLLIN };
-		eventfd_t v;
-
-		if (poll(&pf, 1, 5000) == 1)
-			eventfd_read(g->ms.wake_fd, &v);
-		itm_engine_settle(g->e, 0, false);
-	}
-}
-
 /* With a pass callback the hook does not wait: the packet is held, itmd
  * goes on, and the process's answer sends it on (or drops it), with the
  * changes made. */
@@ -628,10 +631,9 @@ static void test_single_hook_holds(void **state)
 static void test_single_hook_hang_fails_open(void **state)
 {
 	struct backend_seen b = { 0 };
-	unsigned seen, sum, rounds = 0;
+	unsigned seen, sum;
 	struct itm_pkt *p;
 	struct rig g;
-	uint64_t t = 0;
 	int rc, status;
 
 	child_stop_at = 1;
@@ -640,11 +642,7 @@ static void test_single_hook_hang_fails_open(void **state)
 	assert_int_equal(itm_engine_param_set(g.e, "ext.deadline", "10ms", NULL), 0);
 	p = pkt_new(17, 1000, 53);
 	assert_int_equal(itm_engine_hook(g.e, ITM_HOOK_FORWARD, p, 0), ITM_FATE_HELD);
-	while (g.e->held && rounds++ < 5000) {
-		t += 5 * ITM_NSEC_PER_SEC / 1000;
-		itm_engine_timers(g.e, t);
-		usleep(1000);
-	}
+	settle_by_timer(&g);
 	assert_int_equal(g.e->held, 0);
 	assert_int_equal(b.n_passed, 1);
 	assert_ptr_equal(b.passed[0], p);
