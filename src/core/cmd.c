@@ -425,6 +425,10 @@ static int cmd_backend(struct itm_cmd_ctx *c, int argc, char **argv,
 	int i, r;
 
 	if (argc < 2 || !strcmp(argv[1], "show")) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "-s")))
+			return itm_err_tok(err, argv[argc - 1], EINVAL,
+					   "backend show [-s]: what is \"%s\"?",
+					   argv[argc - 1]);
 		if (c->out)
 			fprintf(c->out, "backend %s\n", *c->eng->backend ?
 				c->eng->backend : "none (replay)");
@@ -499,9 +503,10 @@ static const struct cmd_def cmd_table[] = {
 	  "  Chains run in registration order; a lower prio runs earlier." },
 	{ "set", cmd_set, "set MODULE.PARAMETER VALUE" },
 	{ "backend", cmd_backend,
-	  "backend nfqueue [dev IF] [port N] [queue N] [maxlen N]   (itmd)\n"
+	  "backend nfqueue [dev IF] [port N] [queue N] [queues N] [spread flow|cpu|dev]\n"
+	  "                [maxlen N]   (itmd)\n"
 	  "backend bridge IF1 IF2 [rate RATE] [rate2 RATE]   (itmd)\n"
-	  "backend [show]" },
+	  "backend [show [-s]]   (-s: a running itmd's counters)" },
 	{ "get", cmd_get, "get MODULE.PARAMETER" },
 	{ "qdisc", cmd_qdisc,
 	  "qdisc add|replace root|parent MAJOR:MINOR [handle MAJOR:] KIND [OPTIONS]\n"

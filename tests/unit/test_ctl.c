@@ -2,8 +2,8 @@
 /*
  * The control socket (src/daemon/ctl.c) driven in-process: a command's
  * output and status line, a refused command leaving the engine as it was,
- * the backend fixed while running, a stale socket file replaced and a live
- * one refused, and (as root) another uid refused by the file mode and, with
+ * the backend fixed while running and its counters shown, a stale socket
+ * file replaced and a live one refused, and (as root) another uid refused by the file mode and, with
  * the mode opened, by the peer-credential check.
  */
 #include <errno.h>
@@ -136,6 +136,30 @@ static void test_commands(void **state)
 	assert_int_equal(f->ctl.commands, 7);
 }
 
+static void fake_dump(const struct itm_backend *b, FILE *f)
+{
+	(void)b;
+	fprintf(f, "backend fake\n  received 7\n");
+}
+
+/* `backend show -s` adds the running backend's counters; a stray word
+ * after show is refused by name. */
+static void test_backend_show(void **state)
+{
+	static const struct itm_backend_ops fake = { .id = "fake", .dump = fake_dump };
+	struct itm_backend b = { .ops = &fake };
+	struct fixture *f = *state;
+
+	snprintf(f->lv.e->backend, sizeof(f->lv.e->backend), "fake");
+	f->lv.backend = &b;
+	assert_string_equal(ask(f, "backend show\n"), "backend fake\nitm-status 0\n");
+	assert_string_equal(ask(f, "backend show -s\n"),
+			    "backend fake\nbackend fake\n  received 7\nitm-status 0\n");
+	assert_string_equal(ask(f, "backend show -x\n"),
+			    "itm-status -22 backend show [-s]: what is \"-x\"?\n");
+	f->lv.backend = NULL;
+}
+
 static void test_stale_and_busy(void **state)
 {
 	struct fixture *f = *state;
@@ -208,6 +232,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_uid, setup, teardown),
 	};
