@@ -9,6 +9,8 @@
 #             default root pfifo): accept-all; and the same with two queues
 #             spread by output device, a reader thread each (data and ACKs
 #             on different threads)
+#   *_s0      naive and itmd queueing only the packets that leave by s0
+#             (`-o s0`, `backend nfqueue dev s0`): the data; the ACKs pass
 # each with offloads on and off (off: GSO, TSO, GRO off on every veth end;
 # checksum offload stays on, forwarding works with it), as ratios to kernel
 # forwarding next to the targets of issue 5 (>= 80 % on, >= 40 % off).
@@ -138,28 +140,64 @@ median() {
 		awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# The four set-ups of a table take turns, `runs` times, so that a change
+# naive_goodput [MATCH...]: $gp through nfq_naive, queued by an NFQUEUE
+# rule in FORWARD with MATCH
+naive_goodput() {
+	local naive_pid
+	ip netns exec "$I" iptables -I FORWARD "$@" -j NFQUEUE --queue-num 7 --queue-bypass
+	bg "$I" "$naive" 7 2>>"$work/naive.err"
+	naive_pid=$last
+	sleep 0.3
+	gp=$(goodput 10.77.2.2)
+	stop "$naive_pid"
+	ip netns exec "$I" iptables -D FORWARD "$@" -j NFQUEUE --queue-num 7 --queue-bypass
+}
+
+itmd_goodput() {	# CONF LINES...: $gp through itmd
+	start_itmd "$@"
+	gp=$(goodput 10.77.2.2)
+	stop "$itmd_pid"
+}
+
+# The set-ups of a table (rows): both directions through the queue, then
+# only the data's (out by s0, as a discipline on one interface manages
+# it; the ACKs pass by)
+rows="kernel naive itmd itmd2 naive_s0 itmd_s0"
+setup_goodput() {	# ROW: its goodput in $gp, Mbit/s
+	case $1 in
+	kernel) gp=$(goodput 10.77.2.2) ;;
+	naive) naive_goodput ;;
+	itmd) itmd_goodput "backend nfqueue" ;;
+	itmd2) itmd_goodput "backend nfqueue queues 2 spread dev" ;;
+	naive_s0) naive_goodput -o s0 ;;
+	itmd_s0) itmd_goodput "backend nfqueue dev s0" ;;
+	esac
+}
+
+label() {
+	case $1 in
+	kernel) echo "kernel forwarding" ;;
+	naive) echo "naive NFQUEUE loop (nfq_naive)" ;;
+	itmd) echo "itmd nfqueue, accept-all" ;;
+	itmd2) echo "  queues 2 spread dev (a thread each)" ;;
+	naive_s0) echo "data direction only: naive, -o s0" ;;
+	itmd_s0) echo "  itmd nfqueue dev s0, accept-all" ;;
+	esac
+}
+
+# The set-ups of a table take turns, `runs` times, so that a change
 # in the machine's load touches all of them alike; each cell is a median.
 declare -A res all
 for cc in $ccs; do
 	for off in on off; do
 		bed --mode route --offloads "$off"
 		for _ in $(seq "$runs"); do
-			all[$cc,kernel,$off]+=" $(goodput 10.77.2.2)"
-			ip netns exec "$I" iptables -I FORWARD -j NFQUEUE --queue-num 7 --queue-bypass
-			bg "$I" "$naive" 7 2>>"$work/naive.err"
-			sleep 0.3
-			all[$cc,naive,$off]+=" $(goodput 10.77.2.2)"
-			stop "$last"
-			ip netns exec "$I" iptables -D FORWARD -j NFQUEUE --queue-num 7 --queue-bypass
-			start_itmd "backend nfqueue"
-			all[$cc,itmd,$off]+=" $(goodput 10.77.2.2)"
-			stop "$itmd_pid"
-			start_itmd "backend nfqueue queues 2 spread dev"
-			all[$cc,itmd2,$off]+=" $(goodput 10.77.2.2)"
-			stop "$itmd_pid"
+			for row in $rows; do
+				setup_goodput $row
+				all[$cc,$row,$off]+=" $gp"
+			done
 		done
-		for row in kernel naive itmd itmd2; do
+		for row in $rows; do
 			res[$cc,$row,$off]=$(median "${all[$cc,$row,$off]}")
 		done
 	done
@@ -167,20 +205,14 @@ done
 
 for cc in $ccs; do
 	printf '\n%-44s %12s %12s %9s %9s\n' "TCP goodput client->server, 1 stream, $cc" "offloads on" "offloads off" "ratio on" "ratio off"
-	for row in kernel naive itmd itmd2; do
-		case $row in
-		kernel) label="kernel forwarding" ;;
-		naive) label="naive NFQUEUE loop (nfq_naive)" ;;
-		itmd) label="itmd nfqueue, accept-all" ;;
-		itmd2) label="  queues 2 spread dev (a thread each)" ;;
-		esac
-		printf '%-44s %7s Gbit/s %7s Gbit/s %9s %9s\n' "$label" "$(gbit "${res[$cc,$row,on]}")" \
+	for row in $rows; do
+		printf '%-44s %7s Gbit/s %7s Gbit/s %9s %9s\n' "$(label $row)" "$(gbit "${res[$cc,$row,on]}")" \
 			"$(gbit "${res[$cc,$row,off]}")" "$(ratio "${res[$cc,$row,on]}" "${res[$cc,kernel,on]}")" \
 			"$(ratio "${res[$cc,$row,off]}" "${res[$cc,kernel,off]}")"
 	done
 	printf '%-44s %12s %12s %9s %9s\n' "target for itmd (issue 5)" "" "" ">= 80 %" ">= 40 %"
-	for row in kernel itmd itmd2; do
-		printf '  runs, %-6s on: %s Mbit/s; off: %s Mbit/s\n' "$row" "${all[$cc,$row,on]# }" "${all[$cc,$row,off]# }"
+	for row in kernel itmd itmd2 itmd_s0; do
+		printf '  runs, %-7s on: %s Mbit/s; off: %s Mbit/s\n' "$row" "${all[$cc,$row,on]# }" "${all[$cc,$row,off]# }"
 	done
 done
 cc=${ccs%% *}
