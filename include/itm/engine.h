@@ -17,6 +17,7 @@
 
 #include "itm/err.h"
 #include "itm/flowtab.h"
+#include "itm/ifname.h"
 #include "itm/mod.h"
 #include "itm/qdisc.h"
 #include "itm/units.h"
@@ -63,6 +64,7 @@ struct itm_engine {
 	bool may_hold;		/* the running path can resume held packets */
 	bool destroying;	/* held packets cannot go on: they are freed */
 	uint64_t held;		/* packets modules hold (ITM_HELD) */
+	struct itm_ifnames ifnames;	/* for modules' device clauses */
 };
 
 int itm_engine_create(struct itm_engine **out, struct itm_err *err);

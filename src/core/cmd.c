@@ -500,6 +500,8 @@ static const struct cmd_def cmd_table[] = {
 	  "  HOOK := pre-routing | local-in | forward | local-out | post-routing\n"
 	  "  INTEREST := proto LIST | src PREFIX | dst PREFIX | sport P[-P] | dport P[-P]\n"
 	  "              | iif DEV | oif DEV     (LIST := tcp,udp,icmp,... or numbers)\n"
+	  "  DEV: the device a packet came in by or leaves by, in itmd (a trace knows\n"
+	  "  none; no oif before routing): a clause on an unknown device never matches.\n"
 	  "  Chains run in registration order; a lower prio runs earlier." },
 	{ "set", cmd_set, "set MODULE.PARAMETER VALUE" },
 	{ "backend", cmd_backend,

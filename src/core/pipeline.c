@@ -35,6 +35,21 @@ static bool chain_after(const struct itm_mod *m, int32_t prio, uint32_t seq)
 	return m->prio > prio || (m->prio == prio && m->seq > seq);
 }
 
+/* The module's interest clauses match the packet; device names are looked
+ * up only for a module that names devices. */
+static bool mod_wants(struct itm_engine *e, const struct itm_mod *m,
+		      const struct itm_pkt *p)
+{
+	const struct itm_interest *in = &m->interest;
+	const char *iif = NULL, *oif = NULL;
+
+	if (in->iif[0])
+		iif = itm_ifname(&e->ifnames, p->iif, e->now);
+	if (in->oif[0])
+		oif = itm_ifname(&e->ifnames, p->oif, e->now);
+	return itm_interest_match(in, p, iif, oif);
+}
+
 /*
  * Run chain h from index `from`. A module that holds the packet leaves its
  * place in it: chain order (prio, seq) rather than an index, because the
@@ -54,7 +69,7 @@ static enum itm_verdict chain_run(struct itm_engine *e, enum itm_hook h,
 		if (!m->enabled)
 			continue;
 		m->stats.seen++;
-		if (!itm_interest_match(&m->interest, p, NULL, NULL))
+		if (!mod_wants(e, m, p))
 			continue;
 		m->stats.interested++;
 		v = mod_run(m, p, now);

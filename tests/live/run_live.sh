@@ -29,6 +29,8 @@
 #   reload    the copy range follows run-time module changes; SIGHUP with
 #             two modules applies them; a bad file keeps them and logs
 #             FILE:LINE
+#   devices   modules' iif/oif clauses match the devices NFQUEUE names by
+#             index, at forward and at post-routing
 #   perm      another uid is refused, by mode 0600 and, with the socket
 #             opened to all, by the daemon's peer credential check
 #   modload   a module built outside the tree ($ITM_MODULES/dscpmark.so)
@@ -570,6 +572,34 @@ case_reload() {
 	check "ping through itmd after the reloads" ping_ok 10.77.2.2
 }
 
+interested() {	# LABEL: the module's "interested" count
+	"$itm" -S "$sock" module list |
+		awk -v l="$1" '$1 == "module" { m = ($2 == l) } m && /interested/ {
+			for (i = 1; i < NF; i++) if ($i == "interested") print $(i + 1) }'
+}
+
+# Device clauses name the devices NFQUEUE gives by index: a module with
+# `oif s0` takes the echo requests, one with `iif s0` the replies, at
+# forward and at post-routing alike (a forwarded packet keeps its input
+# device there).
+case_devices() {
+	bed_up --mode route
+	printf '%s\n' "backend nfqueue" \
+		"module add sizeaware label out hook forward proto icmp oif s0" \
+		"module add sizeaware label in hook forward proto icmp iif s0" \
+		"module add sizeaware label post hook post-routing proto icmp oif c0" \
+		"module add sizeaware label postin hook post-routing proto icmp iif c0" >"$conf"
+	start_itmd
+	ip netns exec "$C" ping -c 3 -i 0.2 -W 1 -n -q 10.77.2.2 >/dev/null || fail "ping through itmd"
+	local out in post postin
+	out=$(interested out) in=$(interested in) post=$(interested post) postin=$(interested postin)
+	echo "interested: oif s0 $out, iif s0 $in (forward); oif c0 $post, iif c0 $postin (post-routing)"
+	check "forward, oif s0: the 3 echo requests" [ "$out" = 3 ]
+	check "forward, iif s0: the 3 echo replies" [ "$in" = 3 ]
+	check "post-routing, oif c0: the 3 echo replies" [ "$post" = 3 ]
+	check "post-routing, iif c0: the 3 echo requests" [ "$postin" = 3 ]
+}
+
 case_perm() {
 	need setpriv
 	# a directory and a copy of itm that uid 65534 can reach, wherever the
@@ -636,7 +666,7 @@ case_modload() {
 }
 
 case $case_ in
-marks|drops|failopen|teardown|reload|perm|modload) "case_$case_" ;;
+marks|drops|failopen|teardown|reload|devices|perm|modload) "case_$case_" ;;
 marks-gso) case_marks_gso ;;
 queues) case_queues ;;
 libitm) case_libitm ;;

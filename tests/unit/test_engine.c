@@ -5,6 +5,7 @@
  * interest filters, verdicts and their counters, enable/disable, parameters
  * by name, timers, checksum repair, drops by cause.
  */
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -248,6 +249,36 @@ static void test_interest_and_disable(void **state)
 	itm_engine_destroy(e);
 }
 
+/* Device clauses match the names of the indexes packets carry; a packet
+ * whose device is unknown (0, as in a trace) matches none. */
+static void test_device_clauses(void **state)
+{
+	struct itm_engine *e = new_engine();
+	char *oif_lo[] = { "oif", "lo" }, *iif_lo[] = { "iif", "lo" };
+	struct itm_err err;
+	struct itm_mod *a, *b;
+	struct itm_pkt p;
+	struct pb pk;
+
+	a = add_rec(e, "a", ITM_HOOK_FORWARD, 0, 1, ITM_ACCEPT);
+	b = add_rec(e, "b", ITM_HOOK_FORWARD, 0, 1, ITM_ACCEPT);
+	assert_int_equal(itm_interest_parse(&a->interest, 2, oif_lo, &err), 2);
+	assert_int_equal(itm_interest_parse(&b->interest, 2, iif_lo, &err), 2);
+	tcp_packet(&pk, &p);
+	itm_engine_run_hook(e, ITM_HOOK_FORWARD, &p, 0);	/* no devices */
+	p.oif = if_nametoindex("lo");
+	itm_engine_run_hook(e, ITM_HOOK_FORWARD, &p, 0);	/* out by lo */
+	p.iif = 0x7ffffff0;					/* no such device */
+	itm_engine_run_hook(e, ITM_HOOK_FORWARD, &p, 0);
+	assert_int_equal(a->stats.seen, 3);
+	assert_int_equal(a->stats.interested, 2);
+	assert_int_equal(b->stats.interested, 0);
+	p.iif = p.oif;
+	itm_engine_run_hook(e, ITM_HOOK_FORWARD, &p, 0);
+	assert_int_equal(b->stats.interested, 1);
+	itm_engine_destroy(e);
+}
+
 static void test_params_by_name(void **state)
 {
 	struct itm_engine *e = new_engine();
@@ -388,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_drop_stops_chain),
 		cmocka_unit_test(test_modified_fixes_checksums),
 		cmocka_unit_test(test_interest_and_disable),
+		cmocka_unit_test(test_device_clauses),
 		cmocka_unit_test(test_params_by_name),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_timer_skips_long_gap),
