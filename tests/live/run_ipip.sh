@@ -20,40 +20,15 @@
 set -u
 itm=$1 itmd=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
-testbed=$here/../../tools/testbed.sh
+. "$here/lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, iptables)"
-for t in ip iptables ip6tables iperf3 ethtool ping tcpdump tshark ss; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t not found"
-done
+need_root "network namespaces, iptables"
+need ip iptables ip6tables iperf3 ethtool ping tcpdump tshark ss
 modprobe -q nfnetlink_queue 2>/dev/null || true
 
-rm -rf "$work"
-mkdir -p "$work"
+fresh_work "$work"
 tb=itl_ipip_$$
 C=$tb-client I=$tb-itm S=$tb-server
-pids="" fails=0
-
-cleanup() {
-	local p
-	for p in $pids; do
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	"$testbed" down --name "$tb" >/dev/null 2>&1 || echo "cleanup: testbed down failed"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "ok: $what"; else fail "$what"; fi
-}
 
 # start_itmd NS NAME CONF: itmd in NS, socket $work/NAME.sock, ready
 start_itmd() {
@@ -61,7 +36,7 @@ start_itmd() {
 	printf '%s\n' "$3" >"$work/$name.conf"
 	ip netns exec "$ns" "$itmd" -c "$work/$name.conf" -S "$work/$name.sock" \
 		2>"$work/$name.err" &
-	pids="$pids $!"
+	bg_pids="$bg_pids $!"
 	while [ $SECONDS -lt $end ]; do
 		"$itm" -S "$work/$name.sock" module list >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -110,7 +85,7 @@ check "packets to the overlay were encapsulated" [ "$(counter near tx encapsulat
 start_itmd "$S" far "$(tunnel 10.77.2.2 10.77.2.1 10.77.1.0/24)"
 ip netns exec "$S" tcpdump -i eth0 -s 0 -U -w "$work/wire.pcap" 'ip' 2>"$work/tcpdump.log" &
 cap=$!
-pids="$pids $cap"
+bg_pids="$bg_pids $cap"
 end=$((SECONDS + 5))
 until grep -q "listening on" "$work/tcpdump.log" 2>/dev/null; do
 	[ $SECONDS -lt $end ] || { echo "FAIL: tcpdump did not start"; exit 1; }
@@ -118,7 +93,7 @@ until grep -q "listening on" "$work/tcpdump.log" 2>/dev/null; do
 done
 check "ping 192.168.77.2 through the tunnel" ping_overlay
 ip netns exec "$S" iperf3 -s -1 >"$work/iperf-server.log" 2>&1 &
-pids="$pids $!"
+bg_pids="$bg_pids $!"
 end=$((SECONDS + 5))
 until ip netns exec "$S" ss -ltnH 'sport = :5201' | grep -q .; do
 	[ $SECONDS -lt $end ] || { echo "FAIL: iperf3 server"; exit 1; }
@@ -147,10 +122,5 @@ for n in near far; do
 	echo "itmd $n: encapsulated $e decapsulated $d, too_big $(counter $n tx too_big)"
 	check "itmd $n encapsulated and decapsulated" [ "$e" -ge 10 -a "$d" -ge 10 ]
 done
-if [ "$fails" -gt 0 ]; then
-	echo "ipip: $fails check(s) failed; logs:"
-	tail -5 "$work/iperf.txt"
-	cat "$work/near.err" "$work/far.err" "$work/near.modules" "$work/far.modules" 2>/dev/null
-	exit 1
-fi
-echo "ipip: all checks passed"
+finish ipip "$work/iperf.txt" "$work/near.err" "$work/far.err" "$work/near.modules" \
+	"$work/far.modules"

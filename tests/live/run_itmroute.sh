@@ -22,45 +22,24 @@
 #   run_itmroute.sh ITM ITMD ITMROUTE WORKDIR
 set -u
 itm=$1 itmd=$2 itmroute=$3 work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, iptables)"
-for t in ip iptables ip6tables iperf3 ethtool ping tcpdump ss; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t not found"
-done
+need_root "network namespaces, iptables"
+need ip iptables ip6tables iperf3 ethtool ping tcpdump ss
 modprobe -q nfnetlink_queue 2>/dev/null || true
 
-rm -rf "$work"
-mkdir -p "$work"
-tb=irt$$
-A=$tb-a B=$tb-b C=$tb-c S=$tb-s
-pids="" fails=0
+fresh_work "$work"
+net=irt$$	# its own namespaces, no test bed
+A=$net-a B=$net-b C=$net-c S=$net-s
 
-cleanup() {
-	local p ns
-	for p in $pids; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.3
-	for p in $pids; do
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
+cleanup_extra() {	# once lib.sh stopped itmd and itmroute
+	local ns
 	for ns in $A $B $C $S; do
 		ip netns del "$ns" 2>/dev/null
 	done
 }
-trap cleanup EXIT
 
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "ok: $what"; else fail "$what"; fi
-}
 die() {
 	echo "FAIL: $*"
 	for f in "$work"/*.log "$work"/*.err; do
@@ -129,7 +108,7 @@ start_itmd() {
 	printf '%s\n' "$3" >"$work/$2.conf"
 	ip netns exec "$1" "$itmd" -c "$work/$2.conf" -S "$work/$2.sock" -M "$work/$2.mod" \
 		2>"$work/$2.err" &
-	pids="$pids $!"
+	bg_pids="$bg_pids $!"
 	wait_until 10 "$itm" -S "$work/$2.sock" module list >/dev/null 2>&1 ||
 		die "itmd $2 did not come up"
 }
@@ -158,9 +137,9 @@ dest 10.99.0.2/32 B
 EOF
 registered() { "$itm" -S "$work/$1.sock" module list 2>/dev/null | grep -q "itmroute-in"; }
 for n in a b c; do
-	ip netns exec $tb-$n "$itmroute" -s "$work/$n.mod" -t "$work/overlay.topo" \
+	ip netns exec $net-$n "$itmroute" -s "$work/$n.mod" -t "$work/overlay.topo" \
 		-n "${n^^}" -i 100 2>"$work/route-$n.log" &
-	pids="$pids $!"
+	bg_pids="$bg_pids $!"
 	eval "route_$n=$!"
 	wait_until 10 registered $n || die "itmroute $n did not register"
 	# a loaded 2-core machine may stall a process longer than 10 ms
@@ -225,15 +204,15 @@ check "idle: the pings went direct ($d0 direct, $v0 via C)" [ "$d0" -ge 10 -a "$
 
 # ---- 2. the direct path loaded: via C -----------------------------------
 ip netns exec $B iperf3 -s -p 5201 >"$work/iperf-load-server.log" 2>&1 &
-pids="$pids $!"
+bg_pids="$bg_pids $!"
 ip netns exec $B iperf3 -s -p 5202 >"$work/iperf-server.log" 2>&1 &
-pids="$pids $!"
+bg_pids="$bg_pids $!"
 listening() { in_ns $B ss -ltnH "sport = :$1" | grep -q .; }
 wait_until 5 listening 5201 && wait_until 5 listening 5202 || die "iperf3 servers"
 t_load=$(now)
 ip netns exec $S iperf3 -c 10.88.2.2 -p 5201 -u -b 3M -t 60 --forceflush >"$work/iperf-load.log" 2>&1 &
 load=$!
-pids="$pids $load"
+bg_pids="$bg_pids $load"
 if wait_until 20 switched a direct via-C; then
 	echo "ok: A moved to via C $(awk -v a="$(switch_time a direct via-C)" -v b="$t_load" 'BEGIN { printf "%.1f", a - b }') s after the load started"
 	grep "itmroute A: to B: direct -> via-C" "$work/route-a.log" | tail -1
@@ -242,7 +221,7 @@ else
 fi
 ip netns exec $C tcpdump -i to-a -n -U -w "$work/c.pcap" 'ip proto 4' 2>"$work/tcpdump.log" &
 cap=$!
-pids="$pids $cap"
+bg_pids="$bg_pids $cap"
 wait_until 5 grep -q "listening on" "$work/tcpdump.log" || die "tcpdump did not start"
 counters a
 d1=$(value a packets B direct) v1=$(value a packets B via-C)
@@ -313,11 +292,4 @@ for n in a b c; do
 	echo "--- itmroute ${n^^}"
 	cat "$work/route-$n.snap"
 done
-if [ "$fails" -gt 0 ]; then
-	echo "itmroute: $fails check(s) failed; logs:"
-	for f in "$work"/*.err "$work"/route-*.log "$work"/*.modules "$work"/iperf.log; do
-		[ -s "$f" ] && { echo "--- $f"; tail -30 "$f"; }
-	done
-	exit 1
-fi
-echo "itmroute: all checks passed"
+finish itmroute "$work"/*.err "$work"/route-*.log "$work"/*.modules "$work/iperf.log"

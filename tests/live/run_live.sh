@@ -40,68 +40,25 @@
 set -u
 case_=$1 itm=$2 itmd=$3 work=$4/$1
 here=$(cd "$(dirname "$0")" && pwd)
-testbed=$here/../../tools/testbed.sh
+. "$here/lib.sh"
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, iptables)"
-need() {
-	local t
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || skip "$t not found"
-	done
-}
+need_root "network namespaces, iptables"
 need ip iptables ip6tables iptables-save ip6tables-save iperf3 ethtool ping ss
 [ -x "$itmd" ] || skip "itmd not built ($itmd)"
 modprobe -q nfnetlink_queue 2>/dev/null || true
 
-rm -rf "$work"
-mkdir -p "$work"
+fresh_work "$work"
 # unique per run: namespace names are global
 tb=itl_${case_:0:5}_$$
 C=$tb-client I=$tb-itm S=$tb-server
 sock=$work/itmd.sock
 conf=$work/itmd.conf
-itmd_pid="" bg_pids="" fails=0
+itmd_pid=""
 pub=""
 
-cleanup() {
-	local p
+cleanup_extra() {
 	[ -z "$itmd_pid" ] || kill -9 "$itmd_pid" 2>/dev/null
-	for p in $bg_pids; do
-		kill -9 "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	"$testbed" down --name "$tb" >/dev/null 2>&1 \
-		|| echo "cleanup: testbed down --name $tb failed"
 	[ -z "$pub" ] || rm -rf "$pub"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-pass() {
-	echo "ok: $*"
-}
-# check DESCRIPTION CMD...: pass or fail on CMD's status
-check() {
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-finish() {
-	if [ "$fails" -gt 0 ]; then
-		echo "$case_: $fails check(s) failed; itmd log:"
-		[ ! -f "$work/itmd.err" ] || sed 's/^/  /' "$work/itmd.err"
-		exit 1
-	fi
-	echo "$case_: all checks passed"
-	exit 0
 }
 
 bed_up() {	# testbed options
@@ -672,4 +629,4 @@ queues) case_queues ;;
 libitm) case_libitm ;;
 *) echo "unknown case \"$case_\""; exit 1 ;;
 esac
-finish
+finish "$case_" "$work/itmd.err"

@@ -13,38 +13,21 @@
 set -u
 itm=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-testbed=$here/../../tools/testbed.sh
+. "$here/lib.sh"
 cdf=$here/../../data/cdf/web-search.txt
 py=/usr/bin/python3
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
+need_root "network namespaces"
+need ip tcpdump ss timeout $py
 
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-for t in ip tcpdump ss timeout $py; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t not found"
-done
-
-rm -rf "$work"
-mkdir -p "$work"
+fresh_work "$work"
 tb=itg_$$	# unique per run: namespace names are global
 C=$tb-client S=$tb-server
-srv_pid="" cap_pid="" fails=0
+srv_pid="" cap_pid=""
 
-cleanup() {
+cleanup_extra() {
 	[ -z "$cap_pid" ] || kill -9 "$cap_pid" 2>/dev/null
 	[ -z "$srv_pid" ] || kill -9 "$srv_pid" 2>/dev/null
-	wait 2>/dev/null
-	"$testbed" down --name "$tb" >/dev/null 2>&1 \
-		|| echo "cleanup: testbed down --name $tb failed"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
 }
 
 "$testbed" up --name "$tb" --mode route || { echo "FAIL: testbed up"; exit 1; }
@@ -92,8 +75,8 @@ client() {
 	cat "$work/$name.json"
 }
 
-# check NAME FLOWS: the JSON report and the per-flow log agree with a clean run
-check() {
+# check_report NAME FLOWS: the JSON report and the per-flow log agree with a clean run
+check_report() {
 	$py - "$work/$1.json" "$work/$1.csv" "$2" <<'PY' || fail "$1: report check"
 import csv, json, sys
 rep = json.load(open(sys.argv[1]))
@@ -129,7 +112,7 @@ v6data="src host fd77:2::2 and greater 300"
 capture_start "$work/persistent.pcap"
 client persistent 10.77.2.2 --load 0.3 --flows 20 --mode persistent --dscp 46
 capture_stop
-check persistent 20
+check_report persistent 20
 n46=$(count "$work/persistent.pcap" "$v4data and ip[1] & 0xfc == 184")
 nother=$(count "$work/persistent.pcap" "$v4data and ip[1] & 0xfc != 184")
 echo "persistent: $n46 data packets at DSCP 46, $nother at others"
@@ -138,7 +121,7 @@ echo "persistent: $n46 data packets at DSCP 46, $nother at others"
 capture_start "$work/new.pcap"
 client new "[fd77:2::2]" --load 0.3 --flows 20 --mode new --dscp 46
 capture_stop
-check new 20
+check_report new 20
 # traffic class is bits 4..11 of the first 16-bit word, DSCP its top six
 n46=$(count "$work/new.pcap" "$v6data and ip6[0:2] & 0x0fc0 == 0x0b80")
 nother=$(count "$work/new.pcap" "$v6data and ip6[0:2] & 0x0fc0 != 0x0b80")
@@ -148,7 +131,7 @@ echo "new: $n46 data packets at DSCP 46, $nother at others"
 capture_start "$work/pias.pcap"
 client pias 10.77.2.2 --load 1 --flows 8 --pias
 capture_stop
-check pias 8
+check_report pias 8
 n7=$(count "$work/pias.pcap" "$v4data and ip[1] & 0xfc == 28")
 n6=$(count "$work/pias.pcap" "$v4data and ip[1] & 0xfc == 24")
 nother=$(count "$work/pias.pcap" "$v4data and ip[1] & 0xfc != 28 and ip[1] & 0xfc != 24")
@@ -164,7 +147,7 @@ ip netns exec "$C" timeout 5 bash -c 'exec 3<>/dev/tcp/10.77.2.2/5050;
 [ $? = 0 ] || fail "garbage request: the server did not close the connection"
 grep -q "bad magic, closing" "$work/server.log" || fail "server log lacks the bad-magic reason"
 client after 10.77.2.2 --load 1 --flows 3
-check after 3
+check_report after 3
 
 kill -TERM "$srv_pid"
 wait "$srv_pid"
@@ -175,5 +158,4 @@ echo "== server log"
 cat "$work/server.log"
 grep -qE "AddressSanitizer|runtime error|LeakSanitizer" "$work/server.log" "$work"/*.err \
 	&& fail "sanitizer report"
-[ "$fails" = 0 ] && echo "PASS: tgen" || echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish tgen "$work"/*.err

@@ -13,45 +13,15 @@
 set -u
 itm=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-testbed=$here/../../tools/testbed.sh
+. "$here/../live/lib.sh"
 py=/usr/bin/python3
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
+need_root "network namespaces"
+need ip iperf3 tcpdump gnuplot $py
 
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-for t in ip iperf3 tcpdump gnuplot $py; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t not found"
-done
-
-rm -rf "$work"
-mkdir -p "$work"
+fresh_work "$work"
 tb=itp_$$	# namespace names are global: unique per run
 C=$tb-client S=$tb-server
-bg_pids="" fails=0
-
-cleanup() {
-	local p
-	for p in $bg_pids; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	"$testbed" down --name "$tb" >/dev/null 2>&1 \
-		|| echo "cleanup: testbed down --name $tb failed"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-check() {	# DESCRIPTION CMD...
-	local what=$1
-	shift
-	if "$@"; then echo "ok: $what"; else fail "$what"; fi
-}
 
 # in_server_bg LOG READY-TEXT CMD...: start CMD in the server namespace and
 # wait (5 s at most) until its log says READY-TEXT
@@ -168,11 +138,4 @@ for p in probe.png probe-cdf.png; do
 	check "plot $p is a PNG" [ "$(head -c 4 "$work/$p" | tail -c 3)" = PNG ]
 done
 
-if [ "$fails" -gt 0 ]; then
-	for f in probe4.err probe6.err echo.log iperf.log; do
-		echo "--- $f"; cat "$work/$f"
-	done
-	echo "probe: $fails check(s) failed"
-	exit 1
-fi
-echo "probe: all checks passed"
+finish probe "$work/probe4.err" "$work/probe6.err" "$work/echo.log" "$work/iperf.log"

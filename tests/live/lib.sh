@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared steps of the live test scripts that count their checks (run_live.sh,
+# run_ipip.sh, run_itmroute.sh, run_tgen.sh, tests/probe/run_probe.sh),
+# sourced: skipping, checks, a fresh work directory, and on exit a cleanup
+# that stops what the script started in the background (bg_pids: SIGTERM,
+# then SIGKILL), runs its cleanup_extra (if it defines one) and takes its
+# test bed ($tb, if set) down. The fs cases have fs_lib.sh.
+testbed=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tools/testbed.sh
+bg_pids="" fails=0 tb=""
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# check DESCRIPTION CMD...: "ok" or a failure counted, on CMD's status
+check() {
+	local what=$1
+	shift
+	if "$@"; then echo "ok: $what"; else fail "$what"; fi
+}
+
+# need TOOL...: every TOOL on the PATH, or skip
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || skip "$t not found"
+	done
+}
+
+# need_root WHY: root, or skip
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root ($1)"
+}
+
+fresh_work() {	# DIR: empty
+	rm -rf "$1"
+	mkdir -p "$1"
+}
+
+# finish NAME [FILE...]: all passed, or the count, the FILEs' tails, exit 1
+finish() {
+	local name=$1 f
+	shift
+	if [ "$fails" -gt 0 ]; then
+		echo "$name: $fails check(s) failed; logs:"
+		for f in "$@"; do
+			[ -s "$f" ] && { echo "--- $f"; tail -30 "$f"; }
+		done
+		exit 1
+	fi
+	echo "$name: all checks passed"
+	exit 0
+}
+
+live_cleanup() {
+	local p
+	if [ -n "$bg_pids" ]; then
+		for p in $bg_pids; do
+			kill "$p" 2>/dev/null
+		done
+		sleep 0.2
+		for p in $bg_pids; do
+			kill -9 "$p" 2>/dev/null
+		done
+	fi
+	declare -F cleanup_extra >/dev/null && cleanup_extra
+	wait 2>/dev/null
+	[ -z "$tb" ] || "$testbed" down --name "$tb" >/dev/null 2>&1 ||
+		echo "cleanup: testbed down --name $tb failed"
+}
+trap live_cleanup EXIT
