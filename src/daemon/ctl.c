@@ -87,8 +87,8 @@ int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 	r = itm_cmd_run(&cc, argc, argv, err);
 	if (r < 0)
 		return r;
-	if (argc == 3 && !strcmp(argv[0], "backend") && !strcmp(argv[2], "-s") &&
-	    lv->backend && lv->backend->ops->dump)
+	if (argc == 3 && !strcmp(argv[0], "backend") && !strcmp(argv[1], "show") &&
+	    !strcmp(argv[2], "-s") && lv->backend && lv->backend->ops->dump)
 		lv->backend->ops->dump(lv->backend, out);
 	if (lv->backend && lv->backend->ops->changed)
 		lv->backend->ops->changed(lv->backend);
