@@ -9,16 +9,16 @@
 #ifndef ITM_IFNAME_H
 #define ITM_IFNAME_H
 
+#include <net/if.h>
 #include <stdint.h>
 
 #define ITM_IFNAMES_CACHED 16
 #define ITM_IFNAME_TTL_NS 1000000000ull
-#define ITM_IFNAME_LEN 16		/* IF_NAMESIZE */
 
 struct itm_ifname_slot {
 	uint32_t index;			/* 0: empty */
 	uint64_t at_ns;			/* when looked up */
-	char name[ITM_IFNAME_LEN];	/* "": no such device */
+	char name[IF_NAMESIZE];		/* "": no such device */
 };
 
 struct itm_ifnames {

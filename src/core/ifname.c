@@ -4,13 +4,12 @@
  * ITM_IFNAME_TTL_NS: one lookup per device a second, not one per packet.
  */
 #include <net/if.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "itm/ifname.h"
 
 const char *itm_ifname(struct itm_ifnames *c, uint32_t index, uint64_t now_ns)
 {
-	char buf[IF_NAMESIZE];
 	struct itm_ifname_slot *s;
 
 	if (index == 0)
@@ -20,9 +19,7 @@ const char *itm_ifname(struct itm_ifnames *c, uint32_t index, uint64_t now_ns)
 	if (s->index != index || now_ns - s->at_ns >= ITM_IFNAME_TTL_NS) {
 		s->index = index;
 		s->at_ns = now_ns;
-		if (if_indextoname(index, buf))
-			snprintf(s->name, sizeof(s->name), "%s", buf);
-		else
+		if (!if_indextoname(index, s->name))
 			s->name[0] = '\0';
 	}
 	return s->name[0] ? s->name : NULL;
