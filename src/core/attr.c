@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itm/attr.h"
+#include "itm/json.h"
 #include "itm/prefix.h"
 #include "itm/units.h"
 
@@ -572,30 +573,32 @@ void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base)
 	}
 }
 
+/* Printed as a JSON string: words, handles, maps, names and addresses. */
+static bool attr_json_text(const struct itm_attr *a)
+{
+	return (a->names && !attr_min_word(a)) || a->type == ITM_ATTR_HANDLE ||
+	       a->type == ITM_ATTR_IFNAME || a->type == ITM_ATTR_MAP ||
+	       a->type == ITM_ATTR_ADDR || a->type == ITM_ATTR_PREFIXES;
+}
+
 void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 			 const void *base)
 {
 	const char *sep = "";
+	char buf[512];
 
 	for (; tab && tab->name; tab++) {
 		uint64_t v = itm_attr_load(tab, base);
 
-		char buf[512];
-
+		fprintf(f, "%s\"%s\":", sep, tab->name);
 		if (tab->type == ITM_ATTR_BOOL)
-			fprintf(f, "%s\"%s\":%s", sep, tab->name,
-				v ? "true" : "false");
+			fputs(v ? "true" : "false", f);
 		else if (tab->type == ITM_ATTR_S32)
-			fprintf(f, "%s\"%s\":%" PRId64, sep, tab->name,
-				(int64_t)v);
-		else if ((tab->names && !attr_min_word(tab)) ||
-			 tab->type == ITM_ATTR_HANDLE ||
-			 tab->type == ITM_ATTR_IFNAME || tab->type == ITM_ATTR_MAP ||
-			 tab->type == ITM_ATTR_ADDR || tab->type == ITM_ATTR_PREFIXES)
-			fprintf(f, "%s\"%s\":\"%s\"", sep, tab->name,
-				itm_attr_format(tab, base, buf, sizeof(buf)));
+			fprintf(f, "%" PRId64, (int64_t)v);
+		else if (attr_json_text(tab))
+			itm_json_str(f, itm_attr_format(tab, base, buf, sizeof(buf)));
 		else
-			fprintf(f, "%s\"%s\":%" PRIu64, sep, tab->name, v);
+			fprintf(f, "%" PRIu64, v);
 		sep = ",";
 	}
 }

@@ -545,6 +545,27 @@ static void test_print_json(void **state)
 			    "\"quantum\":4096,\"rate\":10000000000,\"level\":1");
 }
 
+/* JSON quotes and escapes a text value whatever it holds (a parsed
+ * interface name has no '"' or '\\', but Linux allows both in a device
+ * name, so the value is stored directly here). */
+static void test_print_json_ifname(void **state)
+{
+	static const struct itm_attr dev_tab[] = {
+		{ .name = "dev", .type = ITM_ATTR_IFNAME, .off = 0 },
+		ITM_ATTR_END,
+	};
+	char dev[ITM_ATTR_IFNAME_LEN], out[64];
+	FILE *f;
+
+	(void)state;
+	itm_attr_store(&dev_tab[0], dev, (uint64_t)(uintptr_t)"a\"b\\c");
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	itm_attr_print_json(f, dev_tab, dev);
+	fclose(f);
+	assert_string_equal(out, "\"dev\":\"a\\\"b\\\\c\"");
+}
+
 static void test_print_help(void **state)
 {
 	static const struct itm_attr one[] = {
@@ -586,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_print_text),
 		cmocka_unit_test(test_print_tc_flags),
 		cmocka_unit_test(test_print_json),
+		cmocka_unit_test(test_print_json_ifname),
 		cmocka_unit_test(test_print_help),
 	};
 
