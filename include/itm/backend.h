@@ -51,8 +51,10 @@ struct itm_backend_ops {
 	void (*flush)(struct itm_backend *b);
 	/* release every held packet, remove everything installed */
 	void (*close)(struct itm_backend *b);
-	/* optional: a few lines of counters, for logs and `itm backend` */
-	void (*dump)(const struct itm_backend *b, FILE *f);
+	/* optional: what runs and its counters, for SIGUSR1's log and
+	 * `itm backend show -s`: text lines each indented two spaces, or
+	 * one JSON object */
+	void (*dump)(const struct itm_backend *b, FILE *f, bool json);
 };
 
 struct itm_backend {

@@ -21,6 +21,10 @@ struct itm_cmd_ctx {
 	struct itm_engine *eng;
 	FILE *out;		/* where show/get/help print */
 	bool json;		/* --json given */
+	/* `backend show -s`: the running backend's state and counters (itmd's
+	 * control socket sets it; elsewhere nothing runs) */
+	void (*backend_stats)(void *arg, FILE *f, bool json);
+	void *backend_arg;
 };
 
 /* Split a line into tokens in place; returns the count or -E2BIG. */

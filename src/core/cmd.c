@@ -10,6 +10,7 @@
 
 #include "itm/backend.h"
 #include "itm/cmd.h"
+#include "itm/json.h"
 #include "itm/modload.h"
 #include "itm/qtree.h"
 #include "itm/units.h"
@@ -418,22 +419,45 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 
 /* link rate RATE [overhead BYTES]: the virtual output link of a replay. */
 /* "backend ID ARGS": checked here, acted on by itmd (replay ignores it). */
+/* backend [show [-s]]: the configured line; with -s in itmd, what runs
+ * and its counters ("stats" in JSON) */
+static int backend_show(struct itm_cmd_ctx *c, int argc, char **argv,
+			struct itm_err *err)
+{
+	const char *line = *c->eng->backend ? c->eng->backend : NULL;
+	bool stats = argc == 3;
+
+	if (argc > 3 || (stats && strcmp(argv[2], "-s")))
+		return itm_err_tok(err, argv[argc - 1], EINVAL,
+				   "backend show [-s]: what is \"%s\"?",
+				   argv[argc - 1]);
+	if (!c->out)
+		return 0;
+	stats = stats && c->backend_stats;
+	if (!c->json) {
+		fprintf(c->out, "backend %s\n", line ? line : "none (replay)");
+		if (stats)
+			c->backend_stats(c->backend_arg, c->out, false);
+		return 0;
+	}
+	fputs("{\"backend\":", c->out);
+	itm_json_str(c->out, line);
+	if (stats) {
+		fputs(",\"stats\":", c->out);
+		c->backend_stats(c->backend_arg, c->out, true);
+	}
+	fputs("}\n", c->out);
+	return 0;
+}
+
 static int cmd_backend(struct itm_cmd_ctx *c, int argc, char **argv,
 		       struct itm_err *err)
 {
 	size_t o = 0;
 	int i, r;
 
-	if (argc < 2 || !strcmp(argv[1], "show")) {
-		if (argc > 3 || (argc == 3 && strcmp(argv[2], "-s")))
-			return itm_err_tok(err, argv[argc - 1], EINVAL,
-					   "backend show [-s]: what is \"%s\"?",
-					   argv[argc - 1]);
-		if (c->out)
-			fprintf(c->out, "backend %s\n", *c->eng->backend ?
-				c->eng->backend : "none (replay)");
-		return 0;
-	}
+	if (argc < 2 || !strcmp(argv[1], "show"))
+		return backend_show(c, argc, argv, err);
 	r = itm_backend_check(argc - 1, argv + 1, err);
 	if (r < 0)
 		return r;
@@ -508,7 +532,7 @@ static const struct cmd_def cmd_table[] = {
 	  "backend nfqueue [dev IF] [port N] [queue N] [queues N] [spread flow|cpu|dev]\n"
 	  "                [maxlen N]   (itmd)\n"
 	  "backend bridge IF1 IF2 [rate RATE] [rate2 RATE]   (itmd)\n"
-	  "backend [show [-s]]   (-s: a running itmd's counters)" },
+	  "backend [show [-s] [--json]]   (-s: a running itmd's state and counters)" },
 	{ "get", cmd_get, "get MODULE.PARAMETER" },
 	{ "qdisc", cmd_qdisc,
 	  "qdisc add|replace root|parent MAJOR:MINOR [handle MAJOR:] KIND [OPTIONS]\n"

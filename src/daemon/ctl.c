@@ -74,10 +74,24 @@ static void ctl_write_all(int fd, const char *s, size_t len)
 	}
 }
 
+static void ctl_backend_stats(void *arg, FILE *f, bool json)
+{
+	const struct itm_backend *b = arg;
+
+	if (b->ops->dump)
+		b->ops->dump(b, f, json);
+	else if (json)
+		fputs("{}", f);
+}
+
 int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 		 struct itm_err *err)
 {
-	struct itm_cmd_ctx cc = { .eng = lv->e, .out = out };
+	struct itm_cmd_ctx cc = {
+		.eng = lv->e, .out = out,
+		.backend_stats = lv->backend ? ctl_backend_stats : NULL,
+		.backend_arg = lv->backend,
+	};
 	int r;
 
 	if (argc > 0 && !strcmp(argv[0], "backend") && argc > 1 &&
@@ -87,9 +101,6 @@ int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 	r = itm_cmd_run(&cc, argc, argv, err);
 	if (r < 0)
 		return r;
-	if (argc == 3 && !strcmp(argv[0], "backend") && !strcmp(argv[1], "show") &&
-	    !strcmp(argv[2], "-s") && lv->backend && lv->backend->ops->dump)
-		lv->backend->ops->dump(lv->backend, out);
 	if (lv->backend && lv->backend->ops->changed)
 		lv->backend->ops->changed(lv->backend);
 	return r;

@@ -63,8 +63,9 @@ static void stats(struct itmd *d)
 
 	itm_qtree_print(d->live.e->root, stderr, true, false);
 	itm_engine_print_modules(d->live.e, stderr, false);
+	fprintf(stderr, "backend %s\n", d->live.e->backend);
 	if (b->ops->dump)
-		b->ops->dump(b, stderr);
+		b->ops->dump(b, stderr, false);
 }
 
 static void reload(struct itmd *d)

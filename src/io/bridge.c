@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "itm/cmd.h"
+#include "itm/json.h"
 #include "itm/live.h"
 #include "br_port.h"
 #include "itm/bytes.h"
@@ -508,26 +509,57 @@ static void br_close(struct itm_backend *b)
 			     released);
 }
 
-static void br_dump(const struct itm_backend *b, FILE *f)
+/* A direction's counters as `backend show -s` prints them */
+struct br_counts {
+	uint64_t received, sent, bytes, dropped, released, gso, truncated;
+	uint64_t errors, retries, ring_drops;
+};
+
+#define BR_COUNT(n) { .name = #n, .type = ITM_ATTR_U64, \
+		      .off = offsetof(struct br_counts, n), .max = UINT64_MAX }
+static const struct itm_attr br_count_attrs[] = {
+	BR_COUNT(received), BR_COUNT(sent), BR_COUNT(bytes), BR_COUNT(dropped),
+	BR_COUNT(released), BR_COUNT(gso), BR_COUNT(truncated),
+	BR_COUNT(errors), BR_COUNT(retries), BR_COUNT(ring_drops),
+	ITM_ATTR_END,
+};
+
+static void br_dump_dir(const struct br *q, int i, FILE *f, bool json)
+{
+	const struct br_dir *d = &q->dir[i];
+	struct br_counts c = {
+		.received = d->received, .sent = d->sent, .bytes = d->sent_bytes,
+		.dropped = d->dropped, .released = d->released, .gso = d->gso,
+		.truncated = d->truncated, .errors = d->errors,
+		.retries = d->retries, .ring_drops = q->port[i].ring_drops,
+	};
+	char rate[32];
+
+	if (json) {
+		fputs("{\"from\":", f);
+		itm_json_str(f, q->port[i].name);
+		fputs(",\"to\":", f);
+		itm_json_str(f, q->port[!i].name);
+		fprintf(f, ",\"rate\":%" PRIu64 ",\"counters\":{", d->rate_bps);
+		itm_attr_print_json(f, br_count_attrs, &c);
+		fputs("}}", f);
+		return;
+	}
+	fprintf(f, "  %s>%s rate %s ", q->port[i].name, q->port[!i].name,
+		d->rate_bps ? itm_fmt_rate(rate, sizeof(rate), d->rate_bps) : "none");
+	itm_attr_print(f, br_count_attrs, &c);
+	fputc('\n', f);
+}
+
+static void br_dump(const struct itm_backend *b, FILE *f, bool json)
 {
 	const struct br *q = (const struct br *)b->priv;
-	int i;
 
-	fprintf(f, "backend bridge %s %s\n", q->port[0].name, q->port[1].name);
-	for (i = 0; i < 2; i++) {
-		const struct br_dir *d = &q->dir[i];
-		char rate[32];
-
-		fprintf(f, "  %s>%s rate %s received %" PRIu64 " sent %" PRIu64
-			" bytes %" PRIu64 " dropped %" PRIu64 " released %" PRIu64
-			" gso %" PRIu64 " truncated %" PRIu64 " errors %" PRIu64
-			" retries %" PRIu64 " ring_drops %" PRIu64 "\n",
-			q->port[i].name, q->port[!i].name,
-			d->rate_bps ? itm_fmt_rate(rate, sizeof(rate), d->rate_bps) : "none",
-			d->received, d->sent, d->sent_bytes, d->dropped,
-			d->released, d->gso, d->truncated, d->errors, d->retries,
-			q->port[i].ring_drops);
-	}
+	fputs(json ? "{\"directions\":[" : "", f);
+	br_dump_dir(q, 0, f, json);
+	fputs(json ? "," : "", f);
+	br_dump_dir(q, 1, f, json);
+	fputs(json ? "]}" : "", f);
 }
 
 const struct itm_backend_ops itm_backend_bridge = {

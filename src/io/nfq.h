@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "itm/backend.h"
 #include "itm/live.h"
@@ -66,6 +67,14 @@ struct nq {
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
 	uint64_t unsent;		/* rewrites of header-only copies not sent */
 };
+
+extern const char *const nfq_spread_names[];	/* by enum nfq_spread */
+
+/* nfq_stats.c: the backend's dump (text lines or a JSON object); a set
+ * of hooks as "forward,post-routing" */
+#define NFQ_HOOKS_TEXT 64
+void nfq_dump(const struct itm_backend *b, FILE *f, bool json);
+char *nfq_hooks_text(unsigned hooks, char *buf, size_t len);
 
 /* Under the engine's lock: a packet's verdict (frees it), and the waiting
  * accepts of every queue put out (nfqueue.c). */

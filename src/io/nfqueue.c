@@ -44,7 +44,7 @@
 #include "itm/qtree.h"
 #include "nfq.h"
 
-static const char *const nq_spread_names[] = { "flow", "cpu", "dev", NULL };
+const char *const nfq_spread_names[] = { "flow", "cpu", "dev", NULL };
 
 static const struct itm_attr nq_attrs[] = {
 	{ .name = "dev", .type = ITM_ATTR_IFNAME, .off = offsetof(struct nq, dev),
@@ -57,7 +57,7 @@ static const struct itm_attr nq_attrs[] = {
 	  .min = 1, .max = NQ_QUEUES_MAX, .def = 1,
 	  .help = "queues, each read by its own thread (1: read by itmd's loop)" },
 	{ .name = "spread", .type = ITM_ATTR_ENUM, .off = offsetof(struct nq, spread),
-	  .names = nq_spread_names, .def = NFQ_SPREAD_FLOW,
+	  .names = nfq_spread_names, .def = NFQ_SPREAD_FLOW,
 	  .help = "how packets spread over the queues: flow (hash of the addresses, "
 		  "both directions together), cpu (the CPU that queues them), "
 		  "dev (the device they leave by)" },
@@ -293,6 +293,7 @@ static int nq_open_queues(struct itm_backend *b, struct itm_err *err)
 static int nq_open(struct itm_backend *b, struct itm_err *err)
 {
 	struct nq *q = itm_backend_priv(b);
+	char hooks[NFQ_HOOKS_TEXT];
 	int r;
 
 	q->live = b->live;
@@ -303,10 +304,11 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 		nq_close(b);
 		return r;
 	}
-	itm_live_log("info", "nfqueue: queue %u%s%s, chain %s, hooks 0x%x%s%s, port %u",
+	itm_live_log("info", "nfqueue: queue %u%s%s, chain %s, hooks %s%s%s, port %u",
 		     q->qs[0].link.qnum, q->nqueues > 1 ? " and on, spread " : "",
-		     q->nqueues > 1 ? nq_spread_names[q->spread] : "", q->rules.chain,
-		     q->hooks, q->dev[0] ? ", dev " : "", q->dev, q->port);
+		     q->nqueues > 1 ? nfq_spread_names[q->spread] : "", q->rules.chain,
+		     nfq_hooks_text(q->hooks, hooks, sizeof(hooks)),
+		     q->dev[0] ? ", dev " : "", q->dev, q->port);
 	return 0;
 }
 
@@ -370,37 +372,6 @@ static void nq_close(struct itm_backend *b)
 		itm_live_log("info", "nfqueue: released %" PRIu64 " held packets", q->released);
 }
 
-static void nq_dump(const struct itm_backend *b, FILE *f)
-{
-	const struct nq *q = (const struct nq *)b->priv;
-	uint64_t batched = 0, split = 0, errors = q->errors;
-	uint32_t i;
-
-	for (i = 0; i < q->nqueues; i++) {
-		const struct nfq_out *o = &q->qs[i].out;
-
-		batched += o->batched;
-		split += __atomic_load_n(&o->split, __ATOMIC_RELAXED);
-		errors += __atomic_load_n(&o->errors, __ATOMIC_RELAXED);
-	}
-	fprintf(f, "backend nfqueue queue %u", q->qs[0].link.qnum);
-	if (q->nqueues > 1)
-		fprintf(f, " queues %u spread %s", q->nqueues, nq_spread_names[q->spread]);
-	fprintf(f, " chain %s hooks 0x%x gso %s copy %s\n"
-		"  received %" PRIu64 " accepted %" PRIu64 " dropped %" PRIu64
-		" modified %" PRIu64 " gso %" PRIu64 " released %" PRIu64
-		" batched %" PRIu64 " unsent %" PRIu64 " split %" PRIu64
-		" errors %" PRIu64 "\n",
-		q->rules.chain, q->hooks,
-		q->gso_whole ? "whole" : "segmented",
-		q->copy_whole ? "whole" : "headers", q->received, q->accepted,
-		q->dropped, q->modified, q->gso, q->released, batched,
-		q->unsent, split, errors);
-	for (i = 0; q->nqueues > 1 && i < q->nqueues; i++)
-		fprintf(f, "  queue %u received %" PRIu64 "\n", q->qs[i].link.qnum,
-			q->qs[i].received);
-}
-
 const struct itm_backend_ops itm_backend_nfqueue = {
 	.id = "nfqueue",
 	.usage = "backend nfqueue [dev IF] [port N] [queue N] [queues N] "
@@ -413,5 +384,5 @@ const struct itm_backend_ops itm_backend_nfqueue = {
 	.kick = nq_kick,
 	.flush = nq_flush,
 	.close = nq_close,
-	.dump = nq_dump,
+	.dump = nfq_dump,
 };

@@ -318,6 +318,16 @@ module add pias hook post-routing prio_num 2 prio_thresh_0 102400 prio_dscp_0 46
 	check "no verdict lost at full speed (backend errors 0)" [ "${errs:-1}" = 0 ]
 	check "both queues read packets" \
 		[ "$(grep -c 'queue [0-9]* received [1-9]' "$work/backend.txt")" = 2 ]
+	"$itm" -S "$sock" backend show -s --json >"$work/backend.json" || fail "itm backend show -s --json"
+	check "backend show -s --json: the line, both queues, the same counters" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+s = j["stats"]
+assert j["backend"].startswith("nfqueue") and s["queues"] == 2, j
+assert len(s["per_queue"]) == 2 and all(q["received"] > 0 for q in s["per_queue"]), s
+assert s["counters"]["errors"] == 0 and s["counters"]["received"] >= sum(q["received"] for q in s["per_queue"]), s
+assert s["hooks"] == ["post-routing"], s
+' "$work/backend.json"
 	# a shaper: its verdicts leave from whichever thread dequeues
 	"$itm" -S "$sock" qdisc add root tbf rate 20mbit burst 20kb limit 60kb ||
 		fail "qdisc add root tbf at run time"

@@ -536,6 +536,33 @@ static void test_qdisc_show(void **state)
 	itm_engine_destroy(e);
 }
 
+/* backend: a configuration's line is kept and shown; outside itmd nothing
+ * runs, so -s adds nothing; JSON has null for no backend; a bad line and
+ * a stray word are refused by name. */
+static void test_backend_line(void **state)
+{
+	struct itm_engine *e = must_load("link rate unlimited\n");
+	struct itm_err err;
+	struct out o;
+
+	(void)state;
+	out_open(&o);
+	assert_int_equal(run(e, &o, "backend show -s", &err), 0);
+	assert_int_equal(run(e, &o, "backend show --json", &err), 0);
+	assert_int_equal(run(e, &o, "backend nfqueue dev s0", &err), 0);
+	assert_int_equal(run(e, &o, "backend", &err), 0);
+	assert_int_equal(run(e, &o, "backend show -s --json", &err), 0);
+	assert_string_equal(out_text(&o),
+			    "backend none (replay)\n{\"backend\":null}\n"
+			    "backend nfqueue dev s0\n{\"backend\":\"nfqueue dev s0\"}\n");
+	assert_int_equal(run(e, &o, "backend show -s -s", &err), -EINVAL);
+	assert_string_equal(err.tok, "-s");
+	assert_int_equal(run(e, &o, "backend nfqueue dev", &err), -EINVAL);
+	assert_string_equal(e->backend, "nfqueue dev s0");
+	out_close(&o);
+	itm_engine_destroy(e);
+}
+
 static void test_module_commands(void **state)
 {
 	struct itm_engine *e = must_load("");
@@ -733,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_command),
 		cmocka_unit_test(test_help_all),
 		cmocka_unit_test(test_help_qdisc),
+		cmocka_unit_test(test_backend_line),
 		cmocka_unit_test(test_help_commands),
 		cmocka_unit_test(test_qdisc_help_kind),
 		cmocka_unit_test(test_help_kind_modules),

@@ -136,14 +136,15 @@ static void test_commands(void **state)
 	assert_int_equal(f->ctl.commands, 7);
 }
 
-static void fake_dump(const struct itm_backend *b, FILE *f)
+static void fake_dump(const struct itm_backend *b, FILE *f, bool json)
 {
 	(void)b;
-	fprintf(f, "backend fake\n  received 7\n");
+	fputs(json ? "{\"received\":7}" : "  received 7\n", f);
 }
 
-/* `backend show -s` adds the running backend's counters; a stray word
- * after show is refused by name. */
+/* `backend show -s` adds the running backend's state and counters, as
+ * text or inside the JSON object; a stray word after show is refused by
+ * name; without a running backend -s shows the line alone. */
 static void test_backend_show(void **state)
 {
 	static const struct itm_backend_ops fake = { .id = "fake", .dump = fake_dump };
@@ -154,10 +155,16 @@ static void test_backend_show(void **state)
 	f->lv.backend = &b;
 	assert_string_equal(ask(f, "backend show\n"), "backend fake\nitm-status 0\n");
 	assert_string_equal(ask(f, "backend show -s\n"),
-			    "backend fake\nbackend fake\n  received 7\nitm-status 0\n");
+			    "backend fake\n  received 7\nitm-status 0\n");
+	assert_string_equal(ask(f, "backend show --json\n"),
+			    "{\"backend\":\"fake\"}\nitm-status 0\n");
+	assert_string_equal(ask(f, "backend show -s --json\n"),
+			    "{\"backend\":\"fake\",\"stats\":{\"received\":7}}\n"
+			    "itm-status 0\n");
 	assert_string_equal(ask(f, "backend show -x\n"),
 			    "itm-status -22 backend show [-s]: what is \"-x\"?\n");
 	f->lv.backend = NULL;
+	assert_string_equal(ask(f, "backend show -s\n"), "backend fake\nitm-status 0\n");
 }
 
 static void test_stale_and_busy(void **state)
