@@ -4,6 +4,8 @@
 #   NAME (its name, for the copied log), ITMD, TESTBED, WORK, LOGDIR, TB,
 #   C, S (namespaces), MNT; it may define fs_cleanup_extra.
 PID=
+# what a case removes itself on exit (it may define its own after sourcing)
+fs_cleanup_extra() { :; }
 
 fail() {
 	echo "FAIL: $*"
@@ -35,7 +37,7 @@ fs_cleanup() {
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null; done
 	done
 	"$TESTBED" down --name "$TB" >/dev/null 2>&1
-	declare -F fs_cleanup_extra >/dev/null && fs_cleanup_extra
+	fs_cleanup_extra
 	cp "$WORK/itmd.log" "$LOGDIR/itmd-$NAME.log" 2>/dev/null
 	rm -rf "$WORK"
 }
