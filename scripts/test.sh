@@ -3,8 +3,9 @@
 # Build itm with AddressSanitizer and UBSan and run every test: unit tests,
 # the tshark cross-check of the parser, golden replays, behavioural replays,
 # the live end-to-end cases and the experiments in their reduced form (root,
-# network namespaces), and a short run of
-# each libFuzzer target over its corpus. Ends with "N passed, N failed".
+# network namespaces) and a check that they left nothing installed, and a
+# short run of each libFuzzer target over its corpus. Ends with
+# "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 scripts/deps.sh test || exit 1
@@ -15,9 +16,11 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 [ -f $build/build.ninja ] || meson setup $build -Dtests=enabled -Db_sanitize=address,undefined \
 	-Db_lundef=false --buildtype=debug >/dev/null || exit 1
 ninja -C $build || exit 1
+left_before=$(tests/live/leftovers.sh)
 meson test -C $build --print-errorlogs --num-processes 2 --no-rebuild \
 	--suite unit --suite golden --suite behav --suite live --suite experiments
 meson_rc=$?
+left=$(comm -13 <(echo "$left_before") <(tests/live/leftovers.sh) | grep .)
 
 read -r ok fail skip < <(/usr/bin/python3 - "$build/meson-logs/testlog.json" <<'PY'
 import json, sys
@@ -33,6 +36,18 @@ for line in open(sys.argv[1]):
 print(ok, fail, skip)
 PY
 )
+
+# The live tests remove what they install: namespaces, rules, cgroups, mounts.
+if [ "$(id -u)" != 0 ]; then
+	skip=$((skip + 1))
+elif [ -n "$left" ]; then
+	echo "left behind by the tests: FAILED"
+	echo "$left" | sed 's/^/  /'
+	fail=$((fail + 1))
+else
+	echo "nothing left behind by the tests (namespaces, rules, cgroups, mounts): ok"
+	ok=$((ok + 1))
+fi
 
 # An optimised build warns about things a debug build does not see.
 if { [ -f build-release/build.ninja ] || meson setup build-release \
