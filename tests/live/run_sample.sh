@@ -16,18 +16,22 @@
 #
 # For 8 s at the same time: two greedy iperf3 (p1, p2) attached with ln -s
 # to VIFs 1 and 2, a streaming iperf3 at 1.5 Mbit/s attached by its socket
-# to VIF 4, and a greedy iperf3 (the browser) attached to VIF 5.
+# to VIF 4 (one segment per write, as a paced streaming server sends), and
+# a greedy iperf3 (the browser) attached to VIF 5.
 # - VIFs 1 and 2 each get half of VIF 3 (goodput 1.913 Mbit/s) within 7 %;
 # - VIF 5 gets its cap (goodput 0.956 Mbit/s) within 7 %;
-# - the stream gets its 1.5 Mbit/s within 7 % (iperf3 -b paces a little
-#   under it: 1.44-1.46 measured) with at most a handful of retransmits;
+# - the stream gets its 1.5 Mbit/s within 3 % with at most a handful of
+#   retransmits;
 # - each VIF's stat file counts packets.
 #
-# ROOTBW=10mbit caps the root as well. Then the shaped VIFs fall ~12 %
-# short (p1, p2 1.66-1.68 Mbit/s, the browser 0.85), although the sum of
-# the caps and the stream, 6.5 Mbit/s, is well below it; with a wfq root
-# and the same cap, or a pq root without one, they are on target: a pq
-# root with a cap under-serves its children. Not yet explained.
+# ROOTBW=10mbit caps the root as well; the shares hold (measured 1.96,
+# 1.93, 0.964 and 1.500 Mbit/s). With iperf3's default 128 KB writes the
+# stream comes in bursts of 88 packets every 0.7 s, and each takes the
+# whole capped root for ~106 ms (priority 0, no ceil: it may borrow up to
+# the root's cap), time the shaped VIFs do not bank: they then get ~85 %
+# of their caps (measured 1.66-1.72 and 0.85 Mbit/s; test_vif's
+# test_burst_takes_capped_root gives the same on a fake clock). A `ceil`
+# on VIF 4 bounds its bursts and the caps hold again.
 #
 #   run_sample.sh ITM ITMD TESTBED [WORKDIR]     (root; exit 77 = skipped)
 set -u
@@ -97,7 +101,7 @@ GO="while [ ! -e $WORK/go ]; do sleep 0.05; done"
 IP="iperf3 -C cubic -c 10.77.2.2 -t $T -O 1 -J"
 spawn P1 "$GO; exec $IP -p 5301 > $WORK/p1.json"
 spawn P2 "$GO; exec $IP -p 5302 > $WORK/p2.json"
-spawn P4 "$GO; exec $IP -p 5304 -b $STREAM > $WORK/p4.json"
+spawn P4 "$GO; exec $IP -p 5304 -b $STREAM -l 1448 > $WORK/p4.json"
 spawn P5 "$GO; exec $IP -p 5305 > $WORK/p5.json"
 ln -s ../../network/eth0/3/1 "$MNT/procs/$P1/eth0" || fail "ln -s $P1"
 ln -s ../../network/eth0/3/2 "$MNT/procs/$P2/eth0" || fail "ln -s $P2"
@@ -156,7 +160,7 @@ within "$got" $want 7 || { echo "FAIL: VIF 5: $got not within 7 % of $want"; bad
 got=$(rate "$WORK/p4.json")
 retr=$(field "$WORK/p4.json" 'j["end"]["sum_sent"]["retransmits"]')
 echo "stream in VIF 4: $got bit/s, expected $STREAM; $retr retransmits"
-within "$got" $STREAM 7 || { echo "FAIL: stream: $got not within 7 % of $STREAM"; bad=1; }
+within "$got" $STREAM 3 || { echo "FAIL: stream: $got not within 3 % of $STREAM"; bad=1; }
 [ "$retr" -ge 0 ] && [ "$retr" -le $MAXRETR ] ||
 	{ echo "FAIL: stream: $retr retransmits (at most $MAXRETR)"; bad=1; }
 [ $bad = 0 ] || fail "rates"

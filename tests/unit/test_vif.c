@@ -2,7 +2,8 @@
 /*
  * vif.c: defaults and refusals with their ranges, the shaping cap, shares
  * by weight (1:1, 1:3), strict priority, blocking, borrowing up to ceil and
- * guarantees, nesting to depth 8 and not 9, refused deletes, a change that
+ * guarantees, a bursting priority VIF taking a capped root (and a ceil
+ * bounding it), nesting to depth 8 and not 9, refused deletes, a change that
  * keeps the queue, unclassified packets, and counters that add up
  * (sent + dropped + backlog = enqueued). Rates are measured on a fake
  * clock: every class is kept backlogged (a sent packet comes back to its
@@ -377,6 +378,62 @@ static void test_sample_case_root_cap(void **state)
 	near(mbit(bytes[5], end), 1.0, 0.01, "VIF 5 cap");
 }
 
+/* The live sample's tree with the stream as iperf3 -b sends it: 88 packets
+ * (a 128 KB write) every 0.7 s, 1.5 Mbit/s on average; VIFs 1, 2 and 5
+ * greedy. Strict priority lets the stream's VIF, which may borrow up to
+ * the root's cap, take the whole capped root for each burst (~106 ms at
+ * 10 Mbit/s), and the shaped VIFs do not bank that time: they get ~85 %
+ * of their caps. A ceil on the stream's VIF bounds its bursts, and the
+ * caps hold. */
+static void burst_case(const char *vif4, uint64_t *bytes)
+{
+	static const uint32_t m[] = { 1, 2, 5 };
+	const uint64_t period = 700 * (SEC / 1000);
+	char conf[512];
+	struct qt *t;
+	uint64_t now = 0, a;
+	int k, j, i, next = 0;
+
+	snprintf(conf, sizeof(conf),
+		 "qdisc add root handle 1: vif bandwidth 10mbit mode pq\n"
+		 "class add parent 1: classid 1:3 vif bandwidth 4mbit mode shaping priority 1\n"
+		 "class add parent 1:3 classid 1:1 vif weight 1\n"
+		 "class add parent 1:3 classid 1:2 vif weight 1\n"
+		 "class add parent 1: classid 1:4 vif bandwidth 2mbit priority 0 %s\n"
+		 "class add parent 1: classid 1:5 vif bandwidth 1mbit mode shaping priority 1\n",
+		 vif4);
+	t = qt_new(conf);
+	k = fill(t, m, 3, 1500, 20);
+	for (j = 0; (a = (uint64_t)j * period) < 28 * SEC; j++) {
+		for (i = 0; i < 88; i++)
+			to_class(t, k + next++ % (QT_PKTS - k), 1500, 4, a);
+		if (now < a + period)
+			now = run_once(t, now, a + period - now, 1000 * MBIT,
+				       bytes, 1u << 4);
+	}
+	qt_del(t);
+}
+
+static void test_burst_takes_capped_root(void **state)
+{
+	uint64_t bytes[NCLS] = { 0 }, end = 28 * SEC;
+	double v3, v5;
+
+	(void)state;
+	burst_case("", bytes);
+	near(mbit(bytes[4], end), 1.5086, 0.01, "VIF 4 bursts");
+	v3 = mbit(bytes[1] + bytes[2], end);
+	v5 = mbit(bytes[5], end);
+	print_message("VIF 3 %.4f, VIF 5 %.4f Mbit/s under a bursting priority 0\n", v3, v5);
+	assert_true(v3 > 3.2 && v3 < 3.6);
+	assert_true(v5 > 0.8 && v5 < 0.9);
+	memset(bytes, 0, sizeof(bytes));
+	burst_case("ceil 2mbit", bytes);
+	near(mbit(bytes[4], end), 1.5086, 0.01, "VIF 4 bursts, ceil 2mbit");
+	near(mbit(bytes[1] + bytes[2], end), 4.0, 0.01, "VIF 3 cap");
+	near(mbit(bytes[5], end), 1.0, 0.01, "VIF 5 cap");
+}
+
 static void test_depth(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: vif\n");
@@ -552,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_guarantee_then_weight),
 		cmocka_unit_test(test_sample_case),
 		cmocka_unit_test(test_sample_case_root_cap),
+		cmocka_unit_test(test_burst_takes_capped_root),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_change_keeps_queue),
