@@ -43,15 +43,6 @@ int itm_config_load_buf(const char *name, const char *buf, size_t len,
 int itm_config_load_file(const char *path, struct itm_engine **out,
 			 char *msg, size_t msglen);
 
-/*
- * A second discipline tree built by the qdisc and class commands that built
- * e's root (e->qdisc_cmds), its drops counted by e and handed to e's free
- * callback: the egress of a second direction. Run-time commands changing
- * e's tree later do not reach the copy.
- */
-int itm_config_root_copy(struct itm_engine *e, struct itm_qdisc **out,
-			 struct itm_err *err);
-
 /* Help for one kind of a command: `itm qdisc help fq_pie`. */
 int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind);
 /* Grammar help: all commands, or the one named (-ENOENT if none; with f

@@ -129,7 +129,7 @@ enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
  * discipline. Takes ownership of p. */
 void itm_engine_forward(struct itm_engine *e, struct itm_pkt *p, uint64_t now);
 /* The same path ending in another root discipline whose drops come back to
- * e (a second egress, built by itm_config_root_copy). */
+ * e (a second egress: itm/twin.h). */
 void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
 			   struct itm_pkt *p, uint64_t now);
 

@@ -10,7 +10,6 @@
 
 #include "itm/cmd.h"
 #include "itm/file.h"
-#include "itm/qtree.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
@@ -95,31 +94,4 @@ int itm_config_load_file(const char *path, struct itm_engine **out,
 	r = itm_config_load_buf(path, buf, n, out, msg, msglen);
 	free(buf);
 	return r;
-}
-
-static int root_adopt(struct itm_qdisc *q, void *arg)
-{
-	q->drop_ctx = arg;
-	return 0;
-}
-
-int itm_config_root_copy(struct itm_engine *e, struct itm_qdisc **out,
-			 struct itm_err *err)
-{
-	struct itm_engine *scratch;
-	char msg[256];
-	int r;
-
-	if (e->qdisc_cmds_lost)
-		return itm_err_set(err, E2BIG, "the qdisc commands were too many to keep");
-	r = itm_config_load_buf("qdisc", e->qdisc_cmds ? e->qdisc_cmds : "",
-				e->qdisc_cmds_len, &scratch, msg, sizeof(msg));
-	if (r < 0)
-		return itm_err_set(err, -r, "%s", msg);
-	*out = scratch->root;
-	scratch->root = NULL;
-	itm_engine_destroy(scratch);
-	itm_qtree_walk(*out, root_adopt, e);
-	itm_engine_key_qdiscs(e, *out);
-	return 0;
 }

@@ -12,8 +12,8 @@
  * Two directions, two roots. IF1 -> IF2 leaves through the engine's root
  * (the one `qdisc` commands and `itm qdisc show` act on); IF2 -> IF1
  * leaves through a twin tree built from the same qdisc and class commands
- * (itm_config_root_copy). Run-time changes through the control socket
- * reach the first tree only; a reload (SIGHUP) rebuilds both.
+ * (itm/twin.h). A run-time change through the control socket or the file
+ * system runs on the twin too; a reload (SIGHUP) rebuilds both.
  *
  * Pacing. `rate` is the link rate of IF1 -> IF2, `rate2` of IF2 -> IF1
  * (default: rate); 0 sends as fast as the socket takes frames. The
@@ -58,6 +58,7 @@
 
 #include "itm/cmd.h"
 #include "itm/json.h"
+#include "itm/twin.h"
 #include "itm/live.h"
 #include "br_port.h"
 #include "itm/bytes.h"
@@ -93,7 +94,7 @@ struct br {
 	uint64_t rate, rate2;
 	bool rate2_set;
 	struct itm_live *live;
-	struct itm_qdisc *rev;		/* the IF2 -> IF1 root */
+	struct itm_twin twin;		/* the IF2 -> IF1 root */
 	enum br_release release;	/* what the free callback does */
 	struct itm_engine *move_to;	/* BR_MOVE: the new engine ... */
 	struct itm_qdisc *move_rev;	/* ... and its IF2 -> IF1 root */
@@ -143,9 +144,9 @@ static int br_parse(void *priv, int argc, char **argv, struct itm_err *err)
 	return 0;
 }
 
-static struct itm_qdisc *br_root(struct br *q, int dir)
+static struct itm_qdisc *br_root(const struct br *q, int dir)
 {
-	return dir ? q->rev : q->live->e->root;
+	return dir ? q->twin.root : q->live->e->root;
 }
 
 /* ---- packets out ---- */
@@ -411,17 +412,18 @@ static void br_readable1(void *ctx)
 
 /* ---- open, rebind, close ---- */
 
-/* The IF2 -> IF1 root: a twin of e's tree, or a plain pfifo if the twin
- * cannot be built (the reason is logged). */
-static int br_twin(struct itm_engine *e, struct itm_qdisc **out,
+/* The IF2 -> IF1 root: a twin of e's tree that follows its run-time
+ * changes, or a plain pfifo if the twin cannot be built (logged). */
+static int br_twin(struct itm_engine *e, struct itm_twin *t,
 		   struct itm_err *err)
 {
 	char *pfifo[] = { "pfifo" };
 
-	if (itm_config_root_copy(e, out, err) == 0)
+	if (itm_twin_build(e, t, err) == 0)
 		return 0;
 	itm_live_log("warning", "bridge: IF2->IF1 gets a pfifo: %s", err->msg);
-	return itm_qdisc_create(out, 1, pfifo, itm_engine_drop, e, err);
+	*t = (struct itm_twin){ .stopped = true, .applied = e->qdisc_cmds_len };
+	return itm_qdisc_create(&t->root, 1, pfifo, itm_engine_drop, e, err);
 }
 
 static void br_close(struct itm_backend *b);
@@ -437,7 +439,7 @@ static int br_open(struct itm_backend *b, struct itm_err *err)
 	q->dir[1].rate_bps = q->rate2_set ? q->rate2 : q->rate;
 	q->dir[0].wake_ns = q->dir[1].wake_ns = UINT64_MAX;
 	itm_engine_set_free(b->live->e, br_engine_free, b);
-	r = br_twin(b->live->e, &q->rev, err);
+	r = br_twin(b->live->e, &q->twin, err);
 	for (i = 0; r == 0 && i < 2; i++)
 		r = br_port_open(&q->port[i], err);
 	if (r == 0)
@@ -452,8 +454,21 @@ static int br_open(struct itm_backend *b, struct itm_err *err)
 		     q->port[0].name, q->port[1].name,
 		     q->dir[0].rate_bps ? itm_fmt_rate(r1, sizeof(r1), q->dir[0].rate_bps) : "none",
 		     q->dir[1].rate_bps ? itm_fmt_rate(r2, sizeof(r2), q->dir[1].rate_bps) : "none",
-		     b->live->e->root->ops->id, q->rev->ops->id);
+		     b->live->e->root->ops->id, q->twin.root->ops->id);
 	return 0;
+}
+
+/* A run-time change of the IF1 -> IF2 tree (control socket, file system)
+ * reaches the IF2 -> IF1 twin. */
+static void br_changed(struct itm_backend *b)
+{
+	struct br *q = itm_backend_priv(b);
+	struct itm_err err = { { 0 }, { 0 } };
+
+	if (itm_twin_follow(b->live->e, &q->twin, &err) < 0)
+		itm_live_log("error", "bridge: IF2->IF1 did not follow: %s%s%s%s",
+			     err.tok[0] ? "\"" : "", err.tok, err.tok[0] ? "\": " : "",
+			     err.msg);
 }
 
 /* The engine was replaced: held packets move to the new roots, the
@@ -461,23 +476,25 @@ static int br_open(struct itm_backend *b, struct itm_err *err)
 static void br_rebind(struct itm_backend *b, struct itm_engine *old)
 {
 	struct br *q = itm_backend_priv(b);
-	struct itm_qdisc *rev;
+	struct itm_twin twin;
 	struct itm_err err;
+	bool built;
 
 	itm_engine_set_free(b->live->e, br_engine_free, b);
-	if (br_twin(b->live->e, &rev, &err) < 0) {
+	built = br_twin(b->live->e, &twin, &err) == 0;
+	if (!built) {
 		itm_live_log("error", "bridge: reload: %s; IF2->IF1 keeps its root",
 			     err.msg);
-		rev = NULL;
+		itm_twin_adopt(b->live->e, &q->twin);
 	}
 	q->release = BR_MOVE;
 	q->move_to = b->live->e;
-	q->move_rev = rev ? rev : q->rev;
+	q->move_rev = built ? twin.root : q->twin.root;
 	itm_qdisc_reset(old->root);
-	if (rev) {
-		itm_qdisc_reset(q->rev);
-		itm_qdisc_destroy(q->rev);
-		q->rev = rev;
+	if (built) {
+		itm_qdisc_reset(q->twin.root);
+		itm_qdisc_destroy(q->twin.root);
+		q->twin = twin;
 	}
 	q->release = BR_DROP;
 }
@@ -496,11 +513,11 @@ static void br_close(struct itm_backend *b)
 	}
 	if (b->live->e)
 		itm_qdisc_reset(b->live->e->root);	/* sent, not lost */
-	if (q->rev)
-		itm_qdisc_reset(q->rev);
+	if (q->twin.root)
+		itm_qdisc_reset(q->twin.root);
 	q->release = BR_DROP;
-	itm_qdisc_destroy(q->rev);
-	q->rev = NULL;
+	itm_qdisc_destroy(q->twin.root);
+	q->twin.root = NULL;
 	for (i = 0; i < 2; i++)
 		br_port_close(b->live, &q->port[i]);
 	released = q->dir[0].released + q->dir[1].released - released;
@@ -527,6 +544,8 @@ static const struct itm_attr br_count_attrs[] = {
 static void br_dump_dir(const struct br *q, int i, FILE *f, bool json)
 {
 	const struct br_dir *d = &q->dir[i];
+	const struct itm_qdisc *root = br_root(q, i);
+	const struct itm_qstats *rs = &root->stats;
 	struct br_counts c = {
 		.received = d->received, .sent = d->sent, .bytes = d->sent_bytes,
 		.dropped = d->dropped, .released = d->released, .gso = d->gso,
@@ -540,13 +559,17 @@ static void br_dump_dir(const struct br *q, int i, FILE *f, bool json)
 		itm_json_str(f, q->port[i].name);
 		fputs(",\"to\":", f);
 		itm_json_str(f, q->port[!i].name);
-		fprintf(f, ",\"rate\":%" PRIu64 ",\"counters\":{", d->rate_bps);
+		fprintf(f, ",\"rate\":%" PRIu64 ",\"root\":{\"kind\":\"%s\",\"qlen\":%u,"
+			"\"backlog\":%" PRIu64 ",\"drops\":%" PRIu64 "},\"counters\":{",
+			d->rate_bps, root->ops->id, rs->qlen, rs->backlog_bytes, rs->drops);
 		itm_attr_print_json(f, br_count_attrs, &c);
 		fputs("}}", f);
 		return;
 	}
-	fprintf(f, "  %s>%s rate %s ", q->port[i].name, q->port[!i].name,
-		d->rate_bps ? itm_fmt_rate(rate, sizeof(rate), d->rate_bps) : "none");
+	fprintf(f, "  %s>%s rate %s root %s qlen %u backlog %" PRIu64 " drops %" PRIu64 "\n    ",
+		q->port[i].name, q->port[!i].name,
+		d->rate_bps ? itm_fmt_rate(rate, sizeof(rate), d->rate_bps) : "none",
+		root->ops->id, rs->qlen, rs->backlog_bytes, rs->drops);
 	itm_attr_print(f, br_count_attrs, &c);
 	fputc('\n', f);
 }
@@ -569,6 +592,7 @@ const struct itm_backend_ops itm_backend_bridge = {
 	.parse = br_parse,
 	.open = br_open,
 	.rebind = br_rebind,
+	.changed = br_changed,
 	.kick = br_kick,
 	.deadline = br_deadline,
 	.close = br_close,

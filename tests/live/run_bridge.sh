@@ -127,7 +127,18 @@ assert [(x["from"], x["to"]) for x in d] == [("c0", "s0"), ("s0", "c0")], d
 for x in d:
     c = x["counters"]
     assert x["rate"] == 0 and c["received"] > 0 and c["sent"] > 0 and c["errors"] == 0, x
+    assert x["root"]["kind"] == "fq_pie", x
 ' "$WORK/backend.json" || fail "backend show -s --json: $(cat "$WORK/backend.json")"
+# a run-time change reaches both directions' trees
+"$ITM" -S "$WORK/ctl.sock" qdisc replace root pfifo limit 500 || fail "qdisc replace at run time"
+"$ITM" -S "$WORK/ctl.sock" backend show -s --json >"$WORK/backend.json" || fail "itm backend show -s --json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["stats"]["directions"]
+assert [x["root"]["kind"] for x in d] == ["pfifo", "pfifo"], d
+' "$WORK/backend.json" || fail "the change did not reach both directions: $(cat "$WORK/backend.json")"
+ip netns exec $C ping -c 2 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping after the change"
+echo "qdisc replace at run time: both directions now pfifo"
 stop
 
 offloads off
