@@ -84,6 +84,9 @@ int itm_engine_mod_register(struct itm_engine *e,
 			    const struct itm_mod_ops *ops, const char *label,
 			    enum itm_hook hook, int prio, int argc, char **argv,
 			    struct itm_err *err);
+/* Run m at every hook of `set` too (bit h for hook h), besides its own. */
+void itm_engine_mod_set_hooks(struct itm_engine *e, struct itm_mod *m,
+			      unsigned set);
 struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label);
 int itm_engine_mod_del(struct itm_engine *e, const char *label,
 		       struct itm_err *err);

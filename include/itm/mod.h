@@ -61,6 +61,12 @@ enum itm_verdict {
 
 const char *itm_hook_name(enum itm_hook h);
 int itm_hook_parse(const char *s, enum itm_hook *h);
+/* "post-routing,local-in": the first hook named and the set (bit h for
+ * hook h); -EINVAL for an unknown or repeated name. */
+int itm_hooks_parse(const char *s, enum itm_hook *first, unsigned *set);
+/* A set of hooks as "forward,post-routing", in hook order. */
+#define ITM_HOOKS_TEXT 64
+char *itm_hooks_text(unsigned set, char *buf, size_t len);
 
 #define ITM_IFNAME_MAX 16
 #define ITM_INTEREST_PREFIXES 4
@@ -134,7 +140,8 @@ struct itm_mod {
 	const struct itm_mod_ops *ops;
 	struct itm_engine *eng;
 	char label[ITM_LABEL_MAX];
-	enum itm_hook hook;
+	enum itm_hook hook;	/* the first hook it was registered at */
+	unsigned hooks;		/* every hook whose chain runs it: bit h */
 	int prio;		/* lower runs first; ties by registration */
 	uint32_t seq;		/* registration order */
 	bool enabled;
@@ -178,7 +185,7 @@ void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json);
  * here, or to such a function, bumps ITM_MOD_ABI; the sizes recorded next
  * to it catch a change made without the bump.
  */
-#define ITM_MOD_ABI 1
+#define ITM_MOD_ABI 2
 #define ITM_MOD_EXPORT_SYMBOL "itm_module"
 
 struct itm_mod_export {

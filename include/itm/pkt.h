@@ -108,6 +108,7 @@ struct itm_pkt {
 	int32_t resume_prio;
 	uint32_t resume_seq;
 	uint8_t resume_hook;
+	uint8_t hook;		/* the hook whose chain runs it now */
 	struct itm_pkt_view v;
 };
 

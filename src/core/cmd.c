@@ -58,7 +58,8 @@ static bool is_help(int argc, char **argv)
 /* What `module add` and `module load` take before the module's own words. */
 struct module_opts {
 	const char *label;
-	enum itm_hook hook;
+	enum itm_hook hook;	/* the first hook named */
+	unsigned hooks;		/* all named, 0 if none */
 	int64_t prio;
 	int next;		/* index of the first interest or parameter */
 };
@@ -73,9 +74,9 @@ static int module_opts_parse(struct module_opts *o, int argc, char **argv,
 		if (!strcmp(argv[i], "label")) {
 			o->label = argv[i + 1];
 		} else if (!strcmp(argv[i], "hook")) {
-			if (itm_hook_parse(argv[i + 1], &o->hook) < 0)
+			if (itm_hooks_parse(argv[i + 1], &o->hook, &o->hooks) < 0)
 				return itm_err_tok(err, argv[i + 1], EINVAL,
-						   "unknown hook \"%s\" (pre-routing, local-in, forward, local-out, post-routing)",
+						   "unknown hook \"%s\" (HOOK[,HOOK]..., each once, of pre-routing, local-in, forward, local-out, post-routing)",
 						   argv[i + 1]);
 		} else if (!strcmp(argv[i], "prio")) {
 			char *end;
@@ -93,7 +94,17 @@ static int module_opts_parse(struct module_opts *o, int argc, char **argv,
 	return 0;
 }
 
-/* module add KIND [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]... */
+/* The hooks after the first of `hook H,H...` (a module registers at one) */
+static void module_more_hooks(struct itm_engine *e, const char *label,
+			      unsigned hooks)
+{
+	struct itm_mod *m = itm_engine_mod_find(e, label);
+
+	if (m && hooks)
+		itm_engine_mod_set_hooks(e, m, hooks);
+}
+
+/* module add KIND [label L] [hook H[,H]...] [prio N] [INTEREST | PARAM VALUE]... */
 static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
 			  struct itm_err *err)
 {
@@ -107,11 +118,13 @@ static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
 	if (ops)
 		o.hook = ops->default_hook;
 	r = module_opts_parse(&o, argc, argv, err);
-	if (r < 0)
-		return r;
-	return itm_engine_mod_add(c->eng, argv[0], o.label, o.hook,
-				  (int)o.prio, argc - o.next, argv + o.next,
-				  err);
+	if (r == 0)
+		r = itm_engine_mod_add(c->eng, argv[0], o.label, o.hook,
+				       (int)o.prio, argc - o.next, argv + o.next,
+				       err);
+	if (r == 0)
+		module_more_hooks(c->eng, o.label ? o.label : argv[0], o.hooks);
+	return r;
 }
 
 /* module load FILE [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]...
@@ -136,6 +149,8 @@ static int cmd_module_load(struct itm_cmd_ctx *c, int argc, char **argv,
 					    argv + o.next, err);
 	if (r < 0)
 		itm_modload_put(ops);
+	else
+		module_more_hooks(c->eng, o.label ? o.label : ops->id, o.hooks);
 	return r;
 }
 
@@ -515,13 +530,15 @@ static int cmd_help(struct itm_cmd_ctx *c, int argc, char **argv,
 
 static const struct cmd_def cmd_table[] = {
 	{ "module", cmd_module,
-	  "module add KIND [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
-	  "module load FILE.so [label LABEL] [hook HOOK] [prio N] [INTEREST]... [PARAM VALUE]...\n"
+	  "module add KIND [label LABEL] [hook HOOK[,HOOK]...] [prio N] [INTEREST]... [PARAM VALUE]...\n"
+	  "module load FILE.so [label LABEL] [hook HOOK[,HOOK]...] [prio N] [INTEREST]... [PARAM VALUE]...\n"
 	  "  (a module built outside the tree, doc/modules.md; into itmd: root's power)\n"
 	  "module del|unload|enable|disable LABEL   (unload: a loaded one, closes its file)\n"
 	  "module ctl LABEL OPERATION [--json]   e.g. pias: print, clear\n"
 	  "module list [--json]\n"
 	  "  HOOK := pre-routing | local-in | forward | local-out | post-routing\n"
+	  "  (several: the module runs in the chain of each; e.g. pias on an end host\n"
+	  "  at post-routing,local-in to see its flows' ACKs)\n"
 	  "  INTEREST := proto LIST | src PREFIX | dst PREFIX | sport P[-P] | dport P[-P]\n"
 	  "              | iif DEV | oif DEV     (LIST := tcp,udp,icmp,... or numbers)\n"
 	  "  DEV: the device a packet came in by or leaves by, in itmd (a trace knows\n"

@@ -10,6 +10,7 @@
 
 #include "itm/csum.h"
 #include "itm/engine.h"
+#include "itm/json.h"
 #include "itm/modload.h"
 
 void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
@@ -111,18 +112,31 @@ bool itm_mod_may_hold(const struct itm_mod *m)
 static void engine_rebuild_chains(struct itm_engine *e)
 {
 	struct itm_mod *m;
+	int h;
 
 	memset(e->chain_len, 0, sizeof(e->chain_len));
 	for (m = e->mods; m; m = m->next) {
-		struct itm_mod **c = e->chain[m->hook];
-		uint32_t i = e->chain_len[m->hook]++;
+		for (h = 0; h < ITM_HOOK_MAX; h++) {
+			struct itm_mod **c = e->chain[h];
+			uint32_t i;
 
-		while (i > 0 && c[i - 1]->prio > m->prio) {
-			c[i] = c[i - 1];
-			i--;
+			if (!(m->hooks & 1u << h))
+				continue;
+			i = e->chain_len[h]++;
+			while (i > 0 && c[i - 1]->prio > m->prio) {
+				c[i] = c[i - 1];
+				i--;
+			}
+			c[i] = m;
 		}
-		c[i] = m;
 	}
+}
+
+void itm_engine_mod_set_hooks(struct itm_engine *e, struct itm_mod *m,
+			      unsigned set)
+{
+	m->hooks = set | 1u << m->hook;
+	engine_rebuild_chains(e);
 }
 
 struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label)
@@ -230,6 +244,7 @@ int itm_engine_mod_register(struct itm_engine *e,
 	m->eng = e;
 	snprintf(m->label, sizeof(m->label), "%s", label ? label : ops->id);
 	m->hook = hook;
+	m->hooks = 1u << hook;
 	m->prio = prio;
 	m->seq = e->next_seq++;
 	m->enabled = true;
@@ -392,29 +407,12 @@ void itm_engine_print_order(struct itm_engine *e, FILE *f)
 	}
 }
 
-/* "name":"value", with value escaped (a file name may hold anything). */
-static void json_member_string(FILE *f, const char *name, const char *value)
-{
-	const unsigned char *c;
-
-	fprintf(f, "\"%s\":\"", name);
-	for (c = (const unsigned char *)value; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
-	}
-	fputs("\",", f);
-}
-
 void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 {
 	const char *sep = "";
 	struct itm_mod *m;
 	const char *file;
-	char in[256];
+	char in[256], hooks[ITM_HOOKS_TEXT];
 
 	if (json)
 		fputc('[', f);
@@ -422,14 +420,18 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 		const struct itm_mod_stats *s = &m->stats;
 
 		itm_interest_format(&m->interest, in, sizeof(in));
+		itm_hooks_text(m->hooks, hooks, sizeof(hooks));
 		file = itm_modload_file(m->ops);
 		if (json) {
 			fprintf(f, "%s{\"label\":\"%s\",\"kind\":\"%s\",", sep,
 				m->label, m->ops->id);
-			if (file)
-				json_member_string(f, "file", file);
+			if (file) {
+				fputs("\"file\":", f);
+				itm_json_str(f, file);
+				fputc(',', f);
+			}
 			fprintf(f, "\"hook\":\"%s\",\"prio\":%d,\"enabled\":%s,"
-				"\"params\":{", itm_hook_name(m->hook), m->prio,
+				"\"params\":{", hooks, m->prio,
 				m->enabled ? "true" : "false");
 			itm_attr_print_json(f, m->ops->attrs, m->priv);
 			fprintf(f, "},\"seen\":%" PRIu64 ",\"interested\":%" PRIu64
@@ -447,7 +449,7 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 		}
 		fprintf(f, "module %s kind %s%s%s hook %s prio %d %s%s\n  ",
 			m->label, m->ops->id, file ? " file " : "",
-			file ? file : "", itm_hook_name(m->hook), m->prio,
+			file ? file : "", hooks, m->prio,
 			m->enabled ? "enabled" : "disabled", in);
 		itm_attr_print(f, m->ops->attrs, m->priv);
 		fprintf(f, "\n  seen %" PRIu64 " interested %" PRIu64

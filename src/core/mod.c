@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The module registry, hook names and flow keys shared by modules. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "itm/mod.h"
@@ -41,6 +43,43 @@ int itm_hook_parse(const char *s, enum itm_hook *h)
 		}
 	}
 	return -EINVAL;
+}
+
+int itm_hooks_parse(const char *s, enum itm_hook *first, unsigned *set)
+{
+	char name[32];
+	enum itm_hook h;
+	size_t n;
+
+	*set = 0;
+	do {
+		n = strcspn(s, ",");
+		if (n >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		if (itm_hook_parse(name, &h) < 0 || *set & 1u << h)
+			return -EINVAL;
+		if (!*set)
+			*first = h;
+		*set |= 1u << h;
+		s += n;
+	} while (*s++ == ',');
+	return 0;
+}
+
+char *itm_hooks_text(unsigned set, char *buf, size_t len)
+{
+	size_t o = 0;
+	int h;
+
+	buf[0] = '\0';
+	for (h = 0; h < ITM_HOOK_MAX && o < len; h++) {
+		if (set & 1u << h)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+					      hook_names[h]);
+	}
+	return buf;
 }
 
 const struct itm_mod_ops *const *itm_mod_all(void)

@@ -62,6 +62,7 @@ static enum itm_verdict chain_run(struct itm_engine *e, enum itm_hook h,
 	enum itm_verdict result = ITM_ACCEPT;
 	uint32_t i;
 
+	p->hook = (uint8_t)h;
 	for (i = from; i < e->chain_len[h]; i++) {
 		struct itm_mod *m = e->chain[h][i];
 		enum itm_verdict v;

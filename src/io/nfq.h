@@ -70,11 +70,8 @@ struct nq {
 
 extern const char *const nfq_spread_names[];	/* by enum nfq_spread */
 
-/* nfq_stats.c: the backend's dump (text lines or a JSON object); a set
- * of hooks as "forward,post-routing" */
-#define NFQ_HOOKS_TEXT 64
+/* nfq_stats.c: the backend's dump (text lines or a JSON object) */
 void nfq_dump(const struct itm_backend *b, FILE *f, bool json);
-char *nfq_hooks_text(unsigned hooks, char *buf, size_t len);
 
 /* Under the engine's lock: a packet's verdict (frees it), and the waiting
  * accepts of every queue put out (nfqueue.c). */

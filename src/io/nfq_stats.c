@@ -45,30 +45,16 @@ static struct nq_counts nq_counts(const struct nq *q)
 	return c;
 }
 
-char *nfq_hooks_text(unsigned hooks, char *buf, size_t len)
-{
-	size_t o = 0;
-	int h;
-
-	buf[0] = '\0';
-	for (h = 0; h < ITM_HOOK_MAX && o < len; h++) {
-		if (hooks & (1u << h))
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
-					      itm_hook_name((enum itm_hook)h));
-	}
-	return buf;
-}
-
 static void nq_dump_text(const struct nq *q, const struct nq_counts *c, FILE *f)
 {
-	char hooks[NFQ_HOOKS_TEXT];
+	char hooks[ITM_HOOKS_TEXT];
 	uint32_t i;
 
 	fprintf(f, "  queue %u", q->qs[0].link.qnum);
 	if (q->nqueues > 1)
 		fprintf(f, " queues %u spread %s", q->nqueues, nfq_spread_names[q->spread]);
 	fprintf(f, " chain %s hooks %s gso %s copy %s\n  ", q->rules.chain,
-		nfq_hooks_text(q->hooks, hooks, sizeof(hooks)),
+		itm_hooks_text(q->hooks, hooks, sizeof(hooks)),
 		q->gso_whole ? "whole" : "segmented", q->copy_whole ? "whole" : "headers");
 	itm_attr_print(f, nq_count_attrs, c);
 	fputc('\n', f);

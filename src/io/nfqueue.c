@@ -293,7 +293,7 @@ static int nq_open_queues(struct itm_backend *b, struct itm_err *err)
 static int nq_open(struct itm_backend *b, struct itm_err *err)
 {
 	struct nq *q = itm_backend_priv(b);
-	char hooks[NFQ_HOOKS_TEXT];
+	char hooks[ITM_HOOKS_TEXT];
 	int r;
 
 	q->live = b->live;
@@ -307,7 +307,7 @@ static int nq_open(struct itm_backend *b, struct itm_err *err)
 	itm_live_log("info", "nfqueue: queue %u%s%s, chain %s, hooks %s%s%s, port %u",
 		     q->qs[0].link.qnum, q->nqueues > 1 ? " and on, spread " : "",
 		     q->nqueues > 1 ? nfq_spread_names[q->spread] : "", q->rules.chain,
-		     nfq_hooks_text(q->hooks, hooks, sizeof(hooks)),
+		     itm_hooks_text(q->hooks, hooks, sizeof(hooks)),
 		     q->dev[0] ? ", dev " : "", q->dev, q->port);
 	return 0;
 }

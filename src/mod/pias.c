@@ -18,7 +18,10 @@
  * also by the shared table's idle expiry, so the table cannot leak. A data
  * packet of a flow never seen opening gets the highest priority, as pias4.
  *
- * ACKs travelling the other way advance the flow's last ACK. With
+ * ACKs travelling the other way advance the flow's last ACK: on a router
+ * they cross the same hook; an end host sees them arrive, so pias runs
+ * there at post-routing,local-in, where arriving packets (pre-routing,
+ * local-in) only advance ACKs, never create flows or get a mark. With
  * `enable_aging`, a retransmission sent rto_min or more after the flow's
  * previous packet while data is unacknowledged counts as a timeout;
  * timeout_thresh consecutive timeouts (each within timeout_seq_gap bytes of
@@ -266,6 +269,8 @@ static uint32_t pias_classify(struct itm_mod *m, struct itm_pkt *p)
 	    !itm_flow_key_from_l3(&k, l3))
 		return 0;
 	pias_note_ack(m, p, &k);
+	if (p->hook == ITM_HOOK_PRE_ROUTING || p->hook == ITM_HOOK_LOCAL_IN)
+		return 0;	/* arriving: it only acknowledges our flows */
 	fl = l3->tcp_flags;
 	seq = itm_get32(p->data + l3->l4_off + 4);
 	len = tcp_payload(p, l3);

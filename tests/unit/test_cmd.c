@@ -284,7 +284,11 @@ static void test_config_errors(void **state)
 		{ "module add sizeaware label bad.label\n", -EINVAL,
 		  "t.conf:1: \"bad.label\": label may hold letters, digits, - and _" },
 		{ "module add sizeaware hook nowhere\n", -EINVAL,
-		  "t.conf:1: \"nowhere\": unknown hook \"nowhere\" (pre-routing, local-in, forward, local-out, post-routing)" },
+		  "t.conf:1: \"nowhere\": unknown hook \"nowhere\" (HOOK[,HOOK]..., each once, of pre-routing, local-in, forward, local-out, post-routing)" },
+		{ "module add sizeaware hook forward,forward\n", -EINVAL,
+		  "t.conf:1: \"forward,forward\": unknown hook \"forward,forward\" (HOOK[,HOOK]..., each once, of pre-routing, local-in, forward, local-out, post-routing)" },
+		{ "module add sizeaware hook forward,\n", -EINVAL,
+		  "t.conf:1: \"forward,\": unknown hook \"forward,\" (HOOK[,HOOK]..., each once, of pre-routing, local-in, forward, local-out, post-routing)" },
 		{ "module add sizeaware prio 5000\n", -ERANGE,
 		  "t.conf:1: \"5000\": prio must be in [-1000..1000]" },
 		{ "module add sizeaware threshold 20 colour blue\n", -EINVAL,
@@ -578,6 +582,15 @@ static void test_module_commands(void **state)
 	assert_true(itm_engine_mod_find(e, "sa")->enabled);
 	assert_int_equal(run(e, &o, "module list", &err), 0);
 	assert_non_null(strstr(out_text(&o), "module sa kind sizeaware hook forward prio 0 enabled dport 80-80\n"));
+	/* several hooks: the first named is its own, it runs in every chain */
+	assert_int_equal(run(e, &o, "module add pias hook post-routing,local-in", &err), 0);
+	assert_int_equal(itm_engine_mod_find(e, "pias")->hook, ITM_HOOK_POST_ROUTING);
+	assert_int_equal(e->chain_len[ITM_HOOK_LOCAL_IN], 1);
+	assert_int_equal(e->chain_len[ITM_HOOK_POST_ROUTING], 1);
+	assert_int_equal(run(e, &o, "module list --json", &err), 0);
+	assert_non_null(strstr(out_text(&o), "\"kind\":\"pias\",\"hook\":\"local-in,post-routing\","));
+	assert_int_equal(run(e, &o, "module del pias", &err), 0);
+	assert_int_equal(e->chain_len[ITM_HOOK_LOCAL_IN], 0);
 	assert_int_equal(run(e, &o, "module enable", &err), -EINVAL);
 	assert_string_equal(err.tok, "enable");
 	assert_int_equal(run(e, &o, "module del sa", &err), 0);

@@ -34,7 +34,7 @@ static void trace_add(struct itm_mod *m, const char *what)
 
 static uint32_t rec_classify(struct itm_mod *m, struct itm_pkt *p)
 {
-	trace_add(m, "c");
+	trace_add(m, p->hook == ITM_HOOK_FORWARD ? "c" : itm_hook_name(p->hook));
 	return ((struct rec *)itm_mod_priv(m))->cls;
 }
 
@@ -391,6 +391,53 @@ static void test_hook_names(void **state)
 	assert_int_equal(itm_hook_parse("output", &h), -EINVAL);
 }
 
+/* Sets of hooks: parsed in any order, the first named is first; printed
+ * in hook order; an unknown, repeated or empty name is refused. */
+static void test_hook_sets(void **state)
+{
+	char buf[ITM_HOOKS_TEXT];
+	enum itm_hook first;
+	unsigned set;
+
+	assert_int_equal(itm_hooks_parse("post-routing,local-in", &first, &set), 0);
+	assert_int_equal(first, ITM_HOOK_POST_ROUTING);
+	assert_int_equal(set, 1u << ITM_HOOK_POST_ROUTING | 1u << ITM_HOOK_LOCAL_IN);
+	assert_string_equal(itm_hooks_text(set, buf, sizeof(buf)), "local-in,post-routing");
+	assert_string_equal(itm_hooks_text((1u << ITM_HOOK_MAX) - 1, buf, sizeof(buf)),
+			    "pre-routing,local-in,forward,local-out,post-routing");
+	assert_string_equal(itm_hooks_text(0, buf, sizeof(buf)), "");
+	assert_int_equal(itm_hooks_parse("forward", &first, &set), 0);
+	assert_int_equal(set, 1u << ITM_HOOK_FORWARD);
+	assert_int_equal(itm_hooks_parse("forward,forward", &first, &set), -EINVAL);
+	assert_int_equal(itm_hooks_parse("forward,", &first, &set), -EINVAL);
+	assert_int_equal(itm_hooks_parse(",forward", &first, &set), -EINVAL);
+	assert_int_equal(itm_hooks_parse("forward,output", &first, &set), -EINVAL);
+	assert_int_equal(itm_hooks_parse("", &first, &set), -EINVAL);
+}
+
+/* A module at two hooks runs in both chains, in each by its prio, and
+ * its callbacks see which hook the packet is at. */
+static void test_several_hooks(void **state)
+{
+	struct itm_engine *e = new_engine();
+	struct itm_pkt p;
+	struct pb b;
+	struct itm_mod *a;
+
+	tcp_packet(&b, &p);
+	a = add_rec(e, "a", ITM_HOOK_FORWARD, 5, 0, ITM_ACCEPT);
+	add_rec(e, "z", ITM_HOOK_POST_ROUTING, 0, 0, ITM_ACCEPT);
+	itm_engine_mod_set_hooks(e, a, 1u << ITM_HOOK_POST_ROUTING);
+	assert_int_equal(a->hooks, 1u << ITM_HOOK_FORWARD | 1u << ITM_HOOK_POST_ROUTING);
+	itm_engine_run_hook(e, ITM_HOOK_FORWARD, &p, 0);
+	itm_engine_run_hook(e, ITM_HOOK_POST_ROUTING, &p, 0);
+	itm_engine_run_hook(e, ITM_HOOK_LOCAL_IN, &p, 0);
+	assert_string_equal(trace, "a:c a:l a:u a:k z:post-routing z:l z:u z:k "
+			    "a:post-routing a:l a:u a:k ");
+	assert_int_equal(a->stats.seen, 2);
+	itm_engine_destroy(e);
+}
+
 static void test_flow_key(void **state)
 {
 	struct itm_flow_key k, r;
@@ -426,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_timer_at_end_of_clock),
 		cmocka_unit_test(test_builtin_registration),
 		cmocka_unit_test(test_hook_names),
+		cmocka_unit_test(test_hook_sets),
+		cmocka_unit_test(test_several_hooks),
 		cmocka_unit_test(test_flow_key),
 	};
 

@@ -53,18 +53,6 @@ static char *dump(const struct itm_backend *b, bool json)
 	return out;
 }
 
-static void test_hooks_text(void **state)
-{
-	char buf[NFQ_HOOKS_TEXT];
-
-	(void)state;
-	assert_string_equal(nfq_hooks_text(0, buf, sizeof(buf)), "");
-	assert_string_equal(nfq_hooks_text(1u << ITM_HOOK_POST_ROUTING, buf, sizeof(buf)),
-			    "post-routing");
-	assert_string_equal(nfq_hooks_text((1u << ITM_HOOK_MAX) - 1, buf, sizeof(buf)),
-			    "pre-routing,local-in,forward,local-out,post-routing");
-}
-
 static void test_text(void **state)
 {
 	struct itm_backend *b = two_queues();
@@ -97,7 +85,6 @@ static void test_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hooks_text),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 	};

@@ -27,11 +27,12 @@ static const char *conf3 = "module add pias prio_num 3 prio_thresh_0 1000 "
 	"prio_thresh_1 3000 prio_dscp_0 46 prio_dscp_1 26 prio_dscp_2 8 "
 	"rto_min 10ms timeout_thresh 2 timeout_seq_gap 2000\n";
 
-/* Send one TCP segment (at most 1900 bytes of payload: the builder's
- * buffer holds 2048)  client->server (dir 0) or back (dir 1) at t;
+/* One TCP segment (at most 1900 bytes of payload: the builder's buffer
+ * holds 2048) client->server (dir 0) or back (dir 1) at t through hook h;
  * returns the TOS it leaves with. */
-static int seg(struct itm_engine *e, int dir, uint8_t flags, uint32_t seq,
-	       uint32_t ack, uint32_t len, uint64_t t, uint8_t tos)
+static int seg_at(struct itm_engine *e, enum itm_hook h, int dir, uint8_t flags,
+		  uint32_t seq, uint32_t ack, uint32_t len, uint64_t t,
+		  uint8_t tos)
 {
 	struct itm_pkt p;
 	struct pb b;
@@ -49,8 +50,15 @@ static int seg(struct itm_engine *e, int dir, uint8_t flags, uint32_t seq,
 	pb_finish(&b, &p);
 	p.ts_ns = t;
 	itm_engine_timers(e, t);
-	itm_engine_run_hook(e, ITM_HOOK_POST_ROUTING, &p, t);
+	itm_engine_run_hook(e, h, &p, t);
 	return p.v.outer.tos;
+}
+
+/* The same at post-routing, where a router sees both directions. */
+static int seg(struct itm_engine *e, int dir, uint8_t flags, uint32_t seq,
+	       uint32_t ack, uint32_t len, uint64_t t, uint8_t tos)
+{
+	return seg_at(e, ITM_HOOK_POST_ROUTING, dir, flags, seq, ack, len, t, tos);
 }
 
 #define DSCP(tos) ((tos) >> 2)
@@ -174,6 +182,51 @@ static void test_message_detection(void **state)
 	itm_engine_destroy(e);
 }
 
+/* An end host (the client): its segments leave by post-routing, the
+ * server's arrive by local-in. At post-routing alone pias never sees the
+ * ACKs and a message never ends; registered at both, the arriving ACK
+ * counts, and arriving packets are neither marked nor made flows. */
+static void end_host_exchange(struct itm_engine *e, int *first, int *after_idle,
+			      int *arriving)
+{
+	const enum itm_hook in = ITM_HOOK_LOCAL_IN, out = ITM_HOOK_POST_ROUTING;
+
+	seg_at(e, out, 0, ITM_TCP_SYN, 0, 0, 0, 1, 0);
+	*arriving = seg_at(e, in, 1, ITM_TCP_SYN | ITM_TCP_ACK, 500, 1, 0, 2, 0);
+	*first = DSCP(seg_at(e, out, 0, ITM_TCP_ACK, 1, 501, 1500, 3, 0));
+	*arriving |= seg_at(e, in, 1, ITM_TCP_ACK, 501, 1501, 300, 4, 0);
+	*arriving |= seg_at(e, in, 1, ITM_TCP_ACK, 801, 1501, 0, 11 * MS, 0);
+	*after_idle = DSCP(seg_at(e, out, 0, ITM_TCP_ACK, 1501, 801, 100, 20 * MS, 0));
+}
+
+static void test_end_host(void **state)
+{
+	const char *opts = "prio_num 2 prio_thresh_0 1000 prio_dscp_0 46 "
+			   "prio_dscp_1 0 message on idle_time 5ms\n";
+	char conf[256];
+	struct itm_engine *e;
+	int first, after_idle, arriving;
+	struct itm_mod *m;
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "module add pias %s", opts);
+	e = engine(conf);
+	end_host_exchange(e, &first, &after_idle, &arriving);
+	assert_int_equal(first, 0);
+	assert_int_equal(after_idle, 0);	/* no ACK seen: same message */
+	itm_engine_destroy(e);
+
+	snprintf(conf, sizeof(conf), "module add pias hook post-routing,local-in %s", opts);
+	e = engine(conf);
+	m = itm_engine_mod_find(e, "pias");
+	assert_int_equal(m->hooks, 1u << ITM_HOOK_POST_ROUTING | 1u << ITM_HOOK_LOCAL_IN);
+	end_host_exchange(e, &first, &after_idle, &arriving);
+	assert_int_equal(first, 0);
+	assert_int_equal(after_idle, 46);	/* acknowledged and idle: new message */
+	assert_int_equal(arriving, 0);		/* nothing arriving was marked */
+	itm_engine_destroy(e);
+}
+
 static void test_ecn_and_unmarked(void **state)
 {
 	struct itm_engine *e = engine("module add pias prio_num 2 prio_thresh_0 100 "
@@ -240,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_aging_consecutive_timeouts),
 		cmocka_unit_test(test_aging_gap_test_fixed),
 		cmocka_unit_test(test_message_detection),
+		cmocka_unit_test(test_end_host),
 		cmocka_unit_test(test_ecn_and_unmarked),
 		cmocka_unit_test(test_port_filter),
 		cmocka_unit_test(test_dev_filter),
