@@ -49,7 +49,7 @@ modprobe -q nfnetlink_queue 2>/dev/null || true
 
 fresh_work "$work"
 # unique per run: namespace names are global
-tb=itl_${case_:0:5}_$$
+tb=itl_$(printf %s "${case_:0:5}" | tr -c "a-zA-Z0-9_.\n" _)_$$
 C=$tb-client I=$tb-itm S=$tb-server
 sock=$work/itmd.sock
 conf=$work/itmd.conf
@@ -65,10 +65,10 @@ bed_up() {	# testbed options
 	"$testbed" up --name "$tb" "$@" || { echo "FAIL: testbed up $*"; exit 1; }
 }
 
-# start_itmd: itmd -c $conf -S $sock in the itm namespace, stderr in
-# itmd.err; returns when the control socket answers (5 s at most)
+# start_itmd [NS]: itmd -c $conf -S $sock in NS (the itm namespace),
+# stderr in itmd.err; returns when the control socket answers (5 s at most)
 start_itmd() {
-	ip netns exec "$I" "$itmd" -c "$conf" -S "$sock" 2>"$work/itmd.err" &
+	ip netns exec "${1:-$I}" "$itmd" -c "$conf" -S "$sock" 2>"$work/itmd.err" &
 	itmd_pid=$!
 	local end=$((SECONDS + 5))
 	while [ $SECONDS -lt $end ]; do
@@ -567,6 +567,47 @@ case_devices() {
 	check "post-routing, iif c0: the 3 echo requests" [ "$postin" = 3 ]
 }
 
+# PIAS on an end host: itmd in the client namespace, pias at post-routing
+# and local-in. The server's ACKs arrive at local-in, so on one persistent
+# connection six 50 KB messages 100 ms apart, each acknowledged before the
+# next, are told apart (5 new messages); at post-routing alone no ACK is
+# seen and none is.
+pias_host_messages() {	# HOOKS: the messages pias found, in $found
+	printf '%s\n' "backend nfqueue dev eth0" \
+		"module add pias hook $1 prio_num 2 prio_thresh_0 20000 message on idle_time 10ms" >"$conf"
+	start_itmd "$C"
+	ip netns exec "$S" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 7000)); s.listen(1); c, _ = s.accept()
+while c.recv(65536): pass' &
+	bg_pids="$bg_pids $!"
+	sleep 0.3
+	ip netns exec "$C" python3 -c '
+import socket, time
+s = socket.create_connection(("10.77.2.2", 7000))
+for i in range(6):
+    s.sendall(b"x" * 50000); time.sleep(0.1)
+s.close()' || fail "the client's messages"
+	sleep 0.3
+	"$itm" -S "$sock" module list >"$work/pias-$1.txt"
+	stop_itmd TERM
+	found=$(grep -o "messages [0-9]*" "$work/pias-$1.txt" | cut -d' ' -f2)
+}
+
+case_pias_host() {
+	local one two found
+	bed_up --mode route --offloads off
+	pias_host_messages post-routing
+	one=$found
+	pias_host_messages post-routing,local-in
+	two=$found
+	echo "messages found: at post-routing $one, at post-routing,local-in $two"
+	check "at post-routing alone no ACK is seen, no message found" [ "$one" = 0 ]
+	check "at post-routing,local-in the 5 new messages are found" [ "$two" = 5 ]
+	check "pias runs in both chains" grep -q "order local-in: pias" "$work/pias-post-routing,local-in.txt"
+}
+
 case_perm() {
 	need setpriv
 	# a directory and a copy of itm that uid 65534 can reach, wherever the
@@ -634,6 +675,7 @@ case_modload() {
 
 case $case_ in
 marks|drops|failopen|teardown|reload|devices|perm|modload) "case_$case_" ;;
+pias-host) case_pias_host ;;
 marks-gso) case_marks_gso ;;
 queues) case_queues ;;
 libitm) case_libitm ;;
