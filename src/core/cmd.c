@@ -127,7 +127,7 @@ static int cmd_module_add(struct itm_cmd_ctx *c, int argc, char **argv,
 	return r;
 }
 
-/* module load FILE [label L] [hook H] [prio N] [INTEREST | PARAM VALUE]...
+/* module load FILE [label L] [hook H[,H]...] [prio N] [INTEREST | PARAM VALUE]...
  * The new module holds the reference the open took; a failure drops it. */
 static int cmd_module_load(struct itm_cmd_ctx *c, int argc, char **argv,
 			   struct itm_err *err)
@@ -432,8 +432,6 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 	return 0;
 }
 
-/* link rate RATE [overhead BYTES]: the virtual output link of a replay. */
-/* "backend ID ARGS": checked here, acted on by itmd (replay ignores it). */
 /* backend [show [-s]]: the configured line; with -s in itmd, what runs
  * and its counters ("stats" in JSON) */
 static int backend_show(struct itm_cmd_ctx *c, int argc, char **argv,
@@ -465,6 +463,7 @@ static int backend_show(struct itm_cmd_ctx *c, int argc, char **argv,
 	return 0;
 }
 
+/* "backend ID ARGS": checked here, acted on by itmd (replay ignores it). */
 static int cmd_backend(struct itm_cmd_ctx *c, int argc, char **argv,
 		       struct itm_err *err)
 {
@@ -487,6 +486,7 @@ static int cmd_backend(struct itm_cmd_ctx *c, int argc, char **argv,
 	return 0;
 }
 
+/* link rate RATE [overhead BYTES]: the virtual output link of a replay. */
 static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
 		    struct itm_err *err)
 {
