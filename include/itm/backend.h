@@ -51,6 +51,9 @@ struct itm_backend_ops {
 	void (*flush)(struct itm_backend *b);
 	/* release every held packet, remove everything installed */
 	void (*close)(struct itm_backend *b);
+	/* optional: the root of the tree whose packets leave by device dev,
+	 * NULL if none (a backend with an egress per interface) */
+	struct itm_qdisc *(*egress)(const struct itm_backend *b, const char *dev);
 	/* optional: what runs and its counters, for SIGUSR1's log and
 	 * `itm backend show -s`: text lines each indented two spaces, or
 	 * one JSON object */

@@ -25,6 +25,10 @@ struct itm_cmd_ctx {
 	 * control socket sets it; elsewhere nothing runs) */
 	void (*backend_stats)(void *arg, FILE *f, bool json);
 	void *backend_arg;
+	/* `qdisc|class show dev IF`: the tree leaving by IF, NULL if none
+	 * (set where the backend has a tree per interface: the bridge) */
+	struct itm_qdisc *(*egress)(void *arg, const char *dev);
+	void *egress_arg;
 };
 
 /* Split a line into tokens in place; returns the count or -E2BIG. */

@@ -295,11 +295,43 @@ static int qdisc_help_cmd(struct itm_cmd_ctx *c, int argc, char **argv,
 	return 0;
 }
 
+/* `qdisc show` and `class show`: [-s] [--json] [dev IF]; the tree shown
+ * is the engine's, or the one leaving by IF where the backend has one per
+ * interface (the bridge). */
+static int show_opts(struct itm_cmd_ctx *c, int argc, char **argv,
+		     const char *what, bool *stats, struct itm_qdisc **root,
+		     struct itm_err *err)
+{
+	int i;
+
+	*stats = false;
+	*root = c->eng->root;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-s")) {
+			*stats = true;
+		} else if (!strcmp(argv[i], "dev") && i + 1 < argc) {
+			i++;
+			*root = c->egress ? c->egress(c->egress_arg, argv[i]) : NULL;
+			if (!*root)
+				return itm_err_tok(err, argv[i], ENODEV,
+						   "%s show dev %s: no tree leaves by it "
+						   "(with the bridge: one of its ports)",
+						   what, argv[i]);
+		} else if (strcmp(argv[i], "--json")) {
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "%s show: what is \"%s\"?", what, argv[i]);
+		}
+	}
+	return 0;
+}
+
 static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 		     struct itm_err *err)
 {
+	struct itm_qdisc *root;
+	bool stats;
 	const char *sub = argc > 1 ? argv[1] : "show";
-	int i, r = 1;
+	int r = 1;
 
 	if (is_help(argc, argv))
 		return qdisc_help_cmd(c, argc, argv, err);
@@ -316,49 +348,36 @@ static int cmd_qdisc(struct itm_cmd_ctx *c, int argc, char **argv,
 		return r;
 	if (strcmp(sub, "show") != 0)
 		return itm_err_tok(err, sub, EINVAL, "qdisc: what is \"%s\"?", sub);
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-s") && strcmp(argv[i], "--json"))
-			return itm_err_tok(err, argv[i], EINVAL,
-					   "qdisc show: what is \"%s\"?", argv[i]);
-	}
-	if (c->out) {
-		bool stats = false;
-
-		for (i = 2; i < argc; i++)
-			stats |= !strcmp(argv[i], "-s");
-		itm_qtree_print(c->eng->root, c->out, stats, c->json);
+	r = show_opts(c, argc, argv, "qdisc", &stats, &root, err);
+	if (r == 0 && c->out) {
+		itm_qtree_print(root, c->out, stats, c->json);
 		if (c->json)
 			fputc('\n', c->out);
 	}
-	return 0;
+	return r;
 }
 
 static int cmd_class(struct itm_cmd_ctx *c, int argc, char **argv,
 		     struct itm_err *err)
 {
 	const char *sub = argc > 1 ? argv[1] : "show";
-	bool stats = false;
-	int i;
+	struct itm_qdisc *root;
+	bool stats;
+	int r;
 
 	if (strcmp(sub, "show") != 0) {
-		int r = itm_engine_class_cmd(c->eng, sub, argc - 2, argv + 2, err);
-
+		r = itm_engine_class_cmd(c->eng, sub, argc - 2, argv + 2, err);
 		if (r == 0)
 			itm_engine_qdisc_record(c->eng, argc, argv);
 		return r;
 	}
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-s") && strcmp(argv[i], "--json"))
-			return itm_err_tok(err, argv[i], EINVAL,
-					   "class show: what is \"%s\"?", argv[i]);
-		stats |= !strcmp(argv[i], "-s");
-	}
-	if (c->out) {
-		itm_qtree_print_classes(c->eng->root, c->out, stats, c->json);
+	r = show_opts(c, argc, argv, "class", &stats, &root, err);
+	if (r == 0 && c->out) {
+		itm_qtree_print_classes(root, c->out, stats, c->json);
 		if (c->json)
 			fputc('\n', c->out);
 	}
-	return 0;
+	return r;
 }
 
 struct flows_show_ctx {
@@ -555,14 +574,14 @@ static const struct cmd_def cmd_table[] = {
 	  "qdisc add|replace root|parent MAJOR:MINOR [handle MAJOR:] KIND [OPTIONS]\n"
 	  "qdisc change root|parent MAJOR:MINOR|handle MAJOR: KIND OPTIONS\n"
 	  "qdisc del root|parent MAJOR:MINOR|handle MAJOR:\n"
-	  "qdisc show [-s] [--json]\n"
+	  "qdisc show [-s] [--json] [dev IF]   (dev: the bridge's tree leaving by IF)\n"
 	  "qdisc help [KIND]" },
 	{ "class", cmd_class,
 	  "class add parent MAJOR:[MINOR] classid MAJOR:MINOR KIND [OPTIONS]\n"
 	  "  (a class as parent: vif only, VIFs nest up to 8 deep)\n"
 	  "class change classid MAJOR:MINOR KIND OPTIONS\n"
 	  "class del classid MAJOR:MINOR\n"
-	  "class show [-s] [--json]" },
+	  "class show [-s] [--json] [dev IF]" },
 	{ "flows", cmd_flows,
 	  "flows limit N idle TIME    size of the shared flow table and idle expiry\n"
 	  "flows show [--json]\n"

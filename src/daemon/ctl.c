@@ -84,6 +84,13 @@ static void ctl_backend_stats(void *arg, FILE *f, bool json)
 		fputs("{}", f);
 }
 
+static struct itm_qdisc *ctl_egress(void *arg, const char *dev)
+{
+	const struct itm_backend *b = arg;
+
+	return b->ops->egress ? b->ops->egress(b, dev) : NULL;
+}
+
 int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 		 struct itm_err *err)
 {
@@ -91,6 +98,8 @@ int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 		.eng = lv->e, .out = out,
 		.backend_stats = lv->backend ? ctl_backend_stats : NULL,
 		.backend_arg = lv->backend,
+		.egress = lv->backend ? ctl_egress : NULL,
+		.egress_arg = lv->backend,
 	};
 	int r;
 

@@ -149,6 +149,19 @@ static struct itm_qdisc *br_root(const struct br *q, int dir)
 	return dir ? q->twin.root : q->live->e->root;
 }
 
+/* The tree leaving by dev: IF1 -> IF2's leaves by IF2, the twin by IF1. */
+static struct itm_qdisc *br_egress(const struct itm_backend *b, const char *dev)
+{
+	const struct br *q = (const struct br *)b->priv;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!strcmp(dev, q->port[i].name))
+			return br_root(q, !i);
+	}
+	return NULL;
+}
+
 /* ---- packets out ---- */
 
 /*
@@ -593,6 +606,7 @@ const struct itm_backend_ops itm_backend_bridge = {
 	.open = br_open,
 	.rebind = br_rebind,
 	.changed = br_changed,
+	.egress = br_egress,
 	.kick = br_kick,
 	.deadline = br_deadline,
 	.close = br_close,

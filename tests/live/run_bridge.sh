@@ -139,6 +139,15 @@ assert [x["root"]["kind"] for x in d] == ["pfifo", "pfifo"], d
 ' "$WORK/backend.json" || fail "the change did not reach both directions: $(cat "$WORK/backend.json")"
 ip netns exec $C ping -c 2 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping after the change"
 echo "qdisc replace at run time: both directions now pfifo"
+# each direction's tree by the port it leaves by: the replies left by c0
+for dev in c0 s0; do
+	"$ITM" -S "$WORK/ctl.sock" qdisc show -s dev $dev >"$WORK/show-$dev.txt" ||
+		fail "qdisc show -s dev $dev"
+	sed "s/^/  dev $dev: /" "$WORK/show-$dev.txt"
+	grep -q "^qdisc pfifo .* limit 500p" "$WORK/show-$dev.txt" || fail "dev $dev: not the new pfifo"
+	grep -Eq "Sent [1-9][0-9]* bytes [1-9][0-9]* pkt" "$WORK/show-$dev.txt" || fail "dev $dev: nothing sent"
+done
+"$ITM" -S "$WORK/ctl.sock" qdisc show dev lo >/dev/null 2>&1 && fail "qdisc show dev lo: not refused"
 stop
 
 offloads off

@@ -567,6 +567,52 @@ static void test_backend_line(void **state)
 	itm_engine_destroy(e);
 }
 
+static struct itm_qdisc *other_root;
+
+static struct itm_qdisc *egress_s1(void *arg, const char *dev)
+{
+	(void)arg;
+	return !strcmp(dev, "s1") ? other_root : NULL;
+}
+
+/* `qdisc show dev IF` and `class show dev IF` show the tree leaving by IF
+ * where the backend names one (the bridge), and refuse a device it does
+ * not know, or any device where nothing names trees by device. */
+static void test_show_dev(void **state)
+{
+	struct itm_engine *e = must_load("qdisc add root pfifo limit 100\n");
+	struct itm_engine *o = must_load("qdisc add root handle 2: tbf rate 1mbit burst 10kb limit 20kb\n");
+	struct itm_cmd_ctx c = { .eng = e, .egress = egress_s1 };
+	char line[64], *argv[8];
+	struct itm_err err;
+	struct out out;
+	int argc;
+
+	(void)state;
+	out_open(&out);
+	assert_int_equal(run(e, &out, "qdisc show dev s1", &err), -ENODEV);
+	assert_string_equal(err.tok, "s1");
+	assert_string_equal(err.msg, "qdisc show dev s1: no tree leaves by it "
+			    "(with the bridge: one of its ports)");
+	other_root = o->root;
+	c.out = out.f;
+	snprintf(line, sizeof(line), "qdisc show dev s1");
+	argc = itm_cmd_split(line, argv, 8);
+	assert_int_equal(itm_cmd_run(&c, argc, argv, &err), 0);
+	snprintf(line, sizeof(line), "class show -s dev s0");
+	argc = itm_cmd_split(line, argv, 8);
+	assert_int_equal(itm_cmd_run(&c, argc, argv, &err), -ENODEV);
+	snprintf(line, sizeof(line), "qdisc show");
+	argc = itm_cmd_split(line, argv, 8);
+	assert_int_equal(itm_cmd_run(&c, argc, argv, &err), 0);
+	assert_string_equal(out_text(&out), "qdisc tbf 2: root rate 1Mbit burst 10Kb limit 20Kb\n"
+			    "qdisc bfifo 0: parent 2:1 limit 20Kb\n"
+			    "qdisc pfifo 1: root limit 100p\n");
+	out_close(&out);
+	itm_engine_destroy(o);
+	itm_engine_destroy(e);
+}
+
 static void test_module_commands(void **state)
 {
 	struct itm_engine *e = must_load("");
@@ -774,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_help_all),
 		cmocka_unit_test(test_help_qdisc),
 		cmocka_unit_test(test_backend_line),
+		cmocka_unit_test(test_show_dev),
 		cmocka_unit_test(test_help_commands),
 		cmocka_unit_test(test_qdisc_help_kind),
 		cmocka_unit_test(test_help_kind_modules),
