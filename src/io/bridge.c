@@ -56,50 +56,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "itm/cmd.h"
-#include "itm/json.h"
-#include "itm/twin.h"
-#include "itm/live.h"
-#include "br_port.h"
 #include "itm/bytes.h"
+#include "itm/cmd.h"
+#include "br.h"
 
 #define BR_RX_BLOCKS 8u			/* blocks per readable event */
 #define BR_PACE_SLACK_NS 1000000u	/* lateness caught up */
 #define BR_RETRY_NS 50000u		/* socket full: try again after */
 #define BR_CLOSE_WAIT_MS 200		/* at close, per full socket */
 #define BR_VLAN_HLEN 4u
-
-struct br_pkt {
-	struct itm_pkt p;
-	struct virtio_net_hdr vh;
-	uint32_t pace_bytes;		/* what the link carries for it */
-	uint32_t len;			/* caplen that vh and pace_bytes match */
-	uint8_t dir;			/* 0: IF1 -> IF2, 1: IF2 -> IF1 */
-	uint8_t data[];			/* ITM_PKT_HEADROOM, then the frame */
-};
-
-/* One direction: in on port[i], out of port[!i]. */
-struct br_dir {
-	uint64_t rate_bps, next_ns, wake_ns;
-	struct br_pkt *held;		/* dequeued, the socket was full */
-	uint64_t received, sent, sent_bytes, dropped, released, truncated;
-	uint64_t errors, retries, gso;
-};
-
-enum br_release { BR_DROP, BR_SEND, BR_MOVE };
-
-struct br {
-	struct br_port port[2];
-	struct br_dir dir[2];
-	uint64_t rate, rate2;
-	bool rate2_set;
-	struct itm_live *live;
-	struct itm_twin twin;		/* the IF2 -> IF1 root */
-	enum br_release release;	/* what the free callback does */
-	struct itm_engine *move_to;	/* BR_MOVE: the new engine ... */
-	struct itm_qdisc *move_rev;	/* ... and its IF2 -> IF1 root */
-	uint64_t seq;
-};
 
 static int br_parse(void *priv, int argc, char **argv, struct itm_err *err)
 {
@@ -142,24 +107,6 @@ static int br_parse(void *priv, int argc, char **argv, struct itm_err *err)
 		q->rate2_set |= dst == &q->rate2;
 	}
 	return 0;
-}
-
-static struct itm_qdisc *br_root(const struct br *q, int dir)
-{
-	return dir ? q->twin.root : q->live->e->root;
-}
-
-/* The tree leaving by dev: IF1 -> IF2's leaves by IF2, the twin by IF1. */
-static struct itm_qdisc *br_egress(const struct itm_backend *b, const char *dev)
-{
-	const struct br *q = (const struct br *)b->priv;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		if (!strcmp(dev, q->port[i].name))
-			return br_root(q, !i);
-	}
-	return NULL;
 }
 
 /* ---- packets out ---- */
@@ -537,65 +484,6 @@ static void br_close(struct itm_backend *b)
 	if (released)
 		itm_live_log("info", "bridge: released %" PRIu64 " held packets",
 			     released);
-}
-
-/* A direction's counters as `backend show -s` prints them */
-struct br_counts {
-	uint64_t received, sent, bytes, dropped, released, gso, truncated;
-	uint64_t errors, retries, ring_drops;
-};
-
-#define BR_COUNT(n) { .name = #n, .type = ITM_ATTR_U64, \
-		      .off = offsetof(struct br_counts, n), .max = UINT64_MAX }
-static const struct itm_attr br_count_attrs[] = {
-	BR_COUNT(received), BR_COUNT(sent), BR_COUNT(bytes), BR_COUNT(dropped),
-	BR_COUNT(released), BR_COUNT(gso), BR_COUNT(truncated),
-	BR_COUNT(errors), BR_COUNT(retries), BR_COUNT(ring_drops),
-	ITM_ATTR_END,
-};
-
-static void br_dump_dir(const struct br *q, int i, FILE *f, bool json)
-{
-	const struct br_dir *d = &q->dir[i];
-	const struct itm_qdisc *root = br_root(q, i);
-	const struct itm_qstats *rs = &root->stats;
-	struct br_counts c = {
-		.received = d->received, .sent = d->sent, .bytes = d->sent_bytes,
-		.dropped = d->dropped, .released = d->released, .gso = d->gso,
-		.truncated = d->truncated, .errors = d->errors,
-		.retries = d->retries, .ring_drops = q->port[i].ring_drops,
-	};
-	char rate[32];
-
-	if (json) {
-		fputs("{\"from\":", f);
-		itm_json_str(f, q->port[i].name);
-		fputs(",\"to\":", f);
-		itm_json_str(f, q->port[!i].name);
-		fprintf(f, ",\"rate\":%" PRIu64 ",\"root\":{\"kind\":\"%s\",\"qlen\":%u,"
-			"\"backlog\":%" PRIu64 ",\"drops\":%" PRIu64 "},\"counters\":{",
-			d->rate_bps, root->ops->id, rs->qlen, rs->backlog_bytes, rs->drops);
-		itm_attr_print_json(f, br_count_attrs, &c);
-		fputs("}}", f);
-		return;
-	}
-	fprintf(f, "  %s>%s rate %s root %s qlen %u backlog %" PRIu64 " drops %" PRIu64 "\n    ",
-		q->port[i].name, q->port[!i].name,
-		d->rate_bps ? itm_fmt_rate(rate, sizeof(rate), d->rate_bps) : "none",
-		root->ops->id, rs->qlen, rs->backlog_bytes, rs->drops);
-	itm_attr_print(f, br_count_attrs, &c);
-	fputc('\n', f);
-}
-
-static void br_dump(const struct itm_backend *b, FILE *f, bool json)
-{
-	const struct br *q = (const struct br *)b->priv;
-
-	fputs(json ? "{\"directions\":[" : "", f);
-	br_dump_dir(q, 0, f, json);
-	fputs(json ? "," : "", f);
-	br_dump_dir(q, 1, f, json);
-	fputs(json ? "]}" : "", f);
 }
 
 const struct itm_backend_ops itm_backend_bridge = {
