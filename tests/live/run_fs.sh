@@ -63,7 +63,7 @@ stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$1/stat"; }
 
 echo "== the tree"
 # 1:a is in the configuration, so the server-to-client direction (a twin
-# of the configured tree, which run-time changes do not reach) has a queue
+# of the tree, which follows every change made here) has a queue
 start "backend bridge c0 s0" "qdisc add root handle 1: vif mode pq" \
 	"class add parent 1: classid 1:a vif" "module add pias"
 V=$MNT/network/s0
@@ -78,6 +78,14 @@ expect "$V/3/mode" shaping
 expect "$V/3/2/weight" 3
 expect "$V/3/2/qdisc" "bfifo limit 30Kb"
 expect "$V/mode" pq
+# the server-to-client direction's twin (leaving by c0) took every change
+itm class show dev c0 >"$WORK/twin.txt" || fail "itm class show dev c0"
+for want in "class vif 1:3 parent 1: bandwidth 4Mbit mode shaping" \
+	"class vif 1:2 parent 1:3 .*weight 3" "class vif 1:4 parent 1: "; do
+	grep -q "^$want" "$WORK/twin.txt" || fail "the twin lacks \"$want\": $(cat "$WORK/twin.txt")"
+done
+itm qdisc show dev c0 | grep -q "^qdisc bfifo .* parent 1:2 limit 30Kb" ||
+	fail "the twin's 1:2 has no bfifo: $(itm qdisc show dev c0)"
 itm class show | grep -q "class vif 1:3 parent 1: bandwidth 4Mbit mode shaping" ||
 	fail "class show does not show 1:3: $(itm class show)"
 echo "mkdir, write, read back: ok"
