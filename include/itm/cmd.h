@@ -37,6 +37,8 @@ int itm_cmd_split(char *line, char **argv, int max);
 /* Run one command (argv[0] is the command word). */
 int itm_cmd_run(struct itm_cmd_ctx *c, int argc, char **argv,
 		struct itm_err *err);
+/* Split one line of a batch (split in place) and run it, as text output. */
+int itm_cmd_run_line(struct itm_cmd_ctx *c, char *line, struct itm_err *err);
 
 /*
  * Build an engine from configuration text. On error returns -errno and

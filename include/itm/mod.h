@@ -67,6 +67,8 @@ int itm_hooks_parse(const char *s, enum itm_hook *first, unsigned *set);
 /* A set of hooks as "forward,post-routing", in hook order. */
 #define ITM_HOOKS_TEXT 64
 char *itm_hooks_text(unsigned set, char *buf, size_t len);
+/* The same as a JSON array of names: ["forward","post-routing"]. */
+void itm_hooks_print_json(FILE *f, unsigned set);
 
 #define ITM_IFNAME_MAX 16
 #define ITM_INTEREST_PREFIXES 4

@@ -646,6 +646,18 @@ int itm_cmd_help_kind(FILE *f, const char *cmd, const char *kind)
 	return -ENOENT;
 }
 
+int itm_cmd_run_line(struct itm_cmd_ctx *c, char *line, struct itm_err *err)
+{
+	char *argv[ITM_CMD_ARGS_MAX];
+	int argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX);
+
+	if (argc < 0)
+		return itm_err_set(err, E2BIG, "more than %d words on a line",
+				   ITM_CMD_ARGS_MAX);
+	c->json = false;
+	return itm_cmd_run(c, argc, argv, err);
+}
+
 int itm_cmd_run(struct itm_cmd_ctx *c, int argc, char **argv,
 		struct itm_err *err)
 {

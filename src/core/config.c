@@ -23,19 +23,6 @@ static void config_msg(char *msg, size_t len, const char *name, unsigned line,
 		snprintf(msg, len, "%s:%u: %s", name, line, err->msg);
 }
 
-static int config_run_line(struct itm_cmd_ctx *c, char *line,
-			   struct itm_err *err)
-{
-	char *argv[ITM_CMD_ARGS_MAX];
-	int argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX);
-
-	if (argc < 0)
-		return itm_err_set(err, E2BIG, "more than %d words on a line",
-				   ITM_CMD_ARGS_MAX);
-	c->json = false;
-	return itm_cmd_run(c, argc, argv, err);
-}
-
 int itm_config_load_buf(const char *name, const char *buf, size_t len,
 			struct itm_engine **out, char *msg, size_t msglen)
 {
@@ -69,7 +56,7 @@ int itm_config_load_buf(const char *name, const char *buf, size_t len,
 		memcpy(line, buf + pos, n);
 		line[n] = '\0';
 		pos += n + 1;
-		r = config_run_line(&c, line, &err);
+		r = itm_cmd_run_line(&c, line, &err);
 		if (r < 0)
 			break;
 	}

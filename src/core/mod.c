@@ -82,6 +82,21 @@ char *itm_hooks_text(unsigned set, char *buf, size_t len)
 	return buf;
 }
 
+void itm_hooks_print_json(FILE *f, unsigned set)
+{
+	const char *sep = "";
+	int h;
+
+	fputc('[', f);
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (set & 1u << h) {
+			fprintf(f, "%s\"%s\"", sep, hook_names[h]);
+			sep = ",";
+		}
+	}
+	fputc(']', f);
+}
+
 const struct itm_mod_ops *const *itm_mod_all(void)
 {
 	return mod_list;

@@ -23,10 +23,10 @@ static int adopt(struct itm_qdisc *q, void *arg)
 static int run_lines(struct itm_engine *s, const char *cmds, size_t from,
 		     size_t to, struct itm_err *err)
 {
-	char line[ITM_CMD_LINE_MAX], *argv[ITM_CMD_ARGS_MAX];
 	struct itm_cmd_ctx c = { .eng = s };
-	struct itm_err one = { { 0 }, { 0 } };
-	int argc, r, first = 0;
+	char line[ITM_CMD_LINE_MAX];
+	struct itm_err one;
+	int r, first = 0;
 
 	while (from < to) {
 		const char *nl = memchr(cmds + from, '\n', to - from);
@@ -34,8 +34,8 @@ static int run_lines(struct itm_engine *s, const char *cmds, size_t from,
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, cmds + from);
 		from += n + 1;
-		argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX);
-		r = argc < 0 ? -E2BIG : itm_cmd_run(&c, argc, argv, &one);
+		one = (struct itm_err){ { 0 }, { 0 } };
+		r = itm_cmd_run_line(&c, line, &one);
 		if (r < 0 && !first) {
 			first = r;
 			*err = one;
@@ -54,6 +54,11 @@ static int scratch_engine(struct itm_engine *e, struct itm_engine **s,
 	return r;
 }
 
+void itm_twin_adopt(struct itm_engine *e, struct itm_twin *t)
+{
+	itm_qtree_walk(t->root, adopt, e);
+}
+
 /* The scratch engine's root becomes t's, owned by e. */
 static void take_root(struct itm_engine *e, struct itm_engine *s,
 		      struct itm_twin *t)
@@ -62,12 +67,7 @@ static void take_root(struct itm_engine *e, struct itm_engine *s,
 	t->root_set = s->root_set;
 	s->root = NULL;
 	itm_engine_destroy(s);
-	itm_qtree_walk(t->root, adopt, e);
-}
-
-void itm_twin_adopt(struct itm_engine *e, struct itm_twin *t)
-{
-	itm_qtree_walk(t->root, adopt, e);
+	itm_twin_adopt(e, t);
 }
 
 int itm_twin_build(struct itm_engine *e, struct itm_twin *t,

@@ -66,17 +66,12 @@ static void nq_dump_text(const struct nq *q, const struct nq_counts *c, FILE *f)
 static void nq_dump_json(const struct nq *q, const struct nq_counts *c, FILE *f)
 {
 	uint32_t i;
-	int h;
 
 	fprintf(f, "{\"queue\":%u,\"queues\":%u,\"spread\":\"%s\",\"chain\":\"%s\","
-		"\"hooks\":[", q->qs[0].link.qnum, q->nqueues,
+		"\"hooks\":", q->qs[0].link.qnum, q->nqueues,
 		nfq_spread_names[q->spread], q->rules.chain);
-	for (h = 0; h < ITM_HOOK_MAX; h++) {
-		if (q->hooks & (1u << h))
-			fprintf(f, "%s\"%s\"", (q->hooks & ((1u << h) - 1)) ? "," : "",
-				itm_hook_name((enum itm_hook)h));
-	}
-	fprintf(f, "],\"gso\":\"%s\",\"copy\":\"%s\",\"counters\":{",
+	itm_hooks_print_json(f, q->hooks);
+	fprintf(f, ",\"gso\":\"%s\",\"copy\":\"%s\",\"counters\":{",
 		q->gso_whole ? "whole" : "segmented", q->copy_whole ? "whole" : "headers");
 	itm_attr_print_json(f, nq_count_attrs, c);
 	fputs("},\"per_queue\":[", f);
