@@ -26,7 +26,8 @@ struct itm_prefixes {
 	struct itm_prefix pf[ITM_PREFIXES_MAX];
 };
 
-/* "ADDR[/LEN]"; err quotes s. */
+/* "ADDR[/LEN]" (LEN: the full length if absent); the address bits past
+ * LEN are cleared, as iptables does. err quotes s. */
 int itm_prefix_parse(struct itm_prefix *pf, const char *s, struct itm_err *err);
 bool itm_prefix_match(const struct itm_prefix *pf, uint8_t family,
 		      const uint8_t *addr);

@@ -7,6 +7,18 @@
 #include "itm/prefix.h"
 #include "itm/units.h"
 
+/* 10.1.2.3/8 is 10.0.0.0/8, as iptables takes it: what is shown is what
+ * matches. */
+static void clear_host_bits(struct itm_prefix *pf)
+{
+	unsigned full = pf->len / 8, rest = pf->len % 8;
+
+	if (full == sizeof(pf->addr))
+		return;
+	pf->addr[full] &= (uint8_t)(0xff00 >> rest);
+	memset(pf->addr + full + 1, 0, sizeof(pf->addr) - full - 1);
+}
+
 int itm_prefix_parse(struct itm_prefix *pf, const char *s, struct itm_err *err)
 {
 	char buf[64], *slash;
@@ -33,6 +45,7 @@ int itm_prefix_parse(struct itm_prefix *pf, const char *s, struct itm_err *err)
 	if (slash && (itm_parse_u64(slash + 1, &len) < 0 || len > (uint64_t)maxlen))
 		goto bad;
 	pf->len = (uint8_t)len;
+	clear_host_bits(pf);
 	return 0;
 bad:
 	return itm_err_tok(err, s, EINVAL,
