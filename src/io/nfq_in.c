@@ -95,7 +95,9 @@ static int nq_cb(const struct nlmsghdr *nlh, void *data)
 	struct nq_pkt *np;
 	unsigned hook;
 
-	if (nq_parse_attrs(nlh, a) < 0 || !a[NFQA_PACKET_HDR] || !a[NFQA_PAYLOAD]) {
+	if (nq_parse_attrs(nlh, a) < 0 || !a[NFQA_PACKET_HDR] || !a[NFQA_PAYLOAD] ||
+	    mnl_attr_get_payload_len(a[NFQA_PACKET_HDR]) <
+	    sizeof(struct nfqnl_msg_packet_hdr)) {
 		q->errors++;
 		return MNL_CB_OK;
 	}
