@@ -31,13 +31,16 @@ static void replay_free(void *ctx, struct itm_pkt *p)
 	itm_pkt_free(p);
 }
 
+/* In 128 bits: a wire length near 2^32 times 8e9 does not fit in 64. */
 static uint64_t tx_time_ns(const struct itm_engine *e, const struct itm_pkt *p)
 {
-	uint64_t bits = ((uint64_t)itm_pkt_len(p) + e->link_overhead) * 8;
+	unsigned __int128 bits = ((unsigned __int128)itm_pkt_len(p) +
+				  e->link_overhead) * 8;
 
 	if (!e->link_rate_bps)
 		return 0;
-	return (bits * ITM_NSEC_PER_SEC + e->link_rate_bps - 1) / e->link_rate_bps;
+	return (uint64_t)((bits * ITM_NSEC_PER_SEC + e->link_rate_bps - 1) /
+			  e->link_rate_bps);
 }
 
 static void replay_depart(struct replay *r, struct itm_pkt *p)

@@ -121,6 +121,36 @@ static void test_overhead(void **state)
 	itm_engine_destroy(e);
 }
 
+/* A record's wire length may be anything up to 2^32-1 (a corrupt or
+ * synthetic capture): its time on the link must not wrap in 64 bits. */
+static void test_huge_wire_length(void **state)
+{
+	char in[128], out[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_pcap_out w;
+	struct itm_engine *e;
+	struct itm_pkt p;
+	struct pb b;
+	uint64_t ts[1];
+
+	path(in, "huge-in.pcap");
+	path(out, "huge-out.pcap");
+	assert_int_equal(itm_pcap_create(&w, in, DLT_EN10MB, msg, sizeof(msg)), 0);
+	pb_init(&b);
+	pb_eth(&b, 0x0800);
+	pb_ipv4(&b, 0, 17, "192.0.2.1", "192.0.2.2", 0);
+	pb_udp(&b, 4000, 80, 100);
+	pb_finish(&b, &p);
+	p.wirelen = UINT32_MAX;
+	itm_pcap_write(&w, &p, ITM_NSEC_PER_SEC);
+	assert_int_equal(itm_pcap_finish(&w, msg, sizeof(msg)), 0);
+	e = engine("link rate 1gbit\n");	/* 1 ns per bit */
+	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	read_times(out, ts, 1);
+	assert_true(ts[0] == ITM_NSEC_PER_SEC + UINT64_C(8) * UINT32_MAX);
+	itm_engine_destroy(e);
+}
+
 static void test_unlimited_keeps_times(void **state)
 {
 	char in[128], out[128], msg[256];
@@ -263,6 +293,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_rate),
 		cmocka_unit_test(test_overhead),
+		cmocka_unit_test(test_huge_wire_length),
 		cmocka_unit_test(test_unlimited_keeps_times),
 		cmocka_unit_test(test_drops_by_cause),
 		cmocka_unit_test(test_deterministic),
