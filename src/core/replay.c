@@ -8,8 +8,10 @@
  * discipline may hold packets back: then the next try is at the time it
  * named (the root's wake_ns), or at the next arrival, whichever is first.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "itm/pcapio.h"
 #include "itm/qtree.h"
@@ -107,6 +109,15 @@ static void replay_arrive(struct replay *r, struct itm_pkt *p)
 	r->throttled = 0;	/* the new packet may be sendable at once */
 }
 
+/* The output would truncate the trace while it is read (tcpdump -r x -w x). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int itm_replay_run(struct itm_engine *e, const char *in_path,
 		   const char *out_path, struct itm_replay_stats *st,
 		   char *msg, size_t len)
@@ -127,6 +138,12 @@ int itm_replay_run(struct itm_engine *e, const char *in_path,
 			 pcap_datalink_val_to_name(in.dlt) : "?");
 		itm_pcap_close(&in);
 		return -ENOTSUP;
+	}
+	if (out_path && same_file(in_path, out_path)) {
+		snprintf(msg, len, "%s: the output is the input %s", out_path,
+			 in_path);
+		ret = -EINVAL;
+		goto out_close;
 	}
 	if (out_path) {
 		ret = itm_pcap_create(&r.out, out_path, in.dlt, msg, len);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -226,6 +227,29 @@ static void test_deterministic(void **state)
 	free(b);
 }
 
+/* -w naming the input (itself or through a link) would truncate the
+ * trace while it is read: refused before anything is opened for writing. */
+static void test_output_is_input(void **state)
+{
+	char in[128], ln[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	uint64_t ts[4];
+
+	path(in, "same-in.pcap");
+	path(ln, "same-link.pcap");
+	write_input(in, 4, 1000);
+	assert_int_equal(symlink("same-in.pcap", ln), 0);
+	e = engine("link rate 8mbit\n");
+	assert_int_equal(itm_replay_run(e, in, in, &st, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "is the input"));
+	assert_int_equal(itm_replay_run(e, in, ln, &st, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "is the input"));
+	itm_engine_destroy(e);
+	read_times(in, ts, 4);	/* the trace is whole */
+	assert_int_equal(ts[3], ITM_NSEC_PER_SEC + 3000);
+}
+
 static void test_broken_pcap(void **state)
 {
 	char in[128], msg[256];
@@ -297,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_unlimited_keeps_times),
 		cmocka_unit_test(test_drops_by_cause),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_output_is_input),
 		cmocka_unit_test(test_broken_pcap),
 		cmocka_unit_test(test_timestamp_out_of_range),
 	};
