@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "itm/cdf.h"
+#include "itm/json.h"
 
 static const char pias_usage[] =
 	"usage: itm pias thresholds --cdf FILE --load RHO --queues K [--json]\n"
@@ -38,8 +39,9 @@ static void print_result(const char *cdf, double rho, unsigned k,
 	unsigned i;
 
 	if (json) {
-		printf("{\"cdf\":\"%s\",\"load\":%g,\"queues\":%u,\"closed_form\":[",
-		       cdf, rho, k);
+		fputs("{\"cdf\":", stdout);
+		itm_json_str(stdout, cdf);	/* a path: any byte but NUL */
+		printf(",\"load\":%g,\"queues\":%u,\"closed_form\":[", rho, k);
 		print_list(cf, k - 1);
 		printf("],\"equal_split\":[");
 		print_list(eq, k - 1);

@@ -56,6 +56,8 @@ for i in 1 2 3 4 5 6 7 8 9; do nine+=(-e 'qdisc show'); done
 expect 2 'at most 8 -e commands' -- "$itm" replay -c "$conf" "${nine[@]}" "$work/cut.pcap"
 expect 0 '"src":"192.0.2.1","dst":"198.51.100.1","proto":6,"proto-src":40001' -- "$itm" parse --json "$(dirname "$0")/../golden/sizeaware/in.pcap"
 expect 0 '"drops":\{"module":0,"limit":0' -- "$itm" replay --json -c "$conf" "$(dirname "$0")/../golden/sizeaware/in.pcap"
+cp "$(dirname "$0")/../../data/cdf/web-search.txt" "$work/q\"uote.cdf"
+expect 0 '"cdf":"[^,]*q\\"uote\.cdf","load":0\.5,' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 0.5 --queues 3 --json
 
 if [ $fails -gt 0 ]; then
 	echo "$fails CLI checks failed"
