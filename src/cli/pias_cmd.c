@@ -60,6 +60,12 @@ static void print_result(const char *cdf, double rho, unsigned k,
 	printf("\n");
 }
 
+static int pias_bad(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "itm pias: --%s \"%s\": must be %s\n", opt, val, want);
+	return 2;
+}
+
 int pias_main(int argc, char **argv)
 {
 	const char *cdf_path = NULL;
@@ -79,14 +85,23 @@ int pias_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", pias_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cdf_path = optarg; break;
-		case 'l': rho = strtod(optarg, &end); if (*end) rho = -1; break;
-		case 'q': k = strtoul(optarg, &end, 10); if (*end) k = 0; break;
+		case 'l':
+			rho = strtod(optarg, &end);
+			if (end == optarg || *end || !(rho > 0 && rho < 1))
+				return pias_bad("load", optarg,
+						"a number in (0, 1)");
+			break;
+		case 'q':
+			k = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || k < 2 || k > 8)
+				return pias_bad("queues", optarg,
+						"an integer in [2, 8]");
+			break;
 		case 'j': json = true; break;
 		default: fputs(pias_usage, stderr); return 2;
 		}
 	}
-	if (!cdf_path || !(rho > 0 && rho < 1) || k < 2 || k > 8 ||
-	    optind != argc) {
+	if (!cdf_path || rho < 0 || !k || optind != argc) {
 		fputs(pias_usage, stderr);
 		return 2;
 	}
