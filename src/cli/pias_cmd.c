@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "itm/cdf.h"
+#include "itm/json.h"
 
 static const char pias_usage[] =
 	"usage: itm pias thresholds --cdf FILE --load RHO --queues K [--json]\n"
@@ -38,8 +39,9 @@ static void print_result(const char *cdf, double rho, unsigned k,
 	unsigned i;
 
 	if (json) {
-		printf("{\"cdf\":\"%s\",\"load\":%g,\"queues\":%u,\"closed_form\":[",
-		       cdf, rho, k);
+		fputs("{\"cdf\":", stdout);
+		itm_json_str(stdout, cdf);	/* a path: any byte but NUL */
+		printf(",\"load\":%g,\"queues\":%u,\"closed_form\":[", rho, k);
 		print_list(cf, k - 1);
 		printf("],\"equal_split\":[");
 		print_list(eq, k - 1);
@@ -56,6 +58,12 @@ static void print_result(const char *cdf, double rho, unsigned k,
 	for (i = 0; i + 1 < k; i++)
 		printf(" prio_thresh_%u %" PRIu64, i, cf[i]);
 	printf("\n");
+}
+
+static int pias_bad(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "itm pias: --%s \"%s\": must be %s\n", opt, val, want);
+	return 2;
 }
 
 int pias_main(int argc, char **argv)
@@ -77,14 +85,23 @@ int pias_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", pias_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cdf_path = optarg; break;
-		case 'l': rho = strtod(optarg, &end); if (*end) rho = -1; break;
-		case 'q': k = strtoul(optarg, &end, 10); if (*end) k = 0; break;
+		case 'l':
+			rho = strtod(optarg, &end);
+			if (end == optarg || *end || !(rho > 0 && rho < 1))
+				return pias_bad("load", optarg,
+						"a number in (0, 1)");
+			break;
+		case 'q':
+			k = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || k < 2 || k > 8)
+				return pias_bad("queues", optarg,
+						"an integer in [2, 8]");
+			break;
 		case 'j': json = true; break;
 		default: fputs(pias_usage, stderr); return 2;
 		}
 	}
-	if (!cdf_path || !(rho > 0 && rho < 1) || k < 2 || k > 8 ||
-	    optind != argc) {
+	if (!cdf_path || rho < 0 || !k || optind != argc) {
 		fputs(pias_usage, stderr);
 		return 2;
 	}

@@ -35,15 +35,23 @@ static const struct option replay_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+#define REPLAY_EXEC_MAX 8
+
 struct replay_args {
 	const char *conf, *in, *out;
 	const char *rate, *overhead;
-	const char *exec[8];	/* commands run after the replay */
+	const char *exec[REPLAY_EXEC_MAX];	/* commands run after the replay */
 	int n_exec;
 	const char *mods[REPLAY_MODS_MAX];	/* libitm processes to start */
 	int n_mods;
 	bool json;
 };
+
+static int replay_too_many(const char *what, int max)
+{
+	fprintf(stderr, "itm replay: at most %d %s\n", max, what);
+	return -1;
+}
 
 static int replay_parse_args(int argc, char **argv, struct replay_args *a)
 {
@@ -58,13 +66,15 @@ static int replay_parse_args(int argc, char **argv, struct replay_args *a)
 		case 'o': a->overhead = optarg; break;
 		case 'j': a->json = true; break;
 		case 'e':
-			if (a->n_exec == 8)
-				return -1;
+			if (a->n_exec == REPLAY_EXEC_MAX)
+				return replay_too_many("-e commands",
+						       REPLAY_EXEC_MAX);
 			a->exec[a->n_exec++] = optarg;
 			break;
 		case 'm':
 			if (a->n_mods == REPLAY_MODS_MAX)
-				return -1;
+				return replay_too_many("--module processes",
+						       REPLAY_MODS_MAX);
 			a->mods[a->n_mods++] = optarg;
 			break;
 		default: return -1;

@@ -422,6 +422,41 @@ static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 	}
 }
 
+/* A range's bound as the user may type it. tc's display rounds ("4295.0s"
+ * for 2^32-1 us), and a quoted bound that is then refused misleads: a
+ * bound that does not read back as itself is printed exactly. */
+static void attr_fmt_bound(const struct itm_attr *a, uint64_t v, char *buf,
+			   size_t len)
+{
+	uint64_t back;
+
+	attr_fmt_value(a, v, buf, len);
+	if (attr_parse_value(a, buf, &back) == 0 && back == v)
+		return;
+	switch (a->type) {
+	case ITM_ATTR_TIME:
+		if (v % 1000)
+			snprintf(buf, len, "%" PRIu64 "ns", v);
+		else
+			snprintf(buf, len, "%" PRIu64 "us", v / 1000);
+		break;
+	case ITM_ATTR_SIZE: snprintf(buf, len, "%" PRIu64 "b", v); break;
+	case ITM_ATTR_RATE: snprintf(buf, len, "%" PRIu64 "bit", v); break;
+	default: break;
+	}
+}
+
+static int attr_range_err(const struct itm_attr *a, const char *text,
+			  struct itm_err *err)
+{
+	char lo[32], hi[32];
+
+	attr_fmt_bound(a, a->min, lo, sizeof(lo));
+	attr_fmt_bound(a, a->max, hi, sizeof(hi));
+	return itm_err_tok(err, text, ERANGE, "%s must be in [%s..%s]",
+			   a->name, lo, hi);
+}
+
 static bool attr_out_of_range(const struct itm_attr *a, uint64_t v)
 {
 	switch (a->type) {
@@ -444,10 +479,12 @@ static bool attr_out_of_range(const struct itm_attr *a, uint64_t v)
 int itm_attr_parse(const struct itm_attr *a, const char *text, uint64_t *val,
 		   struct itm_err *err)
 {
-	char lo[32], hi[32];
 	uint64_t v;
+	int r = attr_parse_value(a, text, &v);
 
-	if (attr_parse_value(a, text, &v) < 0)
+	if (r == -ERANGE)	/* a number too big to hold: out of any range */
+		return attr_range_err(a, text, err);
+	if (r < 0)
 		return itm_err_tok(err, text, EINVAL,
 				   "%s: \"%s\" is not %s", a->name, text,
 				   attr_type_hint(a));
@@ -455,12 +492,8 @@ int itm_attr_parse(const struct itm_attr *a, const char *text, uint64_t *val,
 		if (v > UINT32_MAX)
 			v = UINT64_MAX;	/* fails the range check below */
 	}
-	if (attr_out_of_range(a, v)) {
-		attr_fmt_value(a, a->min, lo, sizeof(lo));
-		attr_fmt_value(a, a->max, hi, sizeof(hi));
-		return itm_err_tok(err, text, ERANGE,
-				   "%s must be in [%s..%s]", a->name, lo, hi);
-	}
+	if (attr_out_of_range(a, v))
+		return attr_range_err(a, text, err);
 	*val = v;
 	return 0;
 }
@@ -612,8 +645,8 @@ static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
 	if (a->type == ITM_ATTR_BOOL) {
 		snprintf(buf, len, "on|off");
 	} else if (attr_min_word(a)) {
-		attr_fmt_value(a, a->min + 1, lo, sizeof(lo));
-		attr_fmt_value(a, a->max, hi, sizeof(hi));
+		attr_fmt_bound(a, a->min + 1, lo, sizeof(lo));
+		attr_fmt_bound(a, a->max, hi, sizeof(hi));
 		snprintf(buf, len, "%s or %s%sin [%s..%s]", attr_min_word(a),
 			 a->unit ? a->unit : "", a->unit ? " " : "", lo, hi);
 	} else if (a->names) {
@@ -633,8 +666,8 @@ static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
 		snprintf(buf, len, "%d numbers a,b,... each in [0..%" PRIu64 "]",
 			 ITM_ATTR_MAP_LEN, a->max);
 	} else {
-		attr_fmt_value(a, a->min, lo, sizeof(lo));
-		attr_fmt_value(a, a->max, hi, sizeof(hi));
+		attr_fmt_bound(a, a->min, lo, sizeof(lo));
+		attr_fmt_bound(a, a->max, hi, sizeof(hi));
 		snprintf(buf, len, "%s%sin [%s..%s]", a->unit ? a->unit : "",
 			 a->unit ? " " : "", lo, hi);
 	}

@@ -8,8 +8,10 @@
  * discipline may hold packets back: then the next try is at the time it
  * named (the root's wake_ns), or at the next arrival, whichever is first.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "itm/pcapio.h"
 #include "itm/qtree.h"
@@ -31,13 +33,16 @@ static void replay_free(void *ctx, struct itm_pkt *p)
 	itm_pkt_free(p);
 }
 
+/* In 128 bits: a wire length near 2^32 times 8e9 does not fit in 64. */
 static uint64_t tx_time_ns(const struct itm_engine *e, const struct itm_pkt *p)
 {
-	uint64_t bits = ((uint64_t)itm_pkt_len(p) + e->link_overhead) * 8;
+	unsigned __int128 bits = ((unsigned __int128)itm_pkt_len(p) +
+				  e->link_overhead) * 8;
 
 	if (!e->link_rate_bps)
 		return 0;
-	return (bits * ITM_NSEC_PER_SEC + e->link_rate_bps - 1) / e->link_rate_bps;
+	return (uint64_t)((bits * ITM_NSEC_PER_SEC + e->link_rate_bps - 1) /
+			  e->link_rate_bps);
 }
 
 static void replay_depart(struct replay *r, struct itm_pkt *p)
@@ -104,6 +109,15 @@ static void replay_arrive(struct replay *r, struct itm_pkt *p)
 	r->throttled = 0;	/* the new packet may be sendable at once */
 }
 
+/* The output would truncate the trace while it is read (tcpdump -r x -w x). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int itm_replay_run(struct itm_engine *e, const char *in_path,
 		   const char *out_path, struct itm_replay_stats *st,
 		   char *msg, size_t len)
@@ -124,6 +138,12 @@ int itm_replay_run(struct itm_engine *e, const char *in_path,
 			 pcap_datalink_val_to_name(in.dlt) : "?");
 		itm_pcap_close(&in);
 		return -ENOTSUP;
+	}
+	if (out_path && same_file(in_path, out_path)) {
+		snprintf(msg, len, "%s: the output is the input %s", out_path,
+			 in_path);
+		ret = -EINVAL;
+		goto out_close;
 	}
 	if (out_path) {
 		ret = itm_pcap_create(&r.out, out_path, in.dlt, msg, len);

@@ -32,6 +32,9 @@
 
 #define PRIO_BANDS_MAX 16
 #define PRIO_MAP_DEFAULT UINT64_C(0x00001112)	/* 2,1,1,1,0,0,0,0 */
+/* The default as stored until init: a bit no parsed map has, so init
+ * folds the default into fewer bands but never a map the user gave. */
+#define PRIO_MAP_UNSET (PRIO_MAP_DEFAULT | UINT64_C(1) << 63)
 
 enum { PRIO_RANK_DSCP, PRIO_RANK_PRIORITY };
 static const char *const prio_rank_names[] = { "dscp", "priority", NULL };
@@ -59,7 +62,7 @@ static const struct itm_attr prio_attrs[] = {
 	  .help = "rank from the DSCP (RFC 8325) or the packet's priority" },
 	{ .name = "priomap", .type = ITM_ATTR_MAP,
 	  .off = offsetof(struct prio, priomap), .max = PRIO_BANDS_MAX - 1,
-	  .def = PRIO_MAP_DEFAULT, .flags = ITM_ATTR_WRITABLE,
+	  .def = PRIO_MAP_UNSET, .flags = ITM_ATTR_WRITABLE,
 	  .help = "band of each rank 0..7" },
 	ITM_ATTR_END,
 };
@@ -95,7 +98,8 @@ static int prio_init(struct itm_qdisc *q, struct itm_err *err)
 	struct prio *pr = itm_qdisc_priv(q);
 	unsigned b, r;
 
-	if (pr->priomap == PRIO_MAP_DEFAULT && pr->bands < 3) {
+	if (pr->priomap == PRIO_MAP_UNSET) {
+		pr->priomap = PRIO_MAP_DEFAULT;
 		for (r = 0; r < ITM_ATTR_MAP_LEN; r++) {
 			if (map_band(pr->priomap, r) >= pr->bands)
 				pr->priomap = (pr->priomap & ~(UINT64_C(15) << (4 * r))) |

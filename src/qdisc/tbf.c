@@ -39,6 +39,8 @@ struct tbf {
 	struct itm_qdisc *child;
 };
 
+#define TBF_QUEUE_MAX (UINT64_C(1) << 40)	/* bytes, as bfifo's limit */
+
 #define TBF_ATTR(n, t, field, lo, hi, u, h) \
 	{ .name = n, .type = t, .off = offsetof(struct tbf, field), \
 	  .min = lo, .max = hi, .flags = ITM_ATTR_WRITABLE | ITM_ATTR_OMIT_ZERO, \
@@ -49,7 +51,7 @@ static const struct itm_attr tbf_attrs[] = {
 		 "bit/s", "average rate (required)"),
 	TBF_ATTR("burst", ITM_ATTR_SIZE, burst, 0, UINT64_C(1) << 32,
 		 "bytes", "bucket size (required)"),
-	TBF_ATTR("limit", ITM_ATTR_SIZE, limit, 0, UINT64_C(1) << 40,
+	TBF_ATTR("limit", ITM_ATTR_SIZE, limit, 0, TBF_QUEUE_MAX,
 		 "bytes", "queue length (or latency)"),
 	TBF_ATTR("latency", ITM_ATTR_TIME, latency_ns, 0,
 		 UINT64_C(60) * ITM_NSEC_PER_SEC, "time",
@@ -85,6 +87,12 @@ static int tbf_check(const struct tbf *t, struct itm_err *err)
 				   "tbf: give limit or latency, not both (set the other to 0)");
 	if (!t->limit && !t->latency_ns)
 		return itm_err_set(err, EINVAL, "tbf: limit or latency is required");
+	if (tbf_queue_bytes(t) > TBF_QUEUE_MAX)
+		return itm_err_tok(err, "latency", ERANGE,
+				   "tbf: rate x latency + burst is %" PRIu64
+				   "b, above the largest limit %" PRIu64
+				   "b: give a shorter latency or a limit",
+				   tbf_queue_bytes(t), TBF_QUEUE_MAX);
 	return 0;
 }
 

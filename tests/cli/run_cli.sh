@@ -51,8 +51,15 @@ expect 1 'cut.pcap' -- "$itm" replay -c "$conf" "$work/cut.pcap" -w "$work/cut-o
 expect 2 'usage: itm replay' -- "$itm" replay "$work/cut.pcap"
 expect 2 '"fast".*rate' -- "$itm" replay -c "$conf" --rate fast "$work/cut.pcap"
 expect 1 'badkind.conf:2' -- "$itm" replay -c "$work/badkind.conf" "$work/cut.pcap"
+nine=()
+for i in 1 2 3 4 5 6 7 8 9; do nine+=(-e 'qdisc show'); done
+expect 2 'at most 8 -e commands' -- "$itm" replay -c "$conf" "${nine[@]}" "$work/cut.pcap"
 expect 0 '"src":"192.0.2.1","dst":"198.51.100.1","proto":6,"proto-src":40001' -- "$itm" parse --json "$(dirname "$0")/../golden/sizeaware/in.pcap"
 expect 0 '"drops":\{"module":0,"limit":0' -- "$itm" replay --json -c "$conf" "$(dirname "$0")/../golden/sizeaware/in.pcap"
+cp "$(dirname "$0")/../../data/cdf/web-search.txt" "$work/q\"uote.cdf"
+expect 0 '"cdf":"[^,]*q\\"uote\.cdf","load":0\.5,' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 0.5 --queues 3 --json
+expect 2 '\-\-load "1\.5": must be a number in \(0, 1\)' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 1.5 --queues 3
+expect 2 '\-\-queues "9": must be an integer in \[2, 8\]' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 0.5 --queues 9
 
 if [ $fails -gt 0 ]; then
 	echo "$fails CLI checks failed"

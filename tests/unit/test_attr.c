@@ -141,6 +141,9 @@ static void test_parse_table(void **state)
 		{ "count", "0", -ERANGE, 0, "count must be in [1..100]" },
 		{ "count", "101", -ERANGE, 0, "count must be in [1..100]" },
 		{ "count", "4294967297", -ERANGE, 0, "count must be in [1..100]" },
+		/* too big to hold is out of range, not "not a number" */
+		{ "count", "99999999999999999999999", -ERANGE, 0,
+		  "count must be in [1..100]" },
 		{ "count", "abc", -EINVAL, 0, "count: \"abc\" is not a number" },
 		{ "count", "-1", -EINVAL, 0, "count: \"-1\" is not a number" },
 		{ "count", "", -EINVAL, 0, "count: \"\" is not a number" },
@@ -156,6 +159,8 @@ static void test_parse_table(void **state)
 		{ "limit", "0p", -ERANGE, 0, "limit must be in [1p..10000p]" },
 		{ "limit", "4294967296p", -ERANGE, 0,
 		  "limit must be in [1p..10000p]" },
+		{ "limit", "99999999999999999999999p", -ERANGE, 0,
+		  "limit must be in [1p..10000p]" },
 		{ "limit", "p", -EINVAL, 0, "limit: \"p\" is not a number" },
 		{ "limit", "10pp", -EINVAL, 0, "limit: \"10pp\" is not a number" },
 		{ "limit", "10k", -EINVAL, 0, "limit: \"10k\" is not a number" },
@@ -165,6 +170,7 @@ static void test_parse_table(void **state)
 		{ "target", "100", 0, UINT64_C(100000), NULL },
 		{ "target", "999ns", -ERANGE, 0, "target must be in [1us..10.0s]" },
 		{ "target", "11s", -ERANGE, 0, "target must be in [1us..10.0s]" },
+		{ "target", "1e300s", -ERANGE, 0, "target must be in [1us..10.0s]" },
 		{ "target", "15parsecs", -EINVAL, 0,
 		  "target: \"15parsecs\" is not a time such as 15ms" },
 		{ "quantum", "1514", 0, 1514, NULL },
@@ -178,6 +184,8 @@ static void test_parse_table(void **state)
 		{ "rate", "10gbit", 0, UINT64_C(10000000000), NULL },
 		{ "rate", "11gbit", -ERANGE, 0, "rate must be in [1Kbit..10Gbit]" },
 		{ "rate", "999", -ERANGE, 0, "rate must be in [1Kbit..10Gbit]" },
+		{ "rate", "99999999999gbit", -ERANGE, 0,
+		  "rate must be in [1Kbit..10Gbit]" },
 		{ "rate", "fast", -EINVAL, 0,
 		  "rate: \"fast\" is not a rate such as 100mbit" },
 		{ "ecn", "on", 0, 1, NULL },
@@ -215,6 +223,56 @@ static void test_parse_table(void **state)
 	}
 	if (bad)
 		fail_msg("%zu of %zu cases wrong", bad, ARRAY_SIZE(c));
+}
+
+/* Bounds that tc's display would round (2^32-1 us shows as "4295.0s",
+ * 2^32-1 bytes as "4096Mb", 2^40 bit/s as "1100Gbit"): the range quoted
+ * in an error and in help must be accepted at both ends. */
+struct wide {
+	uint64_t wait, mem, shape;
+};
+
+static const struct itm_attr wide_tab[] = {
+	{ .name = "wait", .type = ITM_ATTR_TIME, .off = offsetof(struct wide, wait),
+	  .min = 1000, .max = UINT64_C(4294967295) * 1000, .def = 1000,
+	  .unit = "time" },
+	{ .name = "mem", .type = ITM_ATTR_SIZE, .off = offsetof(struct wide, mem),
+	  .min = 1, .max = UINT32_MAX, .def = 1, .unit = "bytes" },
+	{ .name = "shape", .type = ITM_ATTR_RATE,
+	  .off = offsetof(struct wide, shape), .min = 1500,
+	  .max = UINT64_C(1) << 40, .def = 1500, .unit = "bit/s" },
+	ITM_ATTR_END,
+};
+
+static void test_range_bounds_read_back(void **state)
+{
+	static const struct {
+		const char *attr, *over, *msg, *lo, *hi;
+	} c[] = {
+		{ "wait", "4295s", "wait must be in [1us..4294967295us]",
+		  "1us", "4294967295us" },
+		{ "mem", "4gb", "mem must be in [1b..4294967295b]",
+		  "1b", "4294967295b" },
+		{ "shape", "1100gbit",
+		  "shape must be in [1500bit..1099511627776bit]",
+		  "1500bit", "1099511627776bit" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		const struct itm_attr *a = itm_attr_find(wide_tab, c[i].attr);
+		struct itm_err err;
+		uint64_t v;
+
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(itm_attr_parse(a, c[i].over, &v, &err), -ERANGE);
+		assert_string_equal(err.msg, c[i].msg);
+		assert_string_equal(err.tok, c[i].over);
+		assert_int_equal(itm_attr_parse(a, c[i].hi, &v, &err), 0);
+		assert_true(v == a->max);
+		assert_int_equal(itm_attr_parse(a, c[i].lo, &v, &err), 0);
+		assert_true(v == a->min);
+	}
 }
 
 static void test_set_keeps_value_on_error(void **state)
@@ -596,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_parse_table),
+		cmocka_unit_test(test_range_bounds_read_back),
 		cmocka_unit_test(test_set_keeps_value_on_error),
 		cmocka_unit_test(test_store_load_widths),
 		cmocka_unit_test(test_parse_args_applies_all),

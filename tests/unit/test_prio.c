@@ -96,6 +96,28 @@ static void test_priomap(void **state)
 	qt_del(t);
 }
 
+/* Only the default map is folded: a map given at creation that names a
+ * band that does not exist is refused, as by change, even when it reads
+ * like the default. */
+static void test_priomap_given_not_folded(void **state)
+{
+	struct qt *t = qt_new("");
+	struct itm_err err;
+
+	(void)state;
+	assert_int_equal(qt_cmd(t, "qdisc add root prio bands 2 priomap 2,1,1,1,0,0,0,0", &err), -ERANGE);
+	assert_string_equal(err.msg, "prio: priomap sends rank 0 to band 2, but bands are 0..1");
+	assert_int_equal(qt_cmd(t, "qdisc add root prio bands 2 priomap 0,1,2,0,0,0,0,0", &err), -ERANGE);
+	qt_must(t, "qdisc add root prio bands 2 priomap 1,1,1,1,1,1,0,0");
+	qt_must(t, "qdisc show");
+	assert_non_null(strstr(t->out, "bands 2 rank dscp priomap 1,1,1,1,1,1,0,0\n"));
+	/* three bands or more: the default map as it is */
+	qt_must(t, "qdisc replace root prio bands 3");
+	qt_must(t, "qdisc show");
+	assert_non_null(strstr(t->out, "bands 3 rank dscp priomap 2,1,1,1,0,0,0,0\n"));
+	qt_del(t);
+}
+
 static void test_ecn_threshold(void **state)
 {
 	struct qt *t = qt_new("qdisc add root prio\n"
@@ -155,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_dscp_bands),
 		cmocka_unit_test(test_priority_and_names),
 		cmocka_unit_test(test_priomap),
+		cmocka_unit_test(test_priomap_given_not_folded),
 		cmocka_unit_test(test_ecn_threshold),
 		cmocka_unit_test(test_shaped_band),
 	};

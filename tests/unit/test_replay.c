@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -121,6 +122,36 @@ static void test_overhead(void **state)
 	itm_engine_destroy(e);
 }
 
+/* A record's wire length may be anything up to 2^32-1 (a corrupt or
+ * synthetic capture): its time on the link must not wrap in 64 bits. */
+static void test_huge_wire_length(void **state)
+{
+	char in[128], out[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_pcap_out w;
+	struct itm_engine *e;
+	struct itm_pkt p;
+	struct pb b;
+	uint64_t ts[1];
+
+	path(in, "huge-in.pcap");
+	path(out, "huge-out.pcap");
+	assert_int_equal(itm_pcap_create(&w, in, DLT_EN10MB, msg, sizeof(msg)), 0);
+	pb_init(&b);
+	pb_eth(&b, 0x0800);
+	pb_ipv4(&b, 0, 17, "192.0.2.1", "192.0.2.2", 0);
+	pb_udp(&b, 4000, 80, 100);
+	pb_finish(&b, &p);
+	p.wirelen = UINT32_MAX;
+	itm_pcap_write(&w, &p, ITM_NSEC_PER_SEC);
+	assert_int_equal(itm_pcap_finish(&w, msg, sizeof(msg)), 0);
+	e = engine("link rate 1gbit\n");	/* 1 ns per bit */
+	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	read_times(out, ts, 1);
+	assert_true(ts[0] == ITM_NSEC_PER_SEC + UINT64_C(8) * UINT32_MAX);
+	itm_engine_destroy(e);
+}
+
 static void test_unlimited_keeps_times(void **state)
 {
 	char in[128], out[128], msg[256];
@@ -196,6 +227,29 @@ static void test_deterministic(void **state)
 	free(b);
 }
 
+/* -w naming the input (itself or through a link) would truncate the
+ * trace while it is read: refused before anything is opened for writing. */
+static void test_output_is_input(void **state)
+{
+	char in[128], ln[128], msg[256];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	uint64_t ts[4];
+
+	path(in, "same-in.pcap");
+	path(ln, "same-link.pcap");
+	write_input(in, 4, 1000);
+	assert_int_equal(symlink("same-in.pcap", ln), 0);
+	e = engine("link rate 8mbit\n");
+	assert_int_equal(itm_replay_run(e, in, in, &st, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "is the input"));
+	assert_int_equal(itm_replay_run(e, in, ln, &st, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "is the input"));
+	itm_engine_destroy(e);
+	read_times(in, ts, 4);	/* the trace is whole */
+	assert_int_equal(ts[3], ITM_NSEC_PER_SEC + 3000);
+}
+
 static void test_broken_pcap(void **state)
 {
 	char in[128], msg[256];
@@ -263,9 +317,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_rate),
 		cmocka_unit_test(test_overhead),
+		cmocka_unit_test(test_huge_wire_length),
 		cmocka_unit_test(test_unlimited_keeps_times),
 		cmocka_unit_test(test_drops_by_cause),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_output_is_input),
 		cmocka_unit_test(test_broken_pcap),
 		cmocka_unit_test(test_timestamp_out_of_range),
 	};

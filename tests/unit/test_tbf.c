@@ -158,6 +158,11 @@ static void test_create_errors(void **state)
 		  "t:1: tbf: give limit or latency, not both" },
 		{ "qdisc add root tbf rate 1mbit burst 2kb latency 61s\n",
 		  "t:1: \"61s\": latency must be in [0us..60.0s]" },
+		/* the queue latency makes is too long for a bfifo: the
+		 * error names the option, not the number derived from it */
+		{ "qdisc add root tbf rate 1tbit burst 4gb latency 60s\n",
+		  "t:1: \"latency\": tbf: rate x latency + burst is 7504294967296b, "
+		  "above the largest limit 1099511627776b" },
 	};
 	size_t i;
 
