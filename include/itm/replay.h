@@ -24,12 +24,14 @@ struct itm_replay_stats {
 
 /*
  * Replay in_path through e into out_path (NULL: no output file). The link
- * rate and overhead are e->link_rate_bps / e->link_overhead. Returns 0, or
- * -errno with msg saying what went wrong; stats hold what was done so far.
+ * rate and overhead are e->link_rate_bps / e->link_overhead. With progress
+ * (a terminal) a line there shows, once a second, how far the replay is,
+ * and is erased at the end. Returns 0, or -errno with msg saying what went
+ * wrong; stats hold what was done so far.
  */
 int itm_replay_run(struct itm_engine *e, const char *in_path,
-		   const char *out_path, struct itm_replay_stats *st,
-		   char *msg, size_t len);
+		   const char *out_path, FILE *progress,
+		   struct itm_replay_stats *st, char *msg, size_t len);
 
 void itm_replay_print(FILE *f, struct itm_engine *e,
 		      const struct itm_replay_stats *st, bool json);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "replay_mod.h"
@@ -157,7 +158,8 @@ int replay_main(int argc, char **argv)
 		replay_mods_stop(&rm, true);
 		return 1;
 	}
-	r = itm_replay_run(e, a.in, a.out, &st, msg, sizeof(msg));
+	r = itm_replay_run(e, a.in, a.out, isatty(STDERR_FILENO) ? stderr : NULL,
+			   &st, msg, sizeof(msg));
 	if (r < 0)
 		fprintf(stderr, "itm replay: %s\n", msg);
 	if (st.in_pkts || r == 0)

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "itm/pcapio.h"
 #include "itm/qtree.h"
@@ -26,7 +27,50 @@ struct replay {
 	uint64_t link_free;	/* when the link can start the next packet */
 	uint64_t throttled;	/* the root holds packets back until then */
 	struct itm_replay_stats *st;
+	FILE *progress;		/* a terminal to show progress on, or NULL */
+	uint64_t shown_ns;	/* when progress was last shown (or began) */
+	bool shown;
+	uint64_t in_size;	/* the trace's bytes, 0 if unknown (a pipe) */
 };
+
+#define REPLAY_PROGRESS_EVERY 4096	/* packets between looks at the clock */
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * ITM_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static void progress_start(struct replay *r, struct itm_pcap_in *in)
+{
+	FILE *f = pcap_file(in->pc);
+	struct stat sb;
+
+	r->shown_ns = wall_ns();
+	if (f && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+		r->in_size = (uint64_t)sb.st_size;
+}
+
+/* Once a second: packets read so far and how far into the trace. */
+static void progress_show(struct replay *r, struct itm_pcap_in *in)
+{
+	FILE *f = pcap_file(in->pc);
+	uint64_t now = wall_ns();
+	off_t at;
+
+	if (now - r->shown_ns < ITM_NSEC_PER_SEC)
+		return;
+	r->shown_ns = now;
+	r->shown = true;
+	fprintf(r->progress, "\ritm replay: %" PRIu64 " packets", r->st->in_pkts);
+	at = f ? ftello(f) : -1;
+	if (r->in_size && at >= 0)
+		fprintf(r->progress, ", %.0f %% of %s",
+			100.0 * (double)at / (double)r->in_size, in->path);
+	fflush(r->progress);
+}
 
 static void replay_free(void *ctx, struct itm_pkt *p)
 {
@@ -119,10 +163,10 @@ static bool same_file(const char *a, const char *b)
 }
 
 int itm_replay_run(struct itm_engine *e, const char *in_path,
-		   const char *out_path, struct itm_replay_stats *st,
-		   char *msg, size_t len)
+		   const char *out_path, FILE *progress,
+		   struct itm_replay_stats *st, char *msg, size_t len)
 {
-	struct replay r = { .e = e, .st = st };
+	struct replay r = { .e = e, .st = st, .progress = progress };
 	struct itm_pcap_in in;
 	struct itm_err err;
 	struct itm_pkt *p;
@@ -158,11 +202,17 @@ int itm_replay_run(struct itm_engine *e, const char *in_path,
 		snprintf(msg, len, "%s", err.msg);
 		goto out_finish;
 	}
+	if (progress)
+		progress_start(&r, &in);
 	while ((ret = itm_pcap_next(&in, &p, msg, len)) == 1) {
 		replay_drain(&r, p->ts_ns > r.now ? p->ts_ns : r.now);
 		replay_arrive(&r, p);
+		if (progress && in.count % REPLAY_PROGRESS_EVERY == 0)
+			progress_show(&r, &in);
 	}
 	replay_drain(&r, UINT64_MAX);	/* after an error too: nothing lost */
+	if (r.shown)
+		fputs("\r\033[K", progress);	/* the line the results replace */
 out_finish:
 	if (r.writing) {
 		int w = itm_pcap_finish(&r.out, ret < 0 ? NULL : msg,

@@ -95,7 +95,7 @@ static void test_link_rate(void **state)
 	path(out, "rate-out.pcap");
 	write_input(in, 5, 0);	/* a burst of 5 at t = 1 s */
 	e = engine("link rate 8mbit\n");	/* 1000 bytes = 1 ms */
-	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, out, NULL, &st, msg, sizeof(msg)), 0);
 	read_times(out, ts, 5);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(ts[i], ITM_NSEC_PER_SEC + (uint64_t)(i + 1) * 1000000);
@@ -115,7 +115,7 @@ static void test_overhead(void **state)
 	path(out, "ovh-out.pcap");
 	write_input(in, 2, 0);
 	e = engine("link rate 8mbit overhead 24\n");	/* 1024 bytes each */
-	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, out, NULL, &st, msg, sizeof(msg)), 0);
 	read_times(out, ts, 2);
 	assert_int_equal(ts[0], ITM_NSEC_PER_SEC + 1024000);
 	assert_int_equal(ts[1], ITM_NSEC_PER_SEC + 2048000);
@@ -146,7 +146,7 @@ static void test_huge_wire_length(void **state)
 	itm_pcap_write(&w, &p, ITM_NSEC_PER_SEC);
 	assert_int_equal(itm_pcap_finish(&w, msg, sizeof(msg)), 0);
 	e = engine("link rate 1gbit\n");	/* 1 ns per bit */
-	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, out, NULL, &st, msg, sizeof(msg)), 0);
 	read_times(out, ts, 1);
 	assert_true(ts[0] == ITM_NSEC_PER_SEC + UINT64_C(8) * UINT32_MAX);
 	itm_engine_destroy(e);
@@ -163,7 +163,7 @@ static void test_unlimited_keeps_times(void **state)
 	path(out, "unl-out.pcap");
 	write_input(in, 3, 12345);
 	e = engine("");
-	assert_int_equal(itm_replay_run(e, in, out, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, out, NULL, &st, msg, sizeof(msg)), 0);
 	read_times(out, ts, 3);
 	assert_int_equal(ts[2], ITM_NSEC_PER_SEC + 2 * 12345);
 	assert_int_equal(st.delay_max_ns, 0);
@@ -179,7 +179,7 @@ static void test_drops_by_cause(void **state)
 	path(in, "drop-in.pcap");
 	write_input(in, 10, 0);
 	e = engine("qdisc add root pfifo limit 3\nlink rate 1mbit\n");
-	assert_int_equal(itm_replay_run(e, in, NULL, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, NULL, NULL, &st, msg, sizeof(msg)), 0);
 	/* one leaves the queue at once, three wait, six are dropped */
 	assert_int_equal(e->drops[ITM_DROP_LIMIT], 6);
 	assert_int_equal(e->root->stats.drops, 6);
@@ -214,10 +214,10 @@ static void test_deterministic(void **state)
 	path(o2, "det-2.pcap");
 	write_input(in, 20, 777);
 	e = engine(conf);
-	assert_int_equal(itm_replay_run(e, in, o1, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, o1, NULL, &st, msg, sizeof(msg)), 0);
 	itm_engine_destroy(e);
 	e = engine(conf);
-	assert_int_equal(itm_replay_run(e, in, o2, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_replay_run(e, in, o2, NULL, &st, msg, sizeof(msg)), 0);
 	itm_engine_destroy(e);
 	slurp(o1, &a, &la);
 	slurp(o2, &b, &lb);
@@ -241,9 +241,9 @@ static void test_output_is_input(void **state)
 	write_input(in, 4, 1000);
 	assert_int_equal(symlink("same-in.pcap", ln), 0);
 	e = engine("link rate 8mbit\n");
-	assert_int_equal(itm_replay_run(e, in, in, &st, msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(itm_replay_run(e, in, in, NULL, &st, msg, sizeof(msg)), -EINVAL);
 	assert_non_null(strstr(msg, "is the input"));
-	assert_int_equal(itm_replay_run(e, in, ln, &st, msg, sizeof(msg)), -EINVAL);
+	assert_int_equal(itm_replay_run(e, in, ln, NULL, &st, msg, sizeof(msg)), -EINVAL);
 	assert_non_null(strstr(msg, "is the input"));
 	itm_engine_destroy(e);
 	read_times(in, ts, 4);	/* the trace is whole */
@@ -260,14 +260,14 @@ static void test_broken_pcap(void **state)
 	write_input(in, 3, 1000);
 	assert_int_equal(truncate(in, 24 + 2 * (16 + 1000) + 7), 0);
 	e = engine("");
-	assert_true(itm_replay_run(e, in, NULL, &st, msg, sizeof(msg)) < 0);
+	assert_true(itm_replay_run(e, in, NULL, NULL, &st, msg, sizeof(msg)) < 0);
 	assert_non_null(strstr(msg, "broken.pcap"));
 	assert_int_equal(st.in_pkts, 2);	/* what came before is kept */
 	assert_int_equal(st.out_pkts, 2);
 	itm_engine_destroy(e);
 
 	e = engine("");
-	assert_true(itm_replay_run(e, "/nonexistent.pcap", NULL, &st, msg,
+	assert_true(itm_replay_run(e, "/nonexistent.pcap", NULL, NULL, &st, msg,
 				   sizeof(msg)) < 0);
 	assert_non_null(strstr(msg, "/nonexistent.pcap"));
 	itm_engine_destroy(e);
@@ -307,7 +307,7 @@ static void test_timestamp_out_of_range(void **state)
 	put32le(f, 32 + 60);
 	fclose(f);
 	e = engine("module add flow\n");
-	assert_true(itm_replay_run(e, in, NULL, &st, msg, sizeof(msg)) < 0);
+	assert_true(itm_replay_run(e, in, NULL, NULL, &st, msg, sizeof(msg)) < 0);
 	assert_non_null(strstr(msg, "record 1: timestamp out of range"));
 	itm_engine_destroy(e);
 }
