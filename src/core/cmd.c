@@ -521,7 +521,11 @@ static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
 						   "link rate: \"%s\" is not a rate such as 100mbit",
 						   argv[i + 1]);
 		} else if (!strcmp(argv[i], "overhead")) {
-			if (itm_parse_u64(argv[i + 1], &ovh) < 0 || ovh > 1024)
+			if (itm_parse_size(argv[i + 1], &ovh) < 0)
+				return itm_err_tok(err, argv[i + 1], EINVAL,
+						   "link overhead: \"%s\" is not a size such as 24 or 24b",
+						   argv[i + 1]);
+			if (ovh > 1024)
 				return itm_err_tok(err, argv[i + 1], ERANGE,
 						   "link overhead must be in [0..1024] bytes");
 		} else {

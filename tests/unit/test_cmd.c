@@ -231,7 +231,9 @@ static void test_config_defaults_and_forms(void **state)
 		      "qdisc replace root bfifo limit 10kb\n"
 		      "qdisc change root bfifo limit 20kb\n"
 		      "link rate 10mbit\n"
-		      "link rate unlimited overhead 0\n");
+		      "link rate unlimited overhead 0\n"
+		      "link overhead 1kb\n");
+	assert_int_equal(e->link_overhead, 1024);
 	assert_string_equal(e->root->ops->id, "bfifo");
 	assert_string_equal(root_text(e), "qdisc bfifo 1: root limit 20Kb\n");
 	assert_true(e->link_rate_bps == 0);
@@ -329,6 +331,10 @@ static void test_config_errors(void **state)
 		  "t.conf:1: \"idle\": usage: flows limit N idle TIME | flows show | flows clear" },
 		{ "link overhead 2000\n", -ERANGE,
 		  "t.conf:1: \"2000\": link overhead must be in [0..1024] bytes" },
+		{ "link overhead 2kb\n", -ERANGE,
+		  "t.conf:1: \"2kb\": link overhead must be in [0..1024] bytes" },
+		{ "link overhead 24x\n", -EINVAL,
+		  "t.conf:1: \"24x\": link overhead: \"24x\" is not a size such as 24 or 24b" },
 		{ "link rate 0\n", -EINVAL,
 		  "t.conf:1: \"0\": link rate: \"0\" is not a rate such as 100mbit" },
 		{ "\n\n\n\nfrobnicate now\n", -ENOENT,
