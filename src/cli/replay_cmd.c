@@ -175,8 +175,8 @@ int check_main(int argc, char **argv)
 {
 	struct itm_engine *e;
 
-	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
-		fprintf(stderr, "usage: itm check -c CONF\n");
+	if (argc != 3 || (strcmp(argv[1], "-c") && strcmp(argv[1], "--config"))) {
+		fprintf(stderr, "usage: itm check -c|--config CONF\n");
 		return 2;
 	}
 	if (load_config(argv[2], &e) < 0)

@@ -39,6 +39,7 @@ expect 0 'threshold +packets in \[0\.\.4294967295\], default 20' -- "$itm" modul
 expect 0 'itm parse \[--json\] FILE' -- "$itm" parse help
 expect 2 'unknown command "frobnicate"' -- "$itm" frobnicate
 expect 0 'qdisc pfifo 1: root limit 10p' -- "$itm" check -c "$conf"
+expect 0 'qdisc pfifo 1: root limit 10p' -- "$itm" check --config "$conf"
 expect 1 'badkind.conf:2: "pfifoo": unknown qdisc "pfifoo" \(known: pfifo bfifo' -- "$itm" check -c "$work/badkind.conf"
 expect 1 'nomod.conf:3: "sizeaware.threshold": no module "sizeaware"' -- "$itm" check -c "$work/nomod.conf"
 expect 1 'range.conf:1: "0": limit must be in \[1p\.\.' -- "$itm" check -c "$work/range.conf"
