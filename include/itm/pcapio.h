@@ -5,6 +5,7 @@
 
 #include <pcap/pcap.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "itm/pkt.h"
@@ -12,7 +13,8 @@
 struct itm_pcap_in {
 	pcap_t *pc;
 	const char *path;
-	uint16_t link;		/* enum itm_link, 0 = unsupported */
+	uint16_t link;		/* enum itm_link, if known */
+	bool known;		/* a link type the parser knows */
 	int dlt;
 	uint64_t count;		/* records read so far */
 };
@@ -29,8 +31,8 @@ int itm_pcap_next(struct itm_pcap_in *in, struct itm_pkt **out, char *msg,
 		  size_t len);
 void itm_pcap_close(struct itm_pcap_in *in);
 
-/* Map a libpcap DLT to the link types the parser knows (0 = none). */
-uint16_t itm_pcap_link(int dlt);
+/* Map a libpcap DLT to the link type the parser knows, or -1. */
+int itm_pcap_link(int dlt);
 
 /* Make a packet holding a copy of data after ITM_PKT_HEADROOM free bytes,
  * parsed. NULL on ENOMEM. */

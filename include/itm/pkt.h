@@ -15,8 +15,10 @@
 
 /* Link types we parse (pcap LINKTYPE_ values). */
 enum itm_link {
+	ITM_LINK_NULL = 0,		/* BSD loopback: 4-byte family, host order */
 	ITM_LINK_ETHERNET = 1,
 	ITM_LINK_RAW = 101,		/* IPv4 or IPv6, by version nibble */
+	ITM_LINK_LOOP = 108,		/* OpenBSD loopback: the same, network order */
 	ITM_LINK_LINUX_SLL = 113,
 	ITM_LINK_IPV4 = 228,
 	ITM_LINK_IPV6 = 229,

@@ -135,7 +135,7 @@ int parse_main(int argc, char **argv)
 		fprintf(stderr, "itm parse: %s\n", msg);
 		return 1;
 	}
-	if (!in.link)
+	if (!in.known)
 		fprintf(stderr, "itm parse: %s: link type %d not supported; "
 			"packets show no keys\n", path, in.dlt);
 	while ((r = itm_pcap_next(&in, &p, msg, sizeof(msg))) == 1) {

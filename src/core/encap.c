@@ -54,6 +54,9 @@ static bool set_ethertype(struct itm_pkt *p, uint32_t ip_off, uint8_t family)
 	switch (p->link) {
 	case ITM_LINK_RAW:
 		return true;
+	case ITM_LINK_NULL:	/* AF_INET6 is 10, 24, 28 or 30 by system: */
+	case ITM_LINK_LOOP:	/* keep the family the header names */
+		return ip_off >= 4 && p->data[ip_off] >> 4 == family;
 	case ITM_LINK_IPV4:
 		return family == 4;
 	case ITM_LINK_IPV6:

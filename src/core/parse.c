@@ -268,6 +268,10 @@ static bool parse_l2(const struct itm_pkt *p, struct itm_pkt_view *v,
 	case ITM_LINK_IPV6:
 		*off = 0;
 		return true;
+	case ITM_LINK_NULL:	/* the family's number differs by system: */
+	case ITM_LINK_LOOP:	/* the IP version nibble tells */
+		*off = 4;
+		return len >= 4;
 	case ITM_LINK_LINUX_SLL:
 		if (len < 16)
 			return false;

@@ -13,9 +13,11 @@
 
 #define ITM_PCAP_MAX_SEC INT64_C(9223372035)
 
-uint16_t itm_pcap_link(int dlt)
+int itm_pcap_link(int dlt)
 {
 	switch (dlt) {
+	case DLT_NULL: return ITM_LINK_NULL;
+	case DLT_LOOP: return ITM_LINK_LOOP;
 	case DLT_EN10MB: return ITM_LINK_ETHERNET;
 	case DLT_RAW: return ITM_LINK_RAW;
 	case DLT_IPV4: return ITM_LINK_IPV4;
@@ -24,7 +26,7 @@ uint16_t itm_pcap_link(int dlt)
 #ifdef DLT_LINUX_SLL2
 	case DLT_LINUX_SLL2: return ITM_LINK_LINUX_SLL2;
 #endif
-	default: return 0;
+	default: return -1;
 	}
 }
 
@@ -42,7 +44,8 @@ int itm_pcap_open(struct itm_pcap_in *in, const char *path, char *msg,
 	}
 	in->path = path;
 	in->dlt = pcap_datalink(in->pc);
-	in->link = itm_pcap_link(in->dlt);
+	in->known = itm_pcap_link(in->dlt) >= 0;
+	in->link = in->known ? (uint16_t)itm_pcap_link(in->dlt) : UINT16_MAX;
 	return 0;
 }
 

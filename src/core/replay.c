@@ -176,8 +176,8 @@ int itm_replay_run(struct itm_engine *e, const char *in_path,
 	ret = itm_pcap_open(&in, in_path, msg, len);
 	if (ret < 0)
 		return ret;
-	if (!in.link) {
-		snprintf(msg, len, "%s: link type %s is not supported (Ethernet, raw IP, Linux cooked)",
+	if (!in.known) {
+		snprintf(msg, len, "%s: link type %s is not supported (Ethernet, raw IP, Linux cooked, BSD loopback)",
 			 in_path, pcap_datalink_val_to_name(in.dlt) ?
 			 pcap_datalink_val_to_name(in.dlt) : "?");
 		itm_pcap_close(&in);

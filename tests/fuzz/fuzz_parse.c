@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint16_t links[] = {
 	ITM_LINK_ETHERNET, ITM_LINK_RAW, ITM_LINK_LINUX_SLL, ITM_LINK_IPV4,
-	ITM_LINK_IPV6, ITM_LINK_LINUX_SLL2,
+	ITM_LINK_IPV6, ITM_LINK_LINUX_SLL2, ITM_LINK_NULL, ITM_LINK_LOOP,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -63,7 +63,7 @@ TSHARK_ARGS = [
 
 TAG_LAYERS = ('vlan', 'ieee8021ad')
 MAX_VLAN_TAGS = 2
-LINK_LAYERS = ('eth', 'raw', 'sll')
+LINK_LAYERS = ('eth', 'raw', 'sll', 'null')
 IPV6_EXT_LAYERS = {0: 'ipv6.hopopts', 43: 'ipv6.routing', 60: 'ipv6.dstopts',
                    44: 'ipv6.fraghdr', 51: 'ah'}
 # L4 layer name, its port fields, and the bytes itm needs before ports.

@@ -30,7 +30,9 @@ from scapy.utils import checksum
 
 conf.verb = 0
 
+LINKTYPE_NULL = 0
 LINKTYPE_ETHERNET = 1
+LINKTYPE_LOOP = 108
 LINKTYPE_RAW = 101
 LINKTYPE_LINUX_SLL = 113
 LINKTYPE_IPV4 = 228
@@ -848,6 +850,24 @@ def _():
 @case('linktype-sll2', linktype=LINKTYPE_LINUX_SLL2)
 def _():
     return [sll2(ip4() / tcp(40078, 80), 0x0800), sll2(ip6() / UDP(sport=1, dport=2), 0x86dd)]
+
+
+def bsd_null(l3, family):
+    """BSD loopback header: the address family, little-endian as written
+    on x86 (AF_INET 2; AF_INET6 30 on macOS, 28 FreeBSD, 24 NetBSD/OpenBSD)."""
+    return struct.pack('<I', family) + bytes(l3)
+
+
+@case('linktype-null', linktype=LINKTYPE_NULL)
+def _():
+    return [bsd_null(ip4() / tcp(40079, 80), 2), bsd_null(ip6() / UDP(sport=1, dport=2), 30),
+            bsd_null(ip6() / tcp(40080, 443), 28), cut(bsd_null(ip4() / tcp(), 2), 3)]
+
+
+@case('linktype-loop', linktype=LINKTYPE_LOOP)
+def _():
+    return [struct.pack('!I', 2) + bytes(ip4(TA4, TB4) / ip4() / UDP(sport=40081, dport=53)),
+            struct.pack('!I', 24) + bytes(ip6() / tcp(40082, 80))]
 
 
 @case('format-pcapng', fmt='pcapng')

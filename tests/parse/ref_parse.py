@@ -105,6 +105,10 @@ def link_payload(linktype, d):
         if linktype == 228 and version != 4 or linktype == 229 and version != 6:
             return None
         return {4: ETH_IPV4, 6: ETH_IPV6}.get(version), 0
+    if linktype in (0, 108):            # BSD loopback: the version decides
+        if len(d) < 5:
+            return None
+        return {4: ETH_IPV4, 6: ETH_IPV6}.get(d[4] >> 4), 4
     if linktype == 113 and len(d) >= 16:
         return struct.unpack_from('!H', d, 14)[0], 16
     if linktype == 276 and len(d) >= 20:

@@ -284,6 +284,40 @@ static void test_encap_raw_link(void **state)
 	itm_engine_destroy(e);
 }
 
+/* BSD loopback: the 4-byte family stays first; an outer header of the
+ * other family is refused (AF_INET6's number differs by system), so the
+ * packet is dropped and counted, not sent with a header that lies. */
+static void test_encap_bsd_loopback(void **state)
+{
+	struct itm_engine *e4 = test_engine(CONF "\n", TEST_START);
+	struct itm_engine *e6 = test_engine("module add ipip hook forward "
+					    "local 2001:db8:ff::1 peer 2001:db8:ff::2\n",
+					    TEST_START);
+	uint8_t bytes[sizeof(((struct pb *)0)->d)];
+	struct itm_pkt *p;
+	struct pb b;
+
+	(void)state;
+	inner4(&b, 0, true, "10.1.0.5", 10);
+	memcpy(bytes, "\x02\0\0\0", 4);		/* AF_INET, little-endian */
+	memcpy(bytes + 4, b.d + 14, b.len - 14);
+	p = itm_pkt_new(bytes, b.len - 10, b.len - 10, ITM_LINK_NULL, 0);
+	assert_int_equal(run(e4, p), ITM_MODIFIED);
+	assert_memory_equal(p->data, "\x02\0\0\0", 4);
+	assert_int_equal(p->data[4], 0x45);
+	assert_int_equal(p->data[4 + 9], 4);
+	assert_memory_equal(p->data + 24, b.d + 14, b.len - 14);
+	assert_int_equal(p->v.tunnel, ITM_TUNNEL_IPIP);
+	itm_pkt_free(p);
+	p = itm_pkt_new(bytes, b.len - 10, b.len - 10, ITM_LINK_LOOP, 0);
+	assert_int_equal(run(e6, p), ITM_DROP);
+	assert_memory_equal(p->data + 4, b.d + 14, b.len - 14);
+	assert_int_equal(counter(e6, "errors"), 1);
+	itm_pkt_free(p);
+	itm_engine_destroy(e4);
+	itm_engine_destroy(e6);
+}
+
 static void test_decap(void **state)
 {
 	struct itm_engine *e = test_engine("module add ipip hook forward local "
@@ -556,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_encap_6in4),
 		cmocka_unit_test(test_encap_ipv6_outer),
 		cmocka_unit_test(test_encap_raw_link),
+		cmocka_unit_test(test_encap_bsd_loopback),
 		cmocka_unit_test(test_decap),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_too_big),

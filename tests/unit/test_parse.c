@@ -336,6 +336,49 @@ static void test_raw_and_sll(void **state)
 	assert_int_equal(p.v.outer.have, 0);
 }
 
+/* BSD loopback (NULL, host order) and OpenBSD's (LOOP, network order):
+ * a 4-byte family whose number for IPv6 differs by system, so the IP
+ * version nibble decides; shorter than the 4 bytes, nothing. */
+static void test_bsd_loopback(void **state)
+{
+	static const uint8_t af6_macos[4] = { 30, 0, 0, 0 };
+	static const uint8_t af4_loop[4] = { 0, 0, 0, 2 };
+	uint8_t buf[sizeof(((struct pb *)0)->d) + 4];
+	struct itm_pkt p;
+	struct pb b;
+
+	(void)state;
+	pb_init(&b);
+	pb_ipv6(&b, 0, 6, "2001:db8::1", "2001:db8::2");
+	pb_tcp(&b, 443, 50000, 0x10, 0);
+	pb_finish(&b, &p);
+	memcpy(buf, af6_macos, 4);
+	memcpy(buf + 4, b.d, b.len);
+	p.data = buf;
+	p.caplen = p.wirelen = b.len + 4;
+	p.link = ITM_LINK_NULL;
+	itm_pkt_parse(&p);
+	assert_int_equal(p.v.outer.family, 6);
+	assert_int_equal(p.v.outer.off, 4);
+	assert_int_equal(p.v.outer.sport, 443);
+
+	pb_init(&b);
+	pb_ipv4(&b, 0, 17, "10.0.0.1", "10.0.0.2", 0);
+	pb_udp(&b, 53, 5353, 4);
+	pb_finish(&b, &p);
+	memcpy(buf, af4_loop, 4);
+	memcpy(buf + 4, b.d, b.len);
+	p.data = buf;
+	p.caplen = p.wirelen = b.len + 4;
+	p.link = ITM_LINK_LOOP;
+	itm_pkt_parse(&p);
+	assert_int_equal(p.v.outer.family, 4);
+	assert_int_equal(p.v.outer.dport, 5353);
+	p.caplen = 3;
+	itm_pkt_parse(&p);
+	assert_int_equal(p.v.outer.have, 0);
+}
+
 static void test_set_tos(void **state)
 {
 	struct itm_pkt p;
@@ -361,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ext_past_end),
 		cmocka_unit_test(test_padding_ignored),
 		cmocka_unit_test(test_raw_and_sll),
+		cmocka_unit_test(test_bsd_loopback),
 		cmocka_unit_test(test_set_tos),
 	};
 

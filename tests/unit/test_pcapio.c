@@ -335,7 +335,7 @@ static void test_create_error(void **state)
 
 static void test_link_map(void **state)
 {
-	static const struct { int dlt; uint16_t link; } c[] = {
+	static const struct { int dlt; int link; } c[] = {
 		{ DLT_EN10MB, ITM_LINK_ETHERNET },
 		{ DLT_RAW, ITM_LINK_RAW },
 		{ DLT_IPV4, ITM_LINK_IPV4 },
@@ -344,22 +344,24 @@ static void test_link_map(void **state)
 #ifdef DLT_LINUX_SLL2
 		{ DLT_LINUX_SLL2, ITM_LINK_LINUX_SLL2 },
 #endif
-		{ DLT_NULL, 0 },
-		{ DLT_LOOP, 0 },
-		{ DLT_IEEE802_11, 0 },
-		{ DLT_PPP, 0 },
-		{ -1, 0 },
-		{ 100000, 0 },
+		{ DLT_NULL, ITM_LINK_NULL },
+		{ DLT_LOOP, ITM_LINK_LOOP },
+		{ DLT_IEEE802_11, -1 },
+		{ DLT_PPP, -1 },
+		{ -1, -1 },
+		{ 100000, -1 },
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		if (itm_pcap_link(c[i].dlt) != c[i].link)
-			fail_msg("itm_pcap_link(%d) = %u, expected %u", c[i].dlt,
+			fail_msg("itm_pcap_link(%d) = %d, expected %d", c[i].dlt,
 				 itm_pcap_link(c[i].dlt), c[i].link);
 	}
 	/* and the numbers are pcap's LINKTYPE_ values */
+	assert_int_equal(ITM_LINK_NULL, 0);
 	assert_int_equal(ITM_LINK_ETHERNET, 1);
+	assert_int_equal(ITM_LINK_LOOP, 108);
 	assert_int_equal(ITM_LINK_RAW, 101);
 	assert_int_equal(ITM_LINK_LINUX_SLL, 113);
 	assert_int_equal(ITM_LINK_IPV4, 228);
@@ -371,7 +373,7 @@ static void test_link_map(void **state)
 static void test_unsupported_link(void **state)
 {
 	struct tmp *t = *state;
-	const char *path = tmp_file(t, "null.pcap");
+	const char *path = tmp_file(t, "ppp.pcap");
 	struct itm_pcap_out out;
 	struct itm_pcap_in in;
 	struct itm_pkt pkt, *r = NULL;
@@ -381,17 +383,47 @@ static void test_unsupported_link(void **state)
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.data = data;
 	pkt.caplen = pkt.wirelen = sizeof(data);
-	assert_int_equal(itm_pcap_create(&out, path, DLT_NULL, msg, sizeof(msg)),
+	assert_int_equal(itm_pcap_create(&out, path, DLT_PPP, msg, sizeof(msg)),
 			 0);
 	itm_pcap_write(&out, &pkt, 5);
 	assert_int_equal(itm_pcap_finish(&out, msg, sizeof(msg)), 0);
 	assert_int_equal(itm_pcap_open(&in, path, msg, sizeof(msg)), 0);
-	assert_int_equal(in.dlt, DLT_NULL);
-	assert_int_equal(in.link, 0);
+	assert_int_equal(in.dlt, DLT_PPP);
+	assert_false(in.known);
 	assert_int_equal(itm_pcap_next(&in, &r, msg, sizeof(msg)), 1);
 	assert_int_equal(r->caplen, sizeof(data));
 	assert_int_equal(r->v.outer.have, 0);
 	assert_int_equal(r->v.ethertype, 0);
+	itm_pkt_free(r);
+	itm_pcap_close(&in);
+}
+
+/* A BSD loopback capture (macOS lo0) reads with its keys. */
+static void test_bsd_loopback_file(void **state)
+{
+	struct tmp *t = *state;
+	const char *path = tmp_file(t, "null.pcap");
+	struct itm_pcap_out out;
+	struct itm_pcap_in in;
+	struct itm_pkt pkt, *r = NULL;
+	uint8_t data[4 + 28] = { 2, 0, 0, 0, 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17,
+				 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, 0x13, 0x88,
+				 0x00, 0x35, 0, 8, 0, 0 };
+	char msg[256];
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.data = data;
+	pkt.caplen = pkt.wirelen = sizeof(data);
+	assert_int_equal(itm_pcap_create(&out, path, DLT_NULL, msg, sizeof(msg)), 0);
+	itm_pcap_write(&out, &pkt, 5);
+	assert_int_equal(itm_pcap_finish(&out, msg, sizeof(msg)), 0);
+	assert_int_equal(itm_pcap_open(&in, path, msg, sizeof(msg)), 0);
+	assert_true(in.known);
+	assert_int_equal(in.link, ITM_LINK_NULL);
+	assert_int_equal(itm_pcap_next(&in, &r, msg, sizeof(msg)), 1);
+	assert_int_equal(r->v.outer.family, 4);
+	assert_int_equal(r->v.outer.sport, 5000);
+	assert_int_equal(r->v.outer.dport, 53);
 	itm_pkt_free(r);
 	itm_pcap_close(&in);
 }
@@ -436,6 +468,8 @@ int main(void)
 						teardown_tmp),
 		cmocka_unit_test(test_link_map),
 		cmocka_unit_test_setup_teardown(test_unsupported_link, setup_tmp,
+						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_bsd_loopback_file, setup_tmp,
 						teardown_tmp),
 		cmocka_unit_test(test_pkt_new),
 	};
