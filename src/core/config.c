@@ -4,6 +4,7 @@
  * engine is handed over only if every line succeeded, so a bad file applies
  * nothing and the caller keeps what it had.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,15 @@ static void config_msg(char *msg, size_t len, const char *name, unsigned line,
 			 err->msg);
 	else
 		snprintf(msg, len, "%s:%u: %s", name, line, err->msg);
+}
+
+static bool is_comment(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == '#';
 }
 
 int itm_config_load_buf(const char *name, const char *buf, size_t len,
@@ -43,6 +53,10 @@ int itm_config_load_buf(const char *name, const char *buf, size_t len,
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 
 		lineno++;
+		if (is_comment(buf + pos, n)) {	/* of any length */
+			pos += n + 1;
+			continue;
+		}
 		if (n >= sizeof(line) || memchr(buf + pos, '\0', n)) {
 			if (n >= sizeof(line))
 				r = itm_err_set(&err, EINVAL,

@@ -387,7 +387,7 @@ static void test_config_bad_bytes(void **state)
 	itm_engine_destroy(e);
 
 	memcpy(text, "link rate 1mbit\n", 16);
-	memset(text + 16, '#', n + 1);
+	memset(text + 16, 'x', n + 1);
 	text[16 + n + 1] = '\n';
 	e = SENTINEL;
 	rc = itm_config_load_buf("long.conf", text, 16 + n + 2, &e, msg,
@@ -395,6 +395,14 @@ static void test_config_bad_bytes(void **state)
 	assert_int_equal(rc, -EINVAL);
 	assert_ptr_equal(e, SENTINEL);
 	assert_string_equal(msg, "long.conf:2: line longer than 4095 bytes");
+
+	/* a comment may be as long as it likes */
+	memcpy(text + 16, "  # ", 4);
+	rc = itm_config_load_buf("long.conf", text, 16 + n + 2, &e, msg,
+				 sizeof(msg));
+	assert_int_equal(rc, 0);
+	assert_true(e->link_rate_bps == 1000000);
+	itm_engine_destroy(e);
 	free(text);
 
 	/* more words than a command may have */
