@@ -336,6 +336,19 @@ static void test_raw_and_sll(void **state)
 	assert_int_equal(p.v.outer.have, 0);
 }
 
+/* b's packet behind a 4-byte BSD loopback header, parsed as link. */
+static void bsd_parse(struct itm_pkt *p, uint8_t *buf, const struct pb *b,
+		      const uint8_t hdr[4], uint16_t link)
+{
+	memcpy(buf, hdr, 4);
+	memcpy(buf + 4, b->d, b->len);
+	memset(p, 0, sizeof(*p));
+	p->data = buf;
+	p->caplen = p->wirelen = b->len + 4;
+	p->link = link;
+	itm_pkt_parse(p);
+}
+
 /* BSD loopback (NULL, host order) and OpenBSD's (LOOP, network order):
  * a 4-byte family whose number for IPv6 differs by system, so the IP
  * version nibble decides; shorter than the 4 bytes, nothing. */
@@ -352,12 +365,7 @@ static void test_bsd_loopback(void **state)
 	pb_ipv6(&b, 0, 6, "2001:db8::1", "2001:db8::2");
 	pb_tcp(&b, 443, 50000, 0x10, 0);
 	pb_finish(&b, &p);
-	memcpy(buf, af6_macos, 4);
-	memcpy(buf + 4, b.d, b.len);
-	p.data = buf;
-	p.caplen = p.wirelen = b.len + 4;
-	p.link = ITM_LINK_NULL;
-	itm_pkt_parse(&p);
+	bsd_parse(&p, buf, &b, af6_macos, ITM_LINK_NULL);
 	assert_int_equal(p.v.outer.family, 6);
 	assert_int_equal(p.v.outer.off, 4);
 	assert_int_equal(p.v.outer.sport, 443);
@@ -366,12 +374,7 @@ static void test_bsd_loopback(void **state)
 	pb_ipv4(&b, 0, 17, "10.0.0.1", "10.0.0.2", 0);
 	pb_udp(&b, 53, 5353, 4);
 	pb_finish(&b, &p);
-	memcpy(buf, af4_loop, 4);
-	memcpy(buf + 4, b.d, b.len);
-	p.data = buf;
-	p.caplen = p.wirelen = b.len + 4;
-	p.link = ITM_LINK_LOOP;
-	itm_pkt_parse(&p);
+	bsd_parse(&p, buf, &b, af4_loop, ITM_LINK_LOOP);
 	assert_int_equal(p.v.outer.family, 4);
 	assert_int_equal(p.v.outer.dport, 5353);
 	p.caplen = 3;
