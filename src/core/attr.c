@@ -199,12 +199,19 @@ static int attr_parse_flags(const char *const *names, const char *text,
 }
 
 /* tc's "[MAJOR:]MINOR" in hex; major defaults to 1, as the root's 1: */
-static int attr_parse_handle(const char *text, uint64_t *val)
+/* MAJOR:MINOR or MINOR (major 1), in hex; and "0" or "0:0" (none) where
+ * that is the default, so that what is printed can be written back. */
+static int attr_parse_handle(const struct itm_attr *a, const char *text,
+			     uint64_t *val)
 {
 	unsigned long major = 1, minor;
 	const char *colon = strchr(text, ':');
 	char *end;
 
+	if (a->def == 0 && (!strcmp(text, "0") || !strcmp(text, "0:0"))) {
+		*val = 0;
+		return 0;
+	}
 	if (colon) {
 		if (!isxdigit((unsigned char)*text))
 			return -EINVAL;
@@ -318,7 +325,7 @@ static int attr_parse_value(const struct itm_attr *a, const char *text,
 	case ITM_ATTR_FLAGS:
 		return attr_parse_flags(a->names, text, val);
 	case ITM_ATTR_HANDLE:
-		return attr_parse_handle(text, val);
+		return attr_parse_handle(a, text, val);
 	case ITM_ATTR_MAP:
 		return attr_parse_map(a, text, val);
 	case ITM_ATTR_ADDR:
@@ -346,7 +353,9 @@ static const char *attr_type_hint(const struct itm_attr *a)
 	case ITM_ATTR_S32: return "a signed number";
 	case ITM_ATTR_ENUM: return "one of the names listed in help";
 	case ITM_ATTR_FLAGS: return "a comma-separated list of the names in help";
-	case ITM_ATTR_HANDLE: return "a class MAJOR:MINOR in hex, minor not 0";
+	case ITM_ATTR_HANDLE:
+		return a->def ? "a class MAJOR:MINOR in hex, minor not 0" :
+		       "a class MAJOR:MINOR in hex, minor not 0, or 0 for none";
 	case ITM_ATTR_IFNAME: return "an interface name or any";
 	case ITM_ATTR_MAP: return "8 numbers separated by commas, each within range";
 	case ITM_ATTR_ADDR: return "an IPv4 or IPv6 address, or any";

@@ -8,9 +8,11 @@
  * followed by one status line: "itm-status 0" or "itm-status -ERRNO MESSAGE".
  *
  * A command is checked whole before it changes anything (the grammar's
- * rule), so a bad value keeps the old one and the reply says why. Reads
- * and writes time out after CTL_TIMEOUT_MS, so a stuck client cannot hold
- * the packet path for long.
+ * rule), so a bad value keeps the old one and the reply says why. The
+ * command line must arrive, and the reply leave, within CTL_TIMEOUT_MS
+ * each, however the client spreads its bytes, so a stuck or slow client
+ * cannot hold the packet path for long; a line too long is refused, not
+ * run cut short.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -36,35 +39,57 @@ static bool ctl_peer_allowed(int fd, struct ucred *cr)
 	return cr->uid == 0 || cr->uid == geteuid();
 }
 
-static void ctl_timeouts(int fd)
+/* The time left until DEADLINE (itm_live_now) as the socket's timeout
+ * OPT (SO_RCVTIMEO, SO_SNDTIMEO): one budget for a whole line or reply, not
+ * one per call, or a client sending a byte at a time holds the loop for as
+ * long as it likes. False when none is left (a zero timeout is none). */
+static bool ctl_time_left(int fd, int opt, uint64_t deadline)
 {
-	struct timeval tv = { 0, CTL_TIMEOUT_MS * 1000 };
+	uint64_t now = itm_live_now(), us;
+	struct timeval tv;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (now >= deadline || (us = (deadline - now) / 1000) == 0)
+		return false;
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	return setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv)) == 0;
 }
 
+static uint64_t ctl_deadline(void)
+{
+	return itm_live_now() + (uint64_t)CTL_TIMEOUT_MS * 1000000;
+}
+
+/* One line, newline cut off: its length, 0 at once at end of file,
+ * -ETIMEDOUT past the budget, -E2BIG when it does not fit in LEN - 1
+ * bytes (it is not run cut short). */
 static ssize_t ctl_read_line(int fd, char *buf, size_t len)
 {
+	uint64_t deadline = ctl_deadline();
 	size_t o = 0;
 
-	while (o + 1 < len) {
-		ssize_t n = read(fd, buf + o, len - 1 - o);
+	while (!memchr(buf, '\n', o)) {
+		ssize_t n;
 
-		if (n <= 0)
-			return n < 0 ? -errno : (ssize_t)o;
-		o += (size_t)n;
-		if (memchr(buf, '\n', o))
+		if (o + 1 == len)
+			return -E2BIG;
+		if (!ctl_time_left(fd, SO_RCVTIMEO, deadline))
+			return -ETIMEDOUT;
+		n = read(fd, buf + o, len - 1 - o);
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		if (n == 0)
 			break;
+		o += (size_t)n;
 	}
 	buf[o] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return (ssize_t)o;
 }
 
-static void ctl_write_all(int fd, const char *s, size_t len)
+static void ctl_write_all(int fd, const char *s, size_t len, uint64_t deadline)
 {
-	while (len) {
+	while (len && ctl_time_left(fd, SO_SNDTIMEO, deadline)) {
 		ssize_t n = write(fd, s, len);
 
 		if (n <= 0)
@@ -72,6 +97,17 @@ static void ctl_write_all(int fd, const char *s, size_t len)
 		s += n;
 		len -= (size_t)n;
 	}
+}
+
+static void ctl_status(int fd, int r, const char *msg, uint64_t deadline)
+{
+	char status[ITM_ERR_MSG_MAX + 32];
+
+	if (r < 0)
+		snprintf(status, sizeof(status), "itm-status %d %s\n", r, msg);
+	else
+		snprintf(status, sizeof(status), "itm-status 0\n");
+	ctl_write_all(fd, status, strlen(status), deadline);
 }
 
 static void ctl_backend_stats(void *arg, FILE *f, bool json)
@@ -118,11 +154,12 @@ int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 /* Run one line against the live engine; the reply goes to fd. */
 static void ctl_run(struct itm_ctl *c, int fd, char *line)
 {
-	char *argv[ITM_CMD_ARGS_MAX], *out = NULL, status[ITM_ERR_MSG_MAX + 32];
+	char *argv[ITM_CMD_ARGS_MAX], *out = NULL;
 	struct itm_err err = { 0 };
 	size_t out_len = 0;
 	int argc = itm_cmd_split(line, argv, ITM_CMD_ARGS_MAX), r;
 	FILE *f = open_memstream(&out, &out_len);
+	uint64_t deadline;
 
 	if (!f)
 		r = itm_err_set(&err, ENOMEM, "out of memory");
@@ -132,15 +169,29 @@ static void ctl_run(struct itm_ctl *c, int fd, char *line)
 		r = itm_ctl_exec(c->live, argc, argv, f, &err);
 	if (f)
 		fclose(f);
+	deadline = ctl_deadline();
 	if (out)
-		ctl_write_all(fd, out, out_len);
+		ctl_write_all(fd, out, out_len, deadline);
 	free(out);
-	if (r < 0)
-		snprintf(status, sizeof(status), "itm-status %d %s\n", r, err.msg);
-	else
-		snprintf(status, sizeof(status), "itm-status 0\n");
-	ctl_write_all(fd, status, strlen(status));
+	ctl_status(fd, r, err.msg, deadline);
 	c->commands++;
+}
+
+/* A line that could not be read whole: say why, run nothing. */
+static void ctl_unread(int fd, ssize_t r)
+{
+	char msg[96];
+
+	if (r == -E2BIG)
+		snprintf(msg, sizeof(msg), "command line longer than %d bytes",
+			 CTL_LINE_MAX - 1);
+	else if (r == -ETIMEDOUT)
+		snprintf(msg, sizeof(msg), "command line not received within %d ms",
+			 CTL_TIMEOUT_MS);
+	else
+		return;
+	itm_live_log("warning", "control: %s", msg);
+	ctl_status(fd, (int)r, msg, ctl_deadline());
 }
 
 static void ctl_accept(void *ctx)
@@ -148,21 +199,23 @@ static void ctl_accept(void *ctx)
 	struct itm_ctl *c = ctx;
 	char line[CTL_LINE_MAX];
 	struct ucred cr;
+	ssize_t r;
 	int fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	ctl_timeouts(fd);
 	if (!ctl_peer_allowed(fd, &cr)) {
-		static const char no[] = "itm-status -13 permission denied: "
-					 "only root or itmd's user may control it\n";
+		static const char no[] = "permission denied: "
+					 "only root or itmd's user may control it";
 
 		itm_live_log("warning", "control: refused pid %d uid %u",
 			     (int)cr.pid, (unsigned)cr.uid);
-		ctl_write_all(fd, no, sizeof(no) - 1);
+		ctl_status(fd, -EACCES, no, ctl_deadline());
 		c->refused++;
-	} else if (ctl_read_line(fd, line, sizeof(line)) > 0) {
+	} else if ((r = ctl_read_line(fd, line, sizeof(line))) > 0) {
 		ctl_run(c, fd, line);
+	} else {
+		ctl_unread(fd, r);
 	}
 	close(fd);
 }

@@ -4,7 +4,8 @@
  * interface with ETH_P_ALL, virtio-net headers (GSO frames pass whole),
  * a TPACKET_V3 receive ring of BR_BLOCK_NR blocks retired after 1 ms,
  * our own transmissions ignored, promiscuous membership (dropped with the
- * socket at close). br_port_walk reads the ready blocks in order.
+ * socket at close). br_port_walk reads the ready blocks in order;
+ * br_port_error reads the error a port going down leaves on its socket.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -107,8 +108,8 @@ void br_port_close(struct itm_live *lv, struct br_port *pt)
 	pt->fd = -1;
 }
 
-void br_port_walk(struct br_port *pt, unsigned max_blocks, br_frame_fn *fn,
-		  void *ctx)
+unsigned br_port_walk(struct br_port *pt, unsigned max_blocks,
+		      br_frame_fn *fn, void *ctx)
 {
 	bool losing = false;
 	unsigned n;
@@ -136,4 +137,24 @@ void br_port_walk(struct br_port *pt, unsigned max_blocks, br_frame_fn *fn,
 	}
 	if (losing)
 		br_port_stats(pt);
+	return n;
+}
+
+/* The interface went down (or away): the kernel sets the socket's error,
+ * ENETDOWN, and epoll reports the socket until it is read, which would
+ * spin the loop for as long as the port stays down. Reading it clears it.
+ * Frames flow again when the port is up; not if it was deleted. */
+int br_port_error(struct br_port *pt)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(pt->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || !e)
+		return 0;
+	if (if_nametoindex(pt->name) != pt->ifindex)
+		itm_live_log("error", "bridge: %s: the interface is gone: "
+			     "nothing passes it until itmd restarts", pt->name);
+	else
+		itm_live_log("warning", "bridge: %s: %s", pt->name, strerror(e));
+	return e;
 }

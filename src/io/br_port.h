@@ -27,8 +27,12 @@ int br_port_open(struct br_port *pt, struct itm_err *err);
 void br_port_close(struct itm_live *lv, struct br_port *pt);
 /* Add the kernel's drop count (reading resets it) to ring_drops. */
 void br_port_stats(struct br_port *pt);
-/* Call fn for every frame of up to max_blocks ready blocks, in order. */
-void br_port_walk(struct br_port *pt, unsigned max_blocks, br_frame_fn *fn,
-		  void *ctx);
+/* Call fn for every frame of up to max_blocks ready blocks, in order;
+ * the number of blocks read. */
+unsigned br_port_walk(struct br_port *pt, unsigned max_blocks,
+		      br_frame_fn *fn, void *ctx);
+/* The socket's pending error (ENETDOWN: the port went down), read, so
+ * cleared, and logged; 0 if none. */
+int br_port_error(struct br_port *pt);
 
 #endif

@@ -357,7 +357,9 @@ static void br_readable(struct br *q, int i)
 {
 	struct br_rx rx = { .q = q, .i = i, .now = itm_live_now() };
 
-	br_port_walk(&q->port[i], BR_RX_BLOCKS, br_rx_frame, &rx);
+	/* readable without a block: the port's error (it went down) */
+	if (!br_port_walk(&q->port[i], BR_RX_BLOCKS, br_rx_frame, &rx))
+		br_port_error(&q->port[i]);
 }
 
 static void br_readable0(void *ctx)

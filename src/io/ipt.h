@@ -14,5 +14,9 @@
  * `-w -t mangle ARGS...` with ARGS NULL-terminated, output discarded;
  * 0 when it exited 0, -EIO when it failed, -errno when it did not run. */
 int itm_ipt_mangle(int family, bool legacy, const char *const *args);
+/* The same, its standard output in *out (malloc'd, NUL-terminated; NULL
+ * when it failed). */
+int itm_ipt_mangle_read(int family, bool legacy, const char *const *args,
+			char **out);
 
 #endif

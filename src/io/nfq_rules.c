@@ -8,7 +8,8 @@
  * filter and the NFQUEUE target with --queue-bypass (no listener: packets
  * pass) and, for several queues, how packets spread over them, and
  * one jump from each built-in chain a hook needs, limited to the device.
- * Removal deletes exactly those jumps and the chain.
+ * Removal deletes exactly those jumps and the chain; what a killed run
+ * left is found by listing (nfq_stale.c).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -160,7 +161,7 @@ static int install_all(struct nfq_rules *r, unsigned hooks)
 	static const int families[] = { 4, 6 };
 	size_t i;
 
-	nfq_rules_remove(r);	/* a chain of ours left by a killed run */
+	nfq_rules_clear_stale(r);	/* left by a killed run */
 	for (i = 0; i < 2; i++) {
 		r->installed[i] = true;
 		if (family_install(r, families[i], hooks) < 0) {
@@ -187,7 +188,7 @@ int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
 			   r->chain);
 }
 
-/* Also used on a chain we did not record: removes what exists. */
+/* Removes the jumps and the chain as this run installs them. */
 void nfq_rules_remove(struct nfq_rules *r)
 {
 	static const int families[] = { 4, 6 };

@@ -31,4 +31,16 @@ int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err);
 void nfq_rules_remove(struct nfq_rules *r);
 unsigned nfq_rules_hooks(const struct itm_engine *e);
 
+/* What a killed itmd left (nfq_stale.c): the chain named as ours and
+ * every chain itm-qN whose queue N nobody binds, with the jumps to them,
+ * whatever their options; in the nft tables and the legacy ones. */
+void nfq_rules_clear_stale(const struct nfq_rules *r);
+/* Its parts: PROC is the text of /proc/net/netfilter/nfnetlink_queue. */
+bool nfq_queue_listed(const char *proc, uint32_t n);
+bool nfq_stale_chain(const char *chain, const char *ours, const char *proc);
+/* LINE of `iptables -S` (split in place) as the words of the -D command
+ * that deletes it, when it jumps to a stale chain: their count, else 0. */
+int nfq_stale_jump(char *line, const char *ours, const char *proc,
+		   const char **argv, int max);
+
 #endif

@@ -24,6 +24,9 @@
 #             the root (qdisc show -s, text and JSON), GSO packets segmented
 #             by the kernel under the shaper
 #   failopen  itmd killed (SIGKILL) under load: traffic goes on unmanaged
+#   restart   itmd killed (SIGKILL) and started again with another device,
+#             hook set and queue: the killed run's jumps and chain are
+#             gone, the new run's rules are in place and see the packets
 #   teardown  SIGTERM removes the rules (IPv4, IPv6), the queue binding and
 #             the socket; the test bed leaves no namespace behind
 #   reload    the copy range follows run-time module changes; SIGHUP with
@@ -453,12 +456,72 @@ case_failopen() {
 	check "ping fd77:2::2 after itmd died" ping_ok fd77:2::2
 }
 
+not() {
+	! "$@"
+}
+
 itm_rules() {	# FAMILY-save: our lines in table mangle
 	ip netns exec "$I" "$1" -t mangle | grep -c 'itm' || true
 }
 
 queue_bound() {
 	ip netns exec "$I" cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null | grep -c . || true
+}
+
+kill_itmd() {	# SIGKILL: nothing is removed
+	kill -9 "$itmd_pid"
+	wait "$itmd_pid" 2>/dev/null
+	itmd_pid=""
+}
+
+seen_pings() {	# the module saw the 3 echo requests and their replies
+	local seen
+	ping_ok 10.77.2.2 || return 1
+	seen=$("$itm" -S "$sock" module list | grep -o 'seen [0-9]*' | head -1)
+	echo "  module: $seen"
+	[ "${seen#seen }" -ge 6 ]
+}
+
+# rules of table mangle naming itm, nft and legacy tools, IPv4 and IPv6
+all_rules() {
+	local t
+	for t in iptables-save ip6tables-save iptables-legacy-save ip6tables-legacy-save; do
+		ip netns exec "$I" "$t" -t mangle 2>/dev/null | grep itm | sed "s/^/$t: /"
+	done
+}
+
+# A killed itmd leaves its chain and jumps; the next one, configured
+# otherwise, must find them whatever their device and hooks (a jump it
+# cannot delete keeps the chain, and -N fails), and a chain of another
+# queue that nobody binds must not pass the packets before our jump.
+case_restart() {
+	command -v iptables-legacy-save >/dev/null || skip "iptables-legacy-save not found"
+	bed_up --mode route
+	printf '%s\n' "backend nfqueue dev s0 queue 1000" \
+		"module add sizeaware hook forward" >"$conf"
+	start_itmd
+	echo "first run, then SIGKILL:"
+	all_rules | sed 's/^/  /'
+	kill_itmd
+	printf '%s\n' "backend nfqueue" "module add sizeaware hook post-routing" >"$conf"
+	start_itmd
+	echo "restarted with no dev, post-routing only:"
+	all_rules | sed 's/^/  /'
+	check "the killed run's jumps (-o s0, FORWARD) are gone" \
+		not grep -Eq -- '-o s0|FORWARD' <<<"$(all_rules)"
+	check "the new rules are in place, in the system's tools" \
+		[ "$(all_rules | grep -c '^ip6\?tables-save: -A POSTROUTING -j itm-q1000$')" = 2 ]
+	check "nothing in the legacy tables" not grep -q legacy <<<"$(all_rules)"
+	check "the restarted itmd sees the pings" seen_pings
+	kill_itmd
+	printf '%s\n' "backend nfqueue queue 1005" "module add sizeaware hook post-routing" >"$conf"
+	start_itmd
+	echo "restarted on queue 1005:"
+	all_rules | sed 's/^/  /'
+	check "the unbound chain itm-q1000 is gone" not grep -q itm-q1000 <<<"$(all_rules)"
+	check "the itmd on queue 1005 sees the pings" seen_pings
+	stop_itmd TERM
+	check "no rule left after SIGTERM" [ -z "$(all_rules)" ]
 }
 
 case_teardown() {
@@ -639,10 +702,6 @@ case_perm() {
 	check "root still served" "$pub/itm" -S "$sock" qdisc show
 }
 
-not() {
-	! "$@"
-}
-
 maps_module() {	# itmd has the example module mapped
 	grep -q dscpmark.so "/proc/$itmd_pid/maps"
 }
@@ -674,7 +733,7 @@ case_modload() {
 }
 
 case $case_ in
-marks|drops|failopen|teardown|reload|devices|perm|modload) "case_$case_" ;;
+marks|drops|failopen|restart|teardown|reload|devices|perm|modload) "case_$case_" ;;
 pias-host) case_pias_host ;;
 marks-gso) case_marks_gso ;;
 queues) case_queues ;;

@@ -648,11 +648,51 @@ static void test_print_help(void **state)
 		"  level                  in [0..5], default 1, fixed. fixed one\n");
 }
 
+/* A class handle: 0 (none) where that is the default, so that what is
+ * printed ("0:0") writes back; never where the default is a class. */
+static const struct itm_attr handle_tab[] = {
+	{ .name = "default", .type = ITM_ATTR_HANDLE, .off = 0,
+	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_OMIT_ZERO, .help = "optional" },
+	{ .name = "baseclass", .type = ITM_ATTR_HANDLE, .off = 4, .def = 0x10001,
+	  .flags = ITM_ATTR_WRITABLE, .help = "always a class" },
+	ITM_ATTR_END,
+};
+
+static void test_handle(void **state)
+{
+	const struct itm_attr *opt = &handle_tab[0], *base = &handle_tab[1];
+	uint32_t v[2] = { 0, 0 };
+	struct itm_err err;
+	uint64_t val;
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(itm_attr_parse(opt, "1:a", &val, &err), 0);
+	assert_int_equal(val, 0x1000a);
+	assert_int_equal(itm_attr_parse(opt, "b", &val, &err), 0);
+	assert_int_equal(val, 0x1000b);
+	assert_string_equal(itm_attr_format(opt, v, buf, sizeof(buf)), "0:0");
+	val = 7;
+	assert_int_equal(itm_attr_parse(opt, buf, &val, &err), 0);
+	assert_int_equal(val, 0);
+	assert_int_equal(itm_attr_parse(opt, "0", &val, &err), 0);
+	assert_int_equal(val, 0);
+	assert_int_equal(itm_attr_parse(opt, "0:5", &val, &err), -EINVAL);
+	assert_int_equal(itm_attr_parse(opt, "1:0", &val, &err), -EINVAL);
+	assert_int_equal(itm_attr_parse(opt, "00", &val, &err), -EINVAL);
+	assert_int_equal(itm_attr_parse(base, "0", &val, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "minor not 0"));
+	assert_int_equal(itm_attr_parse(base, "0:0", &val, &err), -EINVAL);
+	assert_int_equal(itm_attr_parse(base, "2:1", &val, &err), 0);
+	assert_int_equal(val, 0x20001);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_handle),
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_range_bounds_read_back),
 		cmocka_unit_test(test_set_keeps_value_on_error),

@@ -2,7 +2,8 @@
 /*
  * The control socket (src/daemon/ctl.c) driven in-process: a command's
  * output and status line, a refused command leaving the engine as it was,
- * the backend fixed while running and its counters shown, a stale socket
+ * the backend fixed while running and its counters shown, a line too long
+ * or too slow refused without running it, a stale socket
  * file replaced and a live one refused, and (as root) another uid refused by the file mode and, with
  * the mode opened, by the peer-credential check.
  */
@@ -184,6 +185,68 @@ static void test_stale_and_busy(void **state)
 			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
 }
 
+/* A line longer than the buffer is refused whole, not run cut short
+ * (here: a valid change followed by a bad word); the longest that fits
+ * still runs. */
+static void test_long_line(void **state)
+{
+	struct fixture *f = *state;
+	char line[5100];
+
+	snprintf(line, sizeof(line), "qdisc change root pfifo limit 70%*s bogus\n",
+		 5000, "");
+	assert_string_equal(ask(f, line),
+			    "itm-status -7 command line longer than 4095 bytes\n");
+	snprintf(line, sizeof(line), "qdisc show%*s\n", 4094 - 10, "");
+	assert_int_equal(strlen(line), 4095);
+	assert_string_equal(ask(f, line),
+			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
+	assert_int_equal(f->ctl.commands, 1);
+}
+
+/* A client sending its line a byte at a time, each byte well within the
+ * timeout but the whole not: the child drips "qdisc change ... 70" at
+ * 50 ms a byte, 1.6 s in all, and must be told it was too slow. */
+static int slow_client(const char *path)
+{
+	static const char line[] = "qdisc change root pfifo limit 70\n";
+	const char *want = "itm-status -110 command line not received within 200 ms\n";
+	char buf[256] = "";
+	size_t i;
+	ssize_t n;
+	int fd = client(path);
+
+	if (fd < 0)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof(line) - 1; i++) {
+		if (write(fd, line + i, 1) != 1)
+			break;		/* the daemon gave up and closed */
+		usleep(50000);
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return strcmp(buf, want) ? 3 : 0;
+}
+
+static void test_slow_client(void **state)
+{
+	struct fixture *f = *state;
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(slow_client(f->path));
+	serve(f);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(f->ctl.commands, 0);
+	assert_string_equal(ask(f, "qdisc show\n"),
+			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
+}
+
 /* As root: a child with another uid tries; 0: refused as expected. */
 static int other_uid_try(const char *path)
 {
@@ -241,6 +304,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_uid, setup, teardown),
 	};
 
