@@ -47,6 +47,7 @@ struct br {
 	struct itm_engine *move_to;	/* BR_MOVE: the new engine ... */
 	struct itm_qdisc *move_rev;	/* ... and its IF2 -> IF1 root */
 	uint64_t seq;
+	uint64_t reopen_ns;		/* a gone port: the next look for it */
 };
 
 /* The root whose packets leave in direction dir (0: IF1 -> IF2). */

@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -54,6 +56,7 @@ int br_port_open(struct br_port *pt, struct itm_err *err)
 	struct packet_mreq mr = { .mr_type = PACKET_MR_PROMISC };
 	int one = 1, v3 = TPACKET_V3, r;
 
+	pt->block = 0;		/* a new ring fills from its first block */
 	pt->ifindex = if_nametoindex(pt->name);
 	if (!pt->ifindex)
 		return itm_err_set(err, ENODEV, "bridge: no interface %s", pt->name);
@@ -143,7 +146,8 @@ unsigned br_port_walk(struct br_port *pt, unsigned max_blocks,
 /* The interface went down (or away): the kernel sets the socket's error,
  * ENETDOWN, and epoll reports the socket until it is read, which would
  * spin the loop for as long as the port stays down. Reading it clears it.
- * Frames flow again when the port is up; not if it was deleted. */
+ * Frames flow again when the port is up. A deletion comes after the down
+ * and tells the socket nothing more: br_port_check finds it. */
 int br_port_error(struct br_port *pt)
 {
 	socklen_t len = sizeof(int);
@@ -151,10 +155,51 @@ int br_port_error(struct br_port *pt)
 
 	if (getsockopt(pt->fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0 || !e)
 		return 0;
-	if (if_nametoindex(pt->name) != pt->ifindex)
-		itm_live_log("error", "bridge: %s: the interface is gone: "
-			     "nothing passes it until itmd restarts", pt->name);
-	else
-		itm_live_log("warning", "bridge: %s: %s", pt->name, strerror(e));
+	pt->down = true;
+	itm_live_log("warning", "bridge: %s: %s", pt->name, strerror(e));
 	return e;
+}
+
+static bool port_up(const struct br_port *pt)
+{
+	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", pt->name);
+	return ioctl(pt->fd, SIOCGIFFLAGS, &ifr) == 0 && ifr.ifr_flags & IFF_UP;
+}
+
+static int port_reopen(struct itm_live *lv, struct br_port *pt,
+		       itm_live_fn *fn, void *ctx, struct itm_err *err)
+{
+	int r = br_port_open(pt, err);
+
+	if (r == 0)
+		r = itm_live_watch(lv, pt->fd, fn, ctx, err);
+	if (r < 0) {
+		br_port_close(lv, pt);
+		return r;
+	}
+	pt->gone = pt->down = false;
+	itm_live_log("info", "bridge: %s is back (ifindex %u)", pt->name,
+		     pt->ifindex);
+	return 0;
+}
+
+int br_port_check(struct itm_live *lv, struct br_port *pt, itm_live_fn *fn,
+		  void *ctx, struct itm_err *err)
+{
+	unsigned ifindex = if_nametoindex(pt->name);
+
+	if (!pt->gone && ifindex == pt->ifindex) {
+		pt->down = !port_up(pt);
+		return 0;
+	}
+	if (!pt->gone) {
+		br_port_close(lv, pt);	/* bound to an interface that is no more */
+		pt->gone = true;
+		itm_live_log("error", "bridge: %s: the interface is gone: frames "
+			     "for it are lost (errors) until one of that name is back",
+			     pt->name);
+	}
+	return ifindex ? port_reopen(lv, pt, fn, ctx, err) : 0;
 }

@@ -40,6 +40,11 @@
  * strips into the ring's metadata, are put back in place before the
  * pipeline sees the frame.
  *
+ * A port taken down keeps its socket and is looked at once a second until
+ * it is up again; one deleted meanwhile is closed, and reopened when an
+ * interface of that name exists again (a recreated veth or tap, a
+ * replugged NIC); frames for a deleted port are counted in `errors`.
+ *
  * At close every held packet is sent, never dropped; the rings are
  * unmapped and the sockets closed, which ends promiscuous mode.
  */
@@ -65,6 +70,7 @@
 #define BR_RETRY_NS 50000u		/* socket full: try again after */
 #define BR_CLOSE_WAIT_MS 200		/* at close, per full socket */
 #define BR_VLAN_HLEN 4u
+#define BR_REOPEN_NS 1000000000u	/* a gone port: how often to look */
 
 static int br_parse(void *priv, int argc, char **argv, struct itm_err *err)
 {
@@ -239,20 +245,32 @@ static void br_kick_dir(struct br *q, int i, uint64_t now)
 	}
 }
 
+static void br_look_for_ports(struct itm_backend *b, uint64_t now);
+
+static bool br_ports_out(const struct br *q)
+{
+	return q->port[0].down || q->port[0].gone || q->port[1].down ||
+	       q->port[1].gone;
+}
+
 static void br_kick(struct itm_backend *b, uint64_t now)
 {
 	struct br *q = itm_backend_priv(b);
 
 	br_kick_dir(q, 0, now);
 	br_kick_dir(q, 1, now);
+	br_look_for_ports(b, now);
 }
 
 static uint64_t br_deadline(struct itm_backend *b)
 {
 	struct br *q = itm_backend_priv(b);
+	uint64_t t = q->dir[0].wake_ns < q->dir[1].wake_ns ? q->dir[0].wake_ns :
+		     q->dir[1].wake_ns;
 
-	return q->dir[0].wake_ns < q->dir[1].wake_ns ? q->dir[0].wake_ns :
-	       q->dir[1].wake_ns;
+	if (br_ports_out(q) && q->reopen_ns < t)
+		t = q->reopen_ns;
+	return t;
 }
 
 /* ---- packets in ---- */
@@ -358,8 +376,9 @@ static void br_readable(struct br *q, int i)
 	struct br_rx rx = { .q = q, .i = i, .now = itm_live_now() };
 
 	/* readable without a block: the port's error (it went down) */
-	if (!br_port_walk(&q->port[i], BR_RX_BLOCKS, br_rx_frame, &rx))
-		br_port_error(&q->port[i]);
+	if (!br_port_walk(&q->port[i], BR_RX_BLOCKS, br_rx_frame, &rx) &&
+	    br_port_error(&q->port[i]))
+		q->reopen_ns = rx.now + BR_REOPEN_NS;
 }
 
 static void br_readable0(void *ctx)
@@ -370,6 +389,24 @@ static void br_readable0(void *ctx)
 static void br_readable1(void *ctx)
 {
 	br_readable(itm_backend_priv(ctx), 1);
+}
+
+/* A port down or deleted, once a second: is it gone, back, up again? */
+static void br_look_for_ports(struct itm_backend *b, uint64_t now)
+{
+	struct br *q = itm_backend_priv(b);
+	struct itm_err err;
+	int i;
+
+	if (!br_ports_out(q) || now < q->reopen_ns)
+		return;
+	q->reopen_ns = now + BR_REOPEN_NS;
+	for (i = 0; i < 2; i++) {
+		if ((q->port[i].down || q->port[i].gone) &&
+		    br_port_check(b->live, &q->port[i],
+				  i ? br_readable1 : br_readable0, b, &err) < 0)
+			itm_live_log("warning", "%s; trying again", err.msg);
+	}
 }
 
 /* ---- open, rebind, close ---- */

@@ -8,7 +8,8 @@
 # ping under that load low with fq_pie (p99 < 60 ms; measured 30), high with
 # a 1000-packet pfifo (> 150 ms; measured 776). A port taken down for 2 s:
 # itmd logs it and waits, rather than spinning on the socket's error (less
-# than a quarter of the 2 s in CPU time), and forwards again once it is up.
+# than a quarter of the 2 s in CPU time), and forwards again once it is up;
+# deleted and made again, it is taken again within about a second.
 # Then SIGTERM: itmd stops cleanly and the namespaces go. TCP is cubic
 # (iperf3 -C): BBR keeps a bottleneck queue short by itself, so the
 # difference between an AQM and a long FIFO would not show.
@@ -164,6 +165,24 @@ echo "itmd's CPU time while s0 was down for 2 s: $((t1 - t0)) ticks of 1/$hz s"
 [ $((t1 - t0)) -lt $((hz / 2)) ] || fail "itmd spun while s0 was down ($((t1 - t0)) ticks)"
 grep -q "bridge: s0: Network is down" "$WORK/itmd.log" || fail "no log line for s0 down"
 ip netns exec $C ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping after s0 came up again"
+# a port deleted and made again (a recreated veth): itmd waits without
+# spinning, then takes the new interface of that name
+t0=$(cpu_ticks)
+ip -n $I link del s0
+sleep 1.5
+t1=$(cpu_ticks)
+echo "itmd's CPU time while s0 was gone for 1.5 s: $((t1 - t0)) ticks of 1/$hz s"
+[ $((t1 - t0)) -lt $((hz / 2)) ] || fail "itmd spun while s0 was gone ($((t1 - t0)) ticks)"
+grep -q "bridge: s0: the interface is gone" "$WORK/itmd.log" || fail "no log line for s0 gone"
+ip -n $I link add s0 type veth peer name eth0 netns $S || fail "veth again"
+ip netns exec $I sysctl -qw net.ipv6.conf.s0.disable_ipv6=1
+ip -n $I link set s0 up
+ip -n $S addr add 10.77.0.2/24 dev eth0
+ip -n $S link set eth0 up
+sleep 1.5
+grep -q "bridge: s0 is back" "$WORK/itmd.log" || fail "s0 not taken again"
+ip -n $C neigh flush dev eth0	# the server's new eth0 has a new address
+ip netns exec $C ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping after s0 was made again"
 stop
 
 offloads off
