@@ -4,6 +4,10 @@
  * packets, bfifo in bytes (both tail drop), pfifo_head_drop in packets
  * dropping the oldest packet to make room, which keeps the freshest data.
  * Defaults are those of a 1000-packet txqueuelen and 1514-byte frames.
+ *
+ * A packet a parent peeked (tbf, drr, vif look at the head before taking
+ * it) has left our list but is still ours: it counts towards the limit,
+ * as in Linux's sch->q.qlen and backlog, and is the oldest packet.
  */
 #include "itm/qdisc.h"
 
@@ -29,20 +33,43 @@ static const struct itm_attr bfifo_attrs[] = {
 	ITM_ATTR_END,
 };
 
+/* Packets and bytes held, the peeked packet included. */
+static uint32_t fifo_len(const struct itm_qdisc *q, const struct fifo *f)
+{
+	return f->q.len + (q->peeked ? 1 : 0);
+}
+
+static uint64_t fifo_bytes(const struct itm_qdisc *q, const struct fifo *f)
+{
+	return f->q.bytes + (q->peeked ? itm_pkt_len(q->peeked) : 0);
+}
+
+/* Drop the oldest packet: the peeked one if there is one. */
+static void fifo_drop_head(struct itm_qdisc *q, struct fifo *f)
+{
+	struct itm_pkt *p = q->peeked;
+
+	if (p)
+		q->peeked = NULL;
+	else
+		p = itm_pktq_pop(&f->q);
+	itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
+}
+
 static void fifo_trim(struct itm_qdisc *q, bool bytes)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	while (f->q.len && (bytes ? f->q.bytes > f->limit_bytes
-				  : f->q.len > f->limit_pkts))
-		itm_qdisc_drop(q, itm_pktq_pop(&f->q), ITM_DROP_LIMIT);
+	while (fifo_len(q, f) && (bytes ? fifo_bytes(q, f) > f->limit_bytes
+				       : fifo_len(q, f) > f->limit_pkts))
+		fifo_drop_head(q, f);
 }
 
 static void pfifo_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (f->q.len >= f->limit_pkts) {
+	if (fifo_len(q, f) >= f->limit_pkts) {
 		itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}
@@ -53,7 +80,7 @@ static void bfifo_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (f->q.bytes + itm_pkt_len(p) > f->limit_bytes) {
+	if (fifo_bytes(q, f) + itm_pkt_len(p) > f->limit_bytes) {
 		itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}
@@ -65,8 +92,8 @@ static void head_drop_enqueue(struct itm_qdisc *q, struct itm_pkt *p,
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (f->q.len >= f->limit_pkts)
-		itm_qdisc_drop(q, itm_pktq_pop(&f->q), ITM_DROP_LIMIT);
+	if (fifo_len(q, f) >= f->limit_pkts)
+		fifo_drop_head(q, f);
 	itm_pktq_push(&f->q, p);
 }
 

@@ -114,6 +114,40 @@ static void test_limit(void **state)
 	qt_del(t);
 }
 
+/* The head packet tbf waits on (peeked from the child) still counts
+ * towards the child's limit, and is the oldest one a head drop takes. */
+static void test_limit_counts_waiting_head(void **state)
+{
+	struct qt *t = qt_new("qdisc add root tbf rate 1mbit burst 1000 limit 2500\n");
+	uint64_t when[2];
+
+	(void)state;
+	qt_enq(t, qt_pkt(t, 0, 1000, 1, 0), 0);
+	qt_enq(t, qt_pkt(t, 1, 1000, 1, 0), 0);
+	assert_ptr_equal(qt_deq(t, 0), &t->pkt[0]);	/* the burst */
+	assert_null(qt_deq(t, 0));			/* pkt 1 waits */
+	qt_enq(t, qt_pkt(t, 2, 1000, 1, 0), 0);
+	qt_enq(t, qt_pkt(t, 3, 1000, 1, 0), 0);	/* 3000 > 2500 bytes */
+	assert_int_equal(t->e->drops[ITM_DROP_LIMIT], 1);
+	assert_int_equal(t->e->root->stats.qlen, 2);
+	qt_del(t);
+
+	t = qt_new("qdisc add root handle 1: tbf rate 1mbit burst 1000 limit 10kb\n"
+		   "qdisc add parent 1:1 handle 2: pfifo_head_drop limit 2\n");
+	qt_enq(t, qt_pkt(t, 0, 1000, 1, 0), 0);
+	qt_enq(t, qt_pkt(t, 1, 1000, 1, 0), 0);
+	assert_ptr_equal(qt_deq(t, 0), &t->pkt[0]);
+	qt_enq(t, qt_pkt(t, 2, 1000, 1, 0), 0);
+	assert_null(qt_deq(t, 0));			/* pkt 1 waits */
+	qt_enq(t, qt_pkt(t, 3, 1000, 1, 0), 0);	/* drops pkt 1, the oldest */
+	assert_int_equal(t->e->drops[ITM_DROP_LIMIT], 1);
+	assert_int_equal(t->e->root->stats.qlen, 2);
+	assert_ptr_equal(qt_deq(t, 8 * MS), &t->pkt[2]);
+	drain(t, 8 * MS, 1, when);
+	assert_int_equal(t->e->root->stats.qlen, 0);
+	qt_del(t);
+}
+
 static void test_latency_and_change(void **state)
 {
 	struct qt *t = qt_new("qdisc add root tbf rate 800kbit burst 1500 latency 100ms\n");
@@ -207,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_idle_credit),
 		cmocka_unit_test(test_larger_than_burst),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_limit_counts_waiting_head),
 		cmocka_unit_test(test_latency_and_change),
 		cmocka_unit_test(test_create_errors),
 		cmocka_unit_test(test_child_discipline),
