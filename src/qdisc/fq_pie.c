@@ -5,8 +5,8 @@
  *
  * Packets are hashed on their flow keys (the 5-tuple by default, any of
  * the flow classifier's keys with `keys`) into `flows` buckets, or sent to
- * bucket MINOR-1 by a class MAJOR:MINOR of this qdisc. Each bucket is a
- * FIFO with its own PIE state; the 2 x MTU safeguard looks at the bucket's
+ * bucket MINOR-1 by a priority or class MAJOR:MINOR of this qdisc. Each
+ * bucket is a FIFO with its own PIE state; the 2 x MTU safeguard looks at the bucket's
  * backlog, so sparse flows are never dropped early. Buckets are served by
  * deficit round robin over a list of new and a list of old flows, as
  * fq_codel: a flow that turns active joins the new list with one quantum
@@ -152,16 +152,27 @@ static void fq_pie_destroy(struct itm_qdisc *q)
 
 /* ---- classification and accounting ---- */
 
+/* Whether class id h is MAJOR:MINOR of this qdisc with MINOR a bucket. */
+static bool fq_pie_named(const struct itm_qdisc *q, const struct fq_pie *f,
+			 uint32_t h)
+{
+	return ITM_H_MAJ(h) == ITM_H_MAJ(q->handle) && ITM_H_MIN(h) >= 1 &&
+	       ITM_H_MIN(h) <= f->flows;
+}
+
+/* The packet's priority first, as Linux reads skb->priority before the
+ * filters, then its class, then the hash. */
 static uint32_t fq_pie_classify(const struct itm_qdisc *q,
 				const struct fq_pie *f,
 				const struct itm_pkt *p)
 {
-	uint32_t vals[ITM_FK_MAX], minor = p->classid & 0xffff, h;
+	uint32_t vals[ITM_FK_MAX], h;
 	unsigned n;
 
-	if (p->classid >> 16 == q->handle >> 16 && minor >= 1 &&
-	    minor <= f->flows)
-		return minor - 1;
+	if (fq_pie_named(q, f, p->priority))
+		return ITM_H_MIN(p->priority) - 1;
+	if (fq_pie_named(q, f, p->classid))
+		return ITM_H_MIN(p->classid) - 1;
 	n = itm_flow_key_values(p, f->keys, vals);
 	h = (uint32_t)itm_siphash13(vals, n * sizeof(vals[0]), &q->hash_key);
 	return (uint32_t)(((uint64_t)h * f->flows) >> 32);

@@ -4,8 +4,8 @@
  * lists): defaults and the man page's configuration line, flows fixed at
  * creation, limit, memory accounting and enforcement, ECN marking with a
  * valid checksum, the ns-3 DRR deficit trace, 5-tuple and tunnel-key
- * separation, classid override, statistics invariants, change with trim,
- * reset.
+ * separation, priority and classid override, statistics invariants,
+ * change with trim, reset.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -358,7 +358,7 @@ static void test_tunnel_keys(void **state)
 	}
 }
 
-static void test_classid_override(void **state)
+static void test_class_override(void **state)
 {
 	struct itm_qdisc *q = make("fq_pie flows 8");
 	uint32_t hashed;
@@ -378,6 +378,16 @@ static void test_classid_override(void **state)
 	cls_pkt(0, 100, 5);
 	pkts[0].classid = 0x20005;
 	assert_int_equal(flow_of(q, 0), hashed);
+	/* the priority names a bucket before the class, as skb->priority */
+	cls_pkt(0, 100, 5);
+	pkts[0].priority = 0x10002;
+	assert_int_equal(flow_of(q, 0), 1);
+	pkts[0].classid = 0;
+	assert_int_equal(flow_of(q, 0), 1);
+	/* a priority naming no bucket leaves the class in charge */
+	cls_pkt(0, 100, 5);
+	pkts[0].priority = 0x10009;
+	assert_int_equal(flow_of(q, 0), 4);
 	itm_qdisc_destroy(q);
 }
 
@@ -594,7 +604,7 @@ int main(void)
 		cmocka_unit_test(test_drr_deficit_trace),
 		cmocka_unit_test(test_five_tuple_separation),
 		cmocka_unit_test(test_tunnel_keys),
-		cmocka_unit_test(test_classid_override),
+		cmocka_unit_test(test_class_override),
 		cmocka_unit_test(test_ecn),
 		cmocka_unit_test(test_stats_invariants),
 		cmocka_unit_test(test_change_trims_fattest),
