@@ -88,12 +88,17 @@ static struct drr_class *drr_classify(const struct itm_qdisc *q,
 {
 	const struct drr *d = itm_qdisc_priv_const(q);
 	uint32_t maj = ITM_H_MAJ(q->handle);
+	struct drr_class *c = NULL;
 
-	if (q->handle && ITM_H_MAJ(p->priority) == maj && ITM_H_MIN(p->priority))
-		return drr_find(d, ITM_H_MIN(p->priority));
-	if (q->handle && ITM_H_MAJ(p->classid) == maj && ITM_H_MIN(p->classid))
-		return drr_find(d, ITM_H_MIN(p->classid));
-	return NULL;
+	if (!q->handle)
+		return NULL;
+	/* a priority naming no class of ours leaves it to the class id, as
+	 * Linux's priority leaves it to the filters */
+	if (ITM_H_MAJ(p->priority) == maj && ITM_H_MIN(p->priority))
+		c = drr_find(d, ITM_H_MIN(p->priority));
+	if (!c && ITM_H_MAJ(p->classid) == maj && ITM_H_MIN(p->classid))
+		c = drr_find(d, ITM_H_MIN(p->classid));
+	return c;
 }
 
 static void drr_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)

@@ -95,6 +95,13 @@ static void test_classification(void **state)
 	assert_int_equal(t->e->root->stats.drops, 3);
 	assert_int_equal(t->e->root->stats.qlen, 1);
 	assert_ptr_equal(qt_deq(t, 0), p);
+	/* a priority naming no class: the class id decides */
+	p = qt_pkt(t, 4, 100, 1, 0);
+	p->classid = 0x10001;
+	p->priority = 0x10009;
+	qt_enq(t, p, 0);
+	assert_int_equal(t->e->drops[ITM_DROP_CLASS], 3);
+	assert_ptr_equal(qt_deq(t, 0), p);
 	qt_del(t);
 }
 
