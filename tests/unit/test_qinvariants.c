@@ -113,7 +113,7 @@ static void inv_check(struct inv *v)
 }
 
 /* A tree, the class minors its packets may name (0: none, 9: no such
- * class), and option changes to try on it. */
+ * class), and commands to try on it (with '?': it may be refused). */
 struct inv_case {
 	const char *conf;
 	uint32_t minors[6];
@@ -156,7 +156,13 @@ static void inv_run(const struct inv_case *k, uint64_t seed)
 			if (p)
 				inv_release(&v, p);
 		} else if (op < 99 && nchg) {
-			qt_must(v.t, k->change[(r >> 24) % nchg]);
+			const char *c = k->change[(r >> 24) % nchg];
+			struct itm_err err;
+
+			if (*c == '?')	/* may be refused */
+				qt_cmd(v.t, c + 1, &err);
+			else
+				qt_must(v.t, c);
 		} else {
 			itm_qdisc_reset(v.t->e->root);
 		}
@@ -202,7 +208,10 @@ static const struct inv_case cases[] = {
 	  "class add parent 1: classid 1:3 drr\n"
 	  "qdisc add parent 1:2 handle 2: pfifo limit 4\n"
 	  "qdisc add parent 1:3 handle 3: tbf rate 10mbit burst 2000 limit 6000\n",
-	  { 1, 2, 3, 9 }, { "class change classid 1:1 drr quantum 100" } },
+	  { 1, 2, 3, 9 },
+	  { "?class change classid 1:1 drr quantum 100",
+	    "qdisc replace parent 1:2 handle 2: pfifo_head_drop limit 3",
+	    "?class del classid 1:1", "?class add parent 1: classid 1:1 drr" } },
 	{ "qdisc add root handle 1: vif bandwidth 30mbit mode pq\n"
 	  "class add parent 1: classid 1:1 vif bandwidth 8mbit mode shaping\n"
 	  "class add parent 1:1 classid 1:2 vif weight 1\n"
@@ -213,8 +222,9 @@ static const struct inv_case cases[] = {
 	  "qdisc add parent 1:2 handle 2: pfifo limit 3\n",
 	  { 0, 1, 2, 3, 4, 5 },
 	  { "class change classid 1:4 vif bandwidth 1mbit ceil 2mbit priority 1",
-	    "class change classid 1:3 vif weight 1",
-	    "qdisc change handle 2: pfifo limit 1" } },
+	    "?class change classid 1:3 vif weight 1",
+	    "?class del classid 1:3",
+	    "?class add parent 1:1 classid 1:3 vif weight 3" } },
 };
 
 static void test_invariants(void **state)
