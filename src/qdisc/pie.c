@@ -142,8 +142,8 @@ static double pie_prob_fraction(const struct pie_vars *v)
 	return (double)v->prob / (double)PIE_MAX_PROB;
 }
 
-/* The controller state is as of the last enqueue or dequeue: a single
- * queue is touched by every event, so nothing is pending before it. */
+/* The controller state is as of the last enqueue or dequeue: a dump has
+ * no clock, so updates due since (an idle queue's decay) are not run. */
 static void pie_dump_xstats(const struct itm_qdisc *q, FILE *f, bool json)
 {
 	const struct pie_sched *s = itm_qdisc_priv_const(q);
