@@ -145,13 +145,23 @@ static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 	return NULL;
 }
 
+/* Every class's child, as Linux: an idle one may hold state (a shaper's
+ * debt, an AQM's burst allowance) that a reset starts afresh. */
 static void drr_reset(struct itm_qdisc *q)
 {
 	struct drr *d = itm_qdisc_priv(q);
+	uint32_t m;
 
-	while (d->head) {
-		struct drr_class *c = d->head;
+	for (m = 1; m < 65536; m++) {
+		struct drr_class *c;
 
+		if (!d->page[m / DRR_PAGE]) {
+			m |= DRR_PAGE - 1;
+			continue;
+		}
+		c = drr_find(d, m);
+		if (!c)
+			continue;
 		drr_deactivate(d, c);
 		itm_qdisc_reset(c->child);
 	}

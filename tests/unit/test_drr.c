@@ -3,7 +3,8 @@
  * drr.c: shares by quantum, the exact round-robin order with deficits,
  * classes found by priority before class, unclassified drops, a class
  * leaving the active list when empty and coming back with a fresh quantum,
- * deleting a class with packets, and the deficit in class statistics.
+ * deleting a class with packets, a reset reaching idle classes, and the
+ * deficit in class statistics.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -146,6 +147,23 @@ static void test_delete_busy_class(void **state)
 	qt_del(t);
 }
 
+/* A reset resets idle classes' children too: a tbf that went into debt
+ * and emptied starts again with a full bucket, as Linux's drr_reset. */
+static void test_reset_idle_child(void **state)
+{
+	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
+			      "class add parent 1: classid 1:1 drr\n"
+			      "qdisc add parent 1:1 handle 2: tbf rate 1mbit burst 1000 limit 10kb\n");
+
+	(void)state;
+	to_class(t, 0, 1000, 0x10001);
+	assert_ptr_equal(qt_deq(t, 0), &t->pkt[0]);	/* the whole bucket */
+	itm_qdisc_reset(t->e->root);
+	to_class(t, 1, 1000, 0x10001);
+	assert_ptr_equal(qt_deq(t, 0), &t->pkt[1]);
+	qt_del(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_classification),
 		cmocka_unit_test(test_reactivation),
 		cmocka_unit_test(test_delete_busy_class),
+		cmocka_unit_test(test_reset_idle_child),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
