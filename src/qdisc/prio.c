@@ -142,8 +142,10 @@ static unsigned prio_classify(const struct itm_qdisc *q, const struct itm_pkt *p
 
 	if (prio_named(q, p->priority, &band) || prio_named(q, p->classid, &band))
 		return band;
+	/* a priority past the ranks (a class id for another discipline, a
+	 * socket's own) is no rank: best effort, never the most urgent */
 	if (pr->rank_from == PRIO_RANK_PRIORITY)
-		rank = p->priority > ITM_PRIO_MAX ? ITM_PRIO_MAX : p->priority;
+		rank = p->priority > ITM_PRIO_MAX ? 1 : p->priority;
 	else if (itm_l3_has(l3, ITM_HAVE_IP))
 		rank = itm_dscp_default_prio(itm_l3_dscp(l3));
 	return map_band(pr->priomap, rank);

@@ -72,6 +72,25 @@ static void test_priority_and_names(void **state)
 	qt_del(t);
 }
 
+/* With rank priority, a priority that is no rank 0..7 (a class id meant
+ * for another discipline, say a VIF's) is best effort, rank 1: band 3 by
+ * this map, not the most urgent band. */
+static void test_priority_past_ranks(void **state)
+{
+	static const int order[] = { 1, 0, 2 };
+	struct qt *t = qt_new("qdisc add root handle 5: prio bands 4 rank priority priomap 3,3,2,2,1,1,0,0\n");
+
+	(void)state;
+	qt_pkt(t, 0, 100, 1, TOS_EF)->priority = 0x10003;	/* rank 1: band 3 */
+	qt_pkt(t, 1, 100, 1, 0)->priority = 6;			/* band 0 */
+	qt_pkt(t, 2, 100, 1, 0)->priority = 8;			/* rank 1: band 3 */
+	qt_enq(t, &t->pkt[0], 0);
+	qt_enq(t, &t->pkt[1], 0);
+	qt_enq(t, &t->pkt[2], 0);
+	expect_order(t, order, 3);
+	qt_del(t);
+}
+
 static void test_priomap(void **state)
 {
 	struct qt *t = qt_new("qdisc add root prio bands 2\n");
@@ -176,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dscp_bands),
 		cmocka_unit_test(test_priority_and_names),
+		cmocka_unit_test(test_priority_past_ranks),
 		cmocka_unit_test(test_priomap),
 		cmocka_unit_test(test_priomap_given_not_folded),
 		cmocka_unit_test(test_ecn_threshold),
