@@ -27,23 +27,16 @@ struct testmod {
 void itm_no_such_function(void);
 #endif
 
-/* Held packets go on, or back to the backend as the engine goes away. */
+/* Held packets go on (as the engine goes away, the engine hands them
+ * back to the backend itself). */
 static void testmod_give_back(struct itm_mod *m, uint64_t now)
 {
 	struct testmod *t = itm_mod_priv(m);
-	struct itm_engine *e = m->eng;
 	unsigned i, n = t->n_held;
 
 	t->n_held = 0;
-	for (i = 0; i < n; i++) {
-		if (!e->destroying) {
-			itm_engine_resume(e, t->held[i], ITM_ACCEPT, now);
-			continue;
-		}
-		e->held--;
-		if (e->free_fn)
-			e->free_fn(e->free_ctx, t->held[i]);
-	}
+	for (i = 0; i < n; i++)
+		itm_engine_resume(m->eng, t->held[i], ITM_ACCEPT, now);
 }
 
 static int testmod_init(struct itm_mod *m, struct itm_err *err)
