@@ -10,6 +10,7 @@
  *   TESTMOD_NOSYM       exports no itm_module
  *   TESTMOD_UNDEF       needs a function no binary has
  *   TESTMOD_INITFAIL    its init refuses
+ *   TESTMOD_NOSETTLE    no settle: gives held packets back only in fini
  */
 #include "itm/engine.h"
 
@@ -67,11 +68,13 @@ static enum itm_verdict testmod_process(struct itm_mod *m, struct itm_pkt *p,
 	return ITM_HELD;
 }
 
+#ifndef TESTMOD_NOSETTLE
 static void testmod_settle(struct itm_mod *m, uint64_t now, bool wait)
 {
 	if (wait)
 		testmod_give_back(m, now);
 }
+#endif
 
 static void testmod_fini(struct itm_mod *m)
 {
@@ -87,7 +90,9 @@ static const struct itm_mod_ops testmod_ops = {
 	.fini = testmod_fini,
 	.classify = testmod_classify,
 	.process = testmod_process,
+#ifndef TESTMOD_NOSETTLE
 	.settle = testmod_settle,
+#endif
 };
 
 #if defined(TESTMOD_NOSYM)
