@@ -11,6 +11,8 @@
  *   TESTMOD_UNDEF       needs a function no binary has
  *   TESTMOD_INITFAIL    its init refuses
  *   TESTMOD_NOSETTLE    no settle: gives held packets back only in fini
+ *   TESTMOD_HOOK=N      its default hook is N
+ *   TESTMOD_TIMER_NS=N  its timer_ns is N, with no timer function
  */
 #include "itm/engine.h"
 
@@ -81,11 +83,18 @@ static void testmod_fini(struct itm_mod *m)
 	testmod_give_back(m, m->eng->now);
 }
 
+#ifndef TESTMOD_HOOK
+#define TESTMOD_HOOK ITM_HOOK_FORWARD
+#endif
+
 static const struct itm_mod_ops testmod_ops = {
 	.id = TESTMOD_ID,
 	.help = "test_modload's module",
 	.priv_size = sizeof(struct testmod),
-	.default_hook = ITM_HOOK_FORWARD,
+	.default_hook = TESTMOD_HOOK,
+#ifdef TESTMOD_TIMER_NS
+	.timer_ns = TESTMOD_TIMER_NS,
+#endif
 	.init = testmod_init,
 	.fini = testmod_fini,
 	.classify = testmod_classify,
