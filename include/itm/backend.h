@@ -2,7 +2,8 @@
 /*
  * Live backends: where itmd's packets come from and go to. A backend is one
  * file under src/io/ ending in one `const struct itm_backend_ops
- * itm_backend_<id>` and one line in src/io/backends.def. The configuration
+ * itm_backend_<id>`, one line in src/io/backends.def and its name in
+ * src/io/meson.build. The configuration
  * names it with one line, `backend ID [ARGS]`, checked when the file is
  * read (so `itm check` catches a bad one) and acted on by itmd.
  *

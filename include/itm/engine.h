@@ -151,7 +151,8 @@ enum itm_fate itm_engine_hook(struct itm_engine *e, enum itm_hook h,
 /*
  * A packet a module held (ITM_HELD) comes back with the module's verdict:
  * the rest of its chain runs, then the rest of the forward path and the
- * root discipline it was heading to. Takes ownership of p.
+ * root discipline it was heading to. Takes ownership of p. From a module's
+ * fini while the engine is destroyed, p goes to the free callback instead.
  */
 void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 		       enum itm_verdict v, uint64_t now);

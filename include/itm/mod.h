@@ -20,7 +20,8 @@
  * `timer` runs every timer_ns of the clock in use (trace or monotonic time).
  *
  * Each module kind is one file in src/mod/ ending in one
- * `const struct itm_mod_ops itm_mod_<id>` and one line in src/mod/modules.def.
+ * `const struct itm_mod_ops itm_mod_<id>`, one line in src/mod/modules.def
+ * and its name in src/mod/meson.build.
  * Its parameters are attributes in its private area, so `set <label>.<name>`
  * and `get` work for all of them without module code.
  *
@@ -108,7 +109,9 @@ struct itm_mod_ops {
 	/* the file that takes ctl's operations in itmd's file system
 	 * (modules/LABEL/NAME: "table" for a flow table); NULL: "ctl" */
 	const char *ctl_file;
-	/* optional: state worth showing, after the parameters */
+	/* optional: state worth showing, after the parameters: text lines
+	 * indented by two spaces, each ending in a newline; JSON one value,
+	 * an object (`module list --json` puts it after "state":) */
 	void (*dump)(struct itm_mod *m, FILE *f, bool json);
 	/* with ITM_HELD: give back what is held, resolved by now; with
 	 * wait, every held packet, waiting at most the module's deadline */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Queueing disciplines. Each discipline is one file under src/qdisc/ ending
- * in one `const struct itm_qdisc_ops itm_qdisc_<id>` and one line in
- * src/qdisc/qdiscs.def. Its options are attributes stored in its private
+ * in one `const struct itm_qdisc_ops itm_qdisc_<id>`, one line in
+ * src/qdisc/qdiscs.def and its name in src/qdisc/meson.build. Its options are attributes stored in its private
  * area, so parsing, validation and printing come from the schema.
  *
  * A discipline owns every packet handed to enqueue: it either keeps it or

@@ -229,6 +229,12 @@ void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 	uint32_t from = 0;
 
 	e->held--;
+	if (e->destroying) {
+		/* its chains and root are going: back to the backend */
+		if (e->free_fn)
+			e->free_fn(e->free_ctx, p);
+		return;
+	}
 	if (now > e->now)
 		e->now = now;
 	if (!resume_verdict(e, p, v)) {

@@ -228,9 +228,13 @@ static int run(struct itmd *d, const char *sock, const char *modsock)
 	if (r == 0) {
 		itm_live_log("info", "running %s, control socket %s", d->conf, sock);
 		r = itm_live_run(&d->live);
-		/* held packets too leave before the backend lets go of all */
+		/* held packets too leave before the backend lets go of all:
+		 * those settled, then what the modules give back as they go
+		 * (a module without settle, in its fini) */
 		itm_live_lock(&d->live);
 		itm_engine_settle(d->live.e, itm_live_now(), true);
+		while (d->live.e->mods)
+			itm_engine_mod_del(d->live.e, d->live.e->mods->label, &err);
 		itm_live_unlock(&d->live);
 	} else {
 		itm_live_log("error", "%s", err.msg);

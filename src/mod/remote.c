@@ -131,19 +131,10 @@ static struct itm_pkt *held_pop(struct remote *r)
 static void remote_release(struct itm_mod *m, enum remote_cause why)
 {
 	struct remote *r = itm_mod_priv(m);
-	struct itm_engine *e = m->eng;
 
 	while (r->n_held) {
-		struct itm_pkt *p = held_pop(r);
-
 		r->st.failopen[why]++;
-		if (!e->destroying) {
-			itm_engine_resume(e, p, ITM_ACCEPT, e->now);
-			continue;
-		}
-		e->held--;
-		if (e->free_fn)
-			e->free_fn(e->free_ctx, p);
+		itm_engine_resume(m->eng, held_pop(r), ITM_ACCEPT, m->eng->now);
 	}
 }
 

@@ -39,7 +39,9 @@
 #   modload   a module built outside the tree ($ITM_MODULES/dscpmark.so)
 #             loaded through the control socket by a relative path marks
 #             pings; module list shows its file and counters; a missing
-#             file is refused by name; unloaded, itmd closes the file
+#             file is refused by name; unloaded, itmd closes the file;
+#             SIGTERM while a module ($ITM_HOLDFINI) that gives packets
+#             back only in its fini holds pings: itmd exits 0
 set -u
 case_=$1 itm=$2 itmd=$3 work=$4/$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -730,6 +732,17 @@ case_modload() {
 	check "unloaded: not listed" not modules_listed mark
 	check "unloaded: itmd closed the file" not maps_module
 	check "ping after the unload" ping_ok 10.77.2.2
+	if [ ! -f "${ITM_HOLDFINI:-}" ]; then
+		echo "holdfini.so not built (ITM_HOLDFINI): its checks skipped"
+		return
+	fi
+	check "module load holdfini.so" "$itm" -S "$sock" module load \
+		"$ITM_HOLDFINI" label hold proto icmp
+	ip netns exec "$C" ping -c 3 -i 0.2 -W 1 10.77.2.2 >/dev/null 2>&1
+	check "holdfini held the pings" grep -Eq "interested [1-9][0-9]* classified [1-9][0-9]* accepted 0 " \
+		<<<"$("$itm" -S "$sock" module list)"
+	stop_itmd TERM
+	check "itmd exits 0 on SIGTERM while holdfini holds packets" [ "$itmd_rc" = 0 ]
 }
 
 case $case_ in

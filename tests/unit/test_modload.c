@@ -261,6 +261,8 @@ static void test_bad_loads(void **state)
 		{ TESTMOD("builtin"), NULL, EEXIST, "kind \"sizeaware\" is a built-in module's" },
 		{ TESTMOD("undef"), NULL, ENOEXEC, "undefined symbol: itm_no_such_function" },
 		{ TESTMOD("initfail"), NULL, EINVAL, "testmod: init refused" },
+		{ TESTMOD("hook"), NULL, EINVAL, "default_hook 40 is no hook" },
+		{ TESTMOD("timer"), NULL, EINVAL, "timer_ns without timer" },
 		{ NULL, " label ef", EEXIST, "a module labelled \"ef\" exists" },
 		{ NULL, " label 'x'", EINVAL, "label may hold" },
 		{ NULL, " hook nowhere", EINVAL, "unknown hook" },

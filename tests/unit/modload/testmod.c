@@ -10,6 +10,9 @@
  *   TESTMOD_NOSYM       exports no itm_module
  *   TESTMOD_UNDEF       needs a function no binary has
  *   TESTMOD_INITFAIL    its init refuses
+ *   TESTMOD_NOSETTLE    no settle: gives held packets back only in fini
+ *   TESTMOD_HOOK=N      its default hook is N
+ *   TESTMOD_TIMER_NS=N  its timer_ns is N, with no timer function
  */
 #include "itm/engine.h"
 
@@ -27,23 +30,16 @@ struct testmod {
 void itm_no_such_function(void);
 #endif
 
-/* Held packets go on, or back to the backend as the engine goes away. */
+/* Held packets go on (as the engine goes away, the engine hands them
+ * back to the backend itself). */
 static void testmod_give_back(struct itm_mod *m, uint64_t now)
 {
 	struct testmod *t = itm_mod_priv(m);
-	struct itm_engine *e = m->eng;
 	unsigned i, n = t->n_held;
 
 	t->n_held = 0;
-	for (i = 0; i < n; i++) {
-		if (!e->destroying) {
-			itm_engine_resume(e, t->held[i], ITM_ACCEPT, now);
-			continue;
-		}
-		e->held--;
-		if (e->free_fn)
-			e->free_fn(e->free_ctx, t->held[i]);
-	}
+	for (i = 0; i < n; i++)
+		itm_engine_resume(m->eng, t->held[i], ITM_ACCEPT, now);
 }
 
 static int testmod_init(struct itm_mod *m, struct itm_err *err)
@@ -74,27 +70,38 @@ static enum itm_verdict testmod_process(struct itm_mod *m, struct itm_pkt *p,
 	return ITM_HELD;
 }
 
+#ifndef TESTMOD_NOSETTLE
 static void testmod_settle(struct itm_mod *m, uint64_t now, bool wait)
 {
 	if (wait)
 		testmod_give_back(m, now);
 }
+#endif
 
 static void testmod_fini(struct itm_mod *m)
 {
 	testmod_give_back(m, m->eng->now);
 }
 
+#ifndef TESTMOD_HOOK
+#define TESTMOD_HOOK ITM_HOOK_FORWARD
+#endif
+
 static const struct itm_mod_ops testmod_ops = {
 	.id = TESTMOD_ID,
 	.help = "test_modload's module",
 	.priv_size = sizeof(struct testmod),
-	.default_hook = ITM_HOOK_FORWARD,
+	.default_hook = TESTMOD_HOOK,
+#ifdef TESTMOD_TIMER_NS
+	.timer_ns = TESTMOD_TIMER_NS,
+#endif
 	.init = testmod_init,
 	.fini = testmod_fini,
 	.classify = testmod_classify,
 	.process = testmod_process,
+#ifndef TESTMOD_NOSETTLE
 	.settle = testmod_settle,
+#endif
 };
 
 #if defined(TESTMOD_NOSYM)
