@@ -168,12 +168,16 @@ int libitm_unregister(int where);
 
 /**
  * libitm_register_timer() - call @fn every @timeout_ms from libitm_run()
- * @fn: called with the monotonic time in milliseconds
+ * @fn: called with the time in milliseconds: the monotonic clock's, or in
+ *      a replay (itm replay --module) the trace's
  * @timeout_ms: the period, at least 1
  *
  * The call comes from the run loop, between packets, never from a signal
  * handler: @fn may use any function. One timer per process; another call
- * replaces it, a NULL @fn removes it.
+ * replaces it, a NULL @fn removes it. In a replay the timer follows the
+ * packets' timestamps (the grid starts at the first packet, and @fn runs
+ * before the first packet at or past each period's end), so the same trace
+ * gives the same calls, however fast the machine.
  */
 int libitm_register_timer(void (*fn)(unsigned long), int timeout_ms);
 

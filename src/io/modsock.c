@@ -216,6 +216,8 @@ static int modsock_register(struct itm_modsock *ms, struct itm_engine *e,
 	rep.shm_size = l.size;
 	rep.req_off = l.req_off;
 	rep.rsp_off = l.rsp_off;
+	/* a replay (reproducible keys) runs on the trace's clock */
+	rep.flags = e->seeded ? ITM_WIRE_TRACE_TIME : 0;
 	fds[1] = c.req_efd;
 	fds[2] = c.rsp_efd;
 	modsock_reply(fd, &rep, fds, 3);

@@ -218,6 +218,10 @@ int libitm_register(int where, struct libitm_info *info)
 	}
 	r->info = info;
 	r->used = true;
+	if (rep.flags & ITM_WIRE_TRACE_TIME && !libitm_g.trace_time) {
+		libitm_g.trace_time = true;
+		libitm_g.timer_next_ns = 0;	/* starts with the trace */
+	}
 	return 0;
 }
 

@@ -32,7 +32,9 @@ struct libitm_state {
 	uint16_t bufsize;
 	struct libitm_reg reg[LIBITM_HOOKS];
 	void (*timer_fn)(unsigned long);
-	uint64_t timer_period_ns, timer_next_ns;
+	uint64_t timer_period_ns, timer_next_ns;	/* next 0: at the first
+							 * packet (trace time) */
+	bool trace_time;	/* a replay: time is the packets' ts_ns */
 };
 
 extern struct libitm_state libitm_g;

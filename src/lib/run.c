@@ -18,6 +18,7 @@
 
 #define RUN_SPINS 20000		/* empty passes before sleeping */
 #define RUN_YIELD 64		/* passes between yields of the CPU */
+#define RUN_TIMER_CATCHUP 64	/* trace time: runs owed before skipping */
 
 void libitm_packet_altered(void)
 {
@@ -30,9 +31,36 @@ int libitm_register_timer(void (*fn)(unsigned long), int timeout_ms)
 		return -EINVAL;
 	libitm_g.timer_fn = fn;
 	libitm_g.timer_period_ns = fn ? (uint64_t)timeout_ms * 1000000u : 0;
-	libitm_g.timer_next_ns = fn ? libitm_now_ns() +
-				      libitm_g.timer_period_ns : 0;
+	libitm_g.timer_next_ns = fn && !libitm_g.trace_time ?
+				 libitm_now_ns() + libitm_g.timer_period_ns : 0;
 	return 0;
+}
+
+/*
+ * In a replay the timer runs by the trace's time, before the first packet
+ * at or past each period's end, as in-process timers do: deterministic.
+ * The grid starts at the first packet; after a gap of more than
+ * RUN_TIMER_CATCHUP periods it runs once and resumes on its grid.
+ */
+static void trace_timer(uint64_t ts)
+{
+	uint64_t step = libitm_g.timer_period_ns, missed;
+
+	if (!libitm_g.timer_fn)
+		return;
+	if (!libitm_g.timer_next_ns)
+		libitm_g.timer_next_ns = ts + step;
+	if (ts < libitm_g.timer_next_ns)
+		return;
+	missed = (ts - libitm_g.timer_next_ns) / step;
+	if (missed > RUN_TIMER_CATCHUP)
+		libitm_g.timer_next_ns += missed * step;
+	while (libitm_g.timer_fn && libitm_g.timer_next_ns <= ts) {
+		uint64_t at = libitm_g.timer_next_ns;
+
+		libitm_g.timer_next_ns += step;
+		libitm_g.timer_fn((unsigned long)(at / 1000000u));
+	}
 }
 
 static void pkt_from_wire(struct libitm_pkt *p, const struct itm_wire_pkt *w,
@@ -83,6 +111,8 @@ static void pkt_serve(struct libitm_reg *r, uint32_t at, uint32_t vat)
 	uint8_t code;
 
 	pkt_from_wire(&p, w, (uint8_t *)(w + 1));
+	if (libitm_g.trace_time)
+		trace_timer(p.ts_ns);
 	code = pkt_run(r->info, &p, &cls);
 	if (libitm_g.mode == LIBITM_OBSERVE)
 		return;
@@ -126,7 +156,7 @@ static void run_timer(void)
 {
 	uint64_t now;
 
-	if (!libitm_g.timer_fn)
+	if (!libitm_g.timer_fn || libitm_g.trace_time)
 		return;
 	now = libitm_now_ns();
 	if (now < libitm_g.timer_next_ns)
@@ -139,7 +169,7 @@ static int run_timeout_ms(void)
 {
 	uint64_t now;
 
-	if (!libitm_g.timer_fn)
+	if (!libitm_g.timer_fn || libitm_g.trace_time)
 		return -1;
 	now = libitm_now_ns();
 	if (now >= libitm_g.timer_next_ns)

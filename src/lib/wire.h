@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The module protocol between itmd and a libitm process, version 1
+ * The module protocol between itmd and a libitm process, version 2
  * (doc/libitm.md describes it for other implementations).
  *
  * Registration travels over a Unix SOCK_SEQPACKET socket: one REGISTER
@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define ITM_WIRE_MAGIC 0x524d5449u	/* "ITMR" */
-#define ITM_WIRE_VERSION 1
+#define ITM_WIRE_VERSION 2
 #define ITM_WIRE_LABEL_MAX 32
 #define ITM_WIRE_IFNAME_MAX 16
 #define ITM_WIRE_PREFIXES 4
@@ -73,6 +73,12 @@ struct itm_wire_reg {
 	struct itm_wire_interest in;
 };
 
+enum itm_wire_reply_flag {
+	/* time is the packets' own (a replay of a trace): the process's
+	 * timers follow the requests' ts_ns, not its clock */
+	ITM_WIRE_TRACE_TIME = 1u << 0,
+};
+
 struct itm_wire_reply {
 	uint32_t magic;
 	uint16_t version;
@@ -81,6 +87,7 @@ struct itm_wire_reply {
 	uint32_t shm_size;
 	uint32_t req_off, rsp_off;	/* ring offsets in the memfd */
 	char msg[128];		/* why, when status < 0 */
+	uint32_t flags;		/* enum itm_wire_reply_flag */
 };
 
 /* One request slot's header. */

@@ -10,6 +10,7 @@
  * eventfd as itmd is), and the single live hook that waits in place. No
  * assertion depends on how long anything took.
  */
+#include <inttypes.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -36,7 +37,15 @@
 
 static unsigned child_seen, child_port_sum, child_stop_at;
 static enum { ACT_PASS, ACT_MARK, ACT_CRASH, ACT_HANG, ACT_RESIZE,
-	      ACT_LEAVE } child_act;
+	      ACT_LEAVE, ACT_TIMER } child_act;
+static unsigned long child_ticks, child_tick_ms;
+static bool rig_replay;	/* the engine a replay's: trace time */
+
+static void child_tick(unsigned long ms)
+{
+	child_ticks++;
+	child_tick_ms = ms;
+}
 
 static uint32_t child_classify(struct libitm_pkt *p)
 {
@@ -49,7 +58,8 @@ static uint32_t child_classify(struct libitm_pkt *p)
 			pause();
 	if (child_act == ACT_LEAVE && p->seq == child_stop_at)
 		libitm_unregister(LIBITM_FORWARD);
-	return child_act == ACT_MARK || child_act == ACT_RESIZE ? 1 : 0;
+	return child_act == ACT_MARK || child_act == ACT_RESIZE ||
+	       child_act == ACT_TIMER ? 1 : 0;
 }
 
 /* dport 1: 8 bytes more, 2: 4 fewer, 3: 40 more (beyond the headroom) */
@@ -69,6 +79,10 @@ static int child_process(struct libitm_pkt *p, uint32_t cls)
 {
 	if (child_act == ACT_RESIZE)
 		return child_resize(p);
+	if (child_act == ACT_TIMER) {	/* what the timer did so far */
+		p->mark = (uint32_t)(child_ticks * 100000 + child_tick_ms);
+		return LIBITM_ACCEPT;
+	}
 	if (p->dport == 9)
 		return LIBITM_DROP;
 	p->mark = 7;
@@ -93,6 +107,8 @@ static void child_main(int out, uint8_t mode, const int *ports, int n)
 		libitm_set_dst_ports(&info, ports, n);
 	if (libitm_init(128, mode) < 0 ||
 	    libitm_register(LIBITM_FORWARD, &info) < 0)
+		_exit(2);
+	if (child_act == ACT_TIMER && libitm_register_timer(child_tick, 10) < 0)
 		_exit(2);
 	r = libitm_run();
 	snprintf(line, sizeof(line), "%u %u %d\n", child_seen, child_port_sum,
@@ -123,7 +139,7 @@ static void rig_start(struct rig *g, int act, uint8_t mode, const int *ports,
 	snprintf(g->path, sizeof(g->path), "%s/m.sock", g->dir);
 	assert_int_equal(itm_modsock_open(&g->ms, g->path, &err), 0);
 	setenv("ITM_MODULE_SOCKET", g->path, 1);
-	g->e = test_engine("", TEST_START);
+	g->e = test_engine("", TEST_START | (rig_replay ? TEST_SEEDED : 0));
 	assert_int_equal(pipe(g->pipe), 0);
 	child_act = act;
 	g->pid = fork();
@@ -173,21 +189,28 @@ static struct itm_pkt *pkt_new(uint8_t proto, uint16_t sport, uint16_t dport)
 	return p;
 }
 
-/* One packet through the forward path, waiting for any module process;
- * the packet on its way out, or NULL when it was dropped. */
-static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
+/* One packet at time ts through the forward path, waiting for any module
+ * process; the packet on its way out, or NULL when it was dropped. */
+static struct itm_pkt *rig_send_at(struct rig *g, uint8_t proto,
+				   uint16_t dport, uint64_t ts)
 {
 	struct itm_pkt *p = pkt_new(proto, 1000, dport), *out;
 
-	itm_engine_forward(g->e, p, 0);
-	itm_engine_settle(g->e, 0, true);
+	p->ts_ns = ts;
+	itm_engine_forward(g->e, p, ts);
+	itm_engine_settle(g->e, ts, true);
 	assert_int_equal(g->e->held, 0);
-	out = itm_qdisc_dequeue(g->e->root, 0);
+	out = itm_qdisc_dequeue(g->e->root, ts);
 	if (out != p) {		/* dropped: no free_fn, the packet is ours */
 		pkt_free(p);
 		return NULL;
 	}
 	return p;
+}
+
+static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
+{
+	return rig_send_at(g, proto, dport, 0);
 }
 
 /* Unregister from the engine's side and collect the child's report. */
@@ -262,6 +285,35 @@ static uint32_t next_classify(struct itm_mod *m, struct itm_pkt *p)
 static const struct itm_mod_ops next_ops = {
 	.id = "next", .classify = next_classify,
 };
+
+/* In a replay a process's timer runs by the packets' times, not by its
+ * clock: the same calls whatever the machine's speed. Each packet's mark
+ * is ticks * 100000 + the last tick's ms. A 10 ms timer: its grid starts
+ * at the first packet (1000 ms); 1025 ms finds the 1010 and 1020 ticks
+ * run; after a gap of 97 periods it runs once, at 2000 ms. */
+static void test_replay_timer_by_trace(void **state)
+{
+	static const uint64_t ms[] = { 1000, 1005, 1025, 2000 };
+	static const uint32_t want[] = { 0, 0, 201020, 302000 };
+	unsigned seen, sum, i;
+	struct itm_pkt *p;
+	struct rig g;
+	int rc, status;
+
+	rig_replay = true;
+	rig_start(&g, ACT_TIMER, LIBITM_META, NULL, 0);
+	rig_replay = false;
+	for (i = 0; i < 4; i++) {
+		p = rig_send_at(&g, 17, 53, ms[i] * 1000000);
+		assert_non_null(p);
+		if (p->mark != want[i])
+			fail_msg("packet at %" PRIu64 " ms: mark %u, expected %u",
+				 ms[i], p->mark, want[i]);
+		pkt_free(p);
+	}
+	rig_stop(&g, &seen, &sum, &rc, &status);
+	assert_int_equal(seen, 4);
+}
 
 static void test_marking_reaches_output(void **state)
 {
@@ -748,6 +800,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pass_through_sees_interest),
 		cmocka_unit_test(test_marking_reaches_output),
+		cmocka_unit_test(test_replay_timer_by_trace),
 		cmocka_unit_test(test_crash_fails_open),
 		cmocka_unit_test(test_hang_meets_deadline),
 		cmocka_unit_test(test_observe_never_waits),
