@@ -318,7 +318,7 @@ static int remote_take(struct remote *r, struct itm_pkt *p, uint64_t seq,
 	v = itm_ring_slot(&r->rsp, at);
 	/* one copy of the header: the process cannot change it under us */
 	copy = *v;
-	if (copy.seq != seq ||
+	if (copy.seq != seq || copy.verdict > ITM_WIRE_DROP ||
 	    (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize))
 		return -1;
 	r->verdict = ITM_ACCEPT;
