@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	snprintf(in, sizeof(in), "/proc/self/fd/%d", fd);
-	itm_replay_run(e, in, "/dev/null", &st, msg, sizeof(msg));
+	itm_replay_run(e, in, "/dev/null", NULL, &st, msg, sizeof(msg));
 	itm_engine_destroy(e);
 out:
 	close(fd);
