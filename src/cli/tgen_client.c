@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itm/units.h"
 #include "tgen_client.h"
 
 static struct tgen_flow *flow_new(struct cl *cl)
@@ -185,23 +186,51 @@ static int run_loop(struct cl *cl)
 	return 0;
 }
 
-/* Persistent mode: the pools are up before the clock starts. */
+/* Names the pool connections still connecting; true if there are any. */
+static bool pools_connecting(const struct cl *cl, bool say)
+{
+	char t[32];
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < cl->n_conns; i++) {
+		if (cl->conns[i]->state != CL_CONNECTING)
+			continue;
+		any = true;
+		if (say)
+			fprintf(stderr, "itm tgen: connect to %s: no answer "
+				"within --timeout %s\n",
+				cl->o->servers[cl->conns[i]->server],
+				itm_fmt_time(t, sizeof(t), cl->o->timeout_ns));
+	}
+	return any;
+}
+
+/*
+ * Persistent mode: the pools are up before the clock starts. A server
+ * that never answers a SYN would hold us for the kernel's retries (about
+ * two minutes), so a connection gets --timeout, as a flow does.
+ */
 static int open_pools(struct cl *cl)
 {
+	uint64_t deadline;
 	unsigned s, k;
-	size_t i;
-	bool connecting = true;
 
 	for (s = 0; s < cl->o->n_servers; s++)
 		for (k = 0; k < cl->o->conns; k++)
 			if (!cl_conn_open(cl, s, CL_NO_FLOW))
 				return -errno;
-	while (connecting) {
-		if (wait_events(cl, tgen_now_ns()) < 0)
+	cl->arrivals_done = true;	/* none yet: wait for the sockets only */
+	deadline = tgen_now_ns() + cl->o->timeout_ns;
+	while (pools_connecting(cl, false)) {
+		uint64_t now = tgen_now_ns();
+
+		if (now >= deadline) {
+			pools_connecting(cl, true);
+			return -ETIMEDOUT;
+		}
+		if (wait_events(cl, now) < 0)
 			return -EIO;
-		connecting = false;
-		for (i = 0; i < cl->n_conns; i++)
-			connecting |= cl->conns[i]->state == CL_CONNECTING;
 	}
 	if (cl->n_conns < (size_t)cl->o->n_servers * cl->o->conns)
 		return -ECONNREFUSED;
