@@ -84,6 +84,14 @@ time.sleep(120)' >"$work/silent.port" &
 	expect 1 'connect to 127\.0\.0\.1:[0-9]+: no answer within --timeout 500' -- \
 		timeout 20 "$itm" tgen client "127.0.0.1:$port" --cdf "$cdf" --load 0.5 \
 		--rate 1gbit --flows 1 --conns 1 --timeout 500ms
+	# every flow timed out: a result (exit 0), and still a plot
+	if command -v gnuplot >/dev/null; then
+		rm -f "$work/none.png"
+		expect 0 '2 flows \(new connection per flow, seed 1\), 2 timed out' -- \
+			timeout 20 "$itm" tgen client "127.0.0.1:$port" --cdf "$cdf" --load 0.5 \
+			--rate 1gbit --flows 2 --mode new --timeout 300ms --plot "$work/none.png"
+		expect 0 'P +N +G' -- od -An -c -N4 "$work/none.png"
+	fi
 	kill "$silent"
 	wait "$silent" 2>/dev/null
 else
