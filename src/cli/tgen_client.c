@@ -259,6 +259,12 @@ static int cl_setup(struct cl *cl, const struct tgen_client_opts *o)
 			return -EINVAL;
 		}
 	}
+	/* a path that cannot be written fails now, not after the run */
+	if (o->log_path && !(cl->log = fopen(o->log_path, "w"))) {
+		fprintf(stderr, "itm tgen: --log %s: %s\n", o->log_path,
+			strerror(errno));
+		return -EINVAL;
+	}
 	cl->run.mean_size_bytes = itm_cdf_mean(cl->cdf);
 	cl->gap_mean_ns = tgen_interarrival_ns(cl->run.mean_size_bytes, o->load,
 					       o->rate_bps);
@@ -274,22 +280,29 @@ static void cl_free(struct cl *cl)
 	free(cl->conns);
 	free(cl->run.flows);
 	free(cl->cdf);
+	if (cl->log)
+		fclose(cl->log);
 	if (cl->ep >= 0)
 		close(cl->ep);
 	free(cl);
 }
 
-static int cl_output(const struct cl *cl)
+/* The report first: a log or plot that fails does not lose it. */
+static int cl_output(struct cl *cl)
 {
 	const struct tgen_client_opts *o = cl->o;
 	uint64_t i, failed = 0;
+	int rc = 0;
 
-	if (o->log_path && tgen_log_write(&cl->run, o->log_path) < 0)
-		return 1;
 	if (tgen_report(&cl->run, o->json) < 0)
 		return 1;
+	if (cl->log) {
+		if (tgen_log_write(&cl->run, cl->log, o->log_path) < 0)
+			rc = 1;
+		cl->log = NULL;	/* closed */
+	}
 	if (o->plot_path && tgen_plot(&cl->run, o->plot_path) < 0)
-		return 1;
+		rc = 1;
 	/* a broken flow is a broken measurement; a timeout is a result */
 	for (i = 0; i < cl->run.n_flows; i++)
 		failed += cl->run.flows[i].failed;
@@ -297,7 +310,7 @@ static int cl_output(const struct cl *cl)
 		fprintf(stderr, "itm tgen: %" PRIu64 " of %" PRIu64 " flows "
 			"failed (connection refused or broken)\n", failed,
 			cl->run.n_flows);
-	return failed ? 1 : 0;
+	return failed ? 1 : rc;
 }
 
 int tgen_client_run(const struct tgen_client_opts *o)

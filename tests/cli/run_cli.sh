@@ -62,6 +62,11 @@ expect 0 '"cdf":"[^,]*q\\"uote\.cdf","load":0\.5,' -- "$itm" pias thresholds --c
 expect 2 '\-\-load "1\.5": must be a number in \(0, 1\)' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 1.5 --queues 3
 expect 2 '\-\-queues "9": must be an integer in \[2, 8\]' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 0.5 --queues 9
 
+# an output file that cannot be written is refused before the run
+expect 2 'itm tgen: --log [^ ]*/nodir/x\.csv: No such file or directory' -- \
+	"$itm" tgen client 127.0.0.1:1 --cdf "$(dirname "$0")/../../data/cdf/web-search.txt" \
+	--load 0.5 --rate 1gbit --flows 1 --log "$work/nodir/x.csv"
+
 # itm tgen against a server that never answers: a listener whose accept
 # queue (of one) is full, so the kernel drops every further SYN
 cdf=$(dirname "$0")/../../data/cdf/web-search.txt
@@ -89,8 +94,10 @@ time.sleep(120)' >"$work/silent.port" &
 		rm -f "$work/none.png"
 		expect 0 '2 flows \(new connection per flow, seed 1\), 2 timed out' -- \
 			timeout 20 "$itm" tgen client "127.0.0.1:$port" --cdf "$cdf" --load 0.5 \
-			--rate 1gbit --flows 2 --mode new --timeout 300ms --plot "$work/none.png"
+			--rate 1gbit --flows 2 --mode new --timeout 300ms --plot "$work/none.png" \
+			--log "$work/none.csv"
 		expect 0 'P +N +G' -- od -An -c -N4 "$work/none.png"
+		expect 0 '^1,127\.0\.0\.1:[0-9]+,1,[0-9]+,0,[0-9]+,[0-9.]+,[0-9]+,[0-9]+,1,0$' -- cat "$work/none.csv"
 	fi
 	kill "$silent"
 	wait "$silent" 2>/dev/null
