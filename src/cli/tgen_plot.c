@@ -46,17 +46,36 @@ static void plot_bar_data(FILE *g, const struct tgen_run *r, double *ms)
 	fprintf(g, "EOD\n");
 }
 
+/* A gnuplot single-quoted string: '' stands for a quote. */
+static void gp_quote(FILE *g, const char *s)
+{
+	fputc('\'', g);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', g);
+		fputc(*s, g);
+	}
+	fputc('\'', g);
+}
+
 /* With no completed flow gnuplot has nothing to autoscale on and fails:
- * fixed ranges and a note give the empty figure instead. */
+ * fixed ranges and a note give the empty figure instead. Text is not
+ * "enhanced", so a file name's _ or ^ is printed, not a subscript. */
 static void plot_script(FILE *g, const struct tgen_run *r, const char *path,
 			bool empty)
 {
-	fprintf(g, "set terminal pngcairo size 1200,500 font 'Sans,10'\n"
-		"set output '%s'\n"
-		"set multiplot layout 1,2 title 'itm tgen: %s, load %g, "
-		"%llu flows, seed %llu'\n", path,
-		r->o->cdf_path, r->o->load, (unsigned long long)r->n_flows,
-		(unsigned long long)r->o->seed);
+	char title[4200];
+
+	snprintf(title, sizeof(title), "itm tgen: %s, load %g, %llu flows, "
+		 "seed %llu", r->o->cdf_path, r->o->load,
+		 (unsigned long long)r->n_flows,
+		 (unsigned long long)r->o->seed);
+	fputs("set terminal pngcairo size 1200,500 font 'Sans,10' noenhanced\n"
+	      "set output ", g);
+	gp_quote(g, path);
+	fputs("\nset multiplot layout 1,2 title ", g);
+	gp_quote(g, title);
+	fputc('\n', g);
 	if (empty)
 		fprintf(g, "set label 1 'no flow completed' at graph 0.5, "
 			"graph 0.5 center\nset xrange [0.1:1000]\n");
@@ -91,12 +110,6 @@ int tgen_plot(const struct tgen_run *r, const char *path)
 
 	if (!ms)
 		return -ENOMEM;
-	if (strchr(path, '\'')) {
-		fprintf(stderr, "itm tgen: --plot \"%s\": no quotes in the "
-			"file name\n", path);
-		free(ms);
-		return -EINVAL;
-	}
 	g = popen("gnuplot", "w");
 	if (!g) {
 		fprintf(stderr, "itm tgen: --plot: cannot run gnuplot: %s\n",

@@ -98,6 +98,13 @@ time.sleep(120)' >"$work/silent.port" &
 			--log "$work/none.csv"
 		expect 0 'P +N +G' -- od -An -c -N4 "$work/none.png"
 		expect 0 '^1,127\.0\.0\.1:[0-9]+,1,[0-9]+,0,[0-9]+,[0-9.]+,[0-9]+,[0-9]+,1,0$' -- cat "$work/none.csv"
+		# quotes in the plot's and the CDF's names (the title shows the CDF)
+		cp "$cdf" "$work/it's_web.txt"
+		rm -f "$work/it's.png"
+		expect 0 '1 timed out' -- timeout 20 "$itm" tgen client "127.0.0.1:$port" \
+			--cdf "$work/it's_web.txt" --load 0.5 --rate 1gbit --flows 1 --mode new \
+			--timeout 100ms --plot "$work/it's.png"
+		expect 0 'P +N +G' -- od -An -c -N4 "$work/it's.png"
 	fi
 	kill "$silent"
 	wait "$silent" 2>/dev/null
