@@ -89,6 +89,7 @@ struct probe_stream {
 	struct probe_sample *samples;	/* indexed by sequence number */
 	uint32_t n_max, n_sent;
 	uint64_t malformed;	/* replies that were not ours or not valid */
+	uint64_t unreachable;	/* UDP: port unreachable, no echo server */
 };
 
 /* The load period: samples sent within [begin, end) are "load". */
@@ -148,7 +149,8 @@ int probe_target_resolve(const char *name, struct probe_target *t,
 			 char *msg, size_t len);
 int probe_sock_open(struct probe_stream *s, const struct probe_target *t,
 		    uint16_t udp_port, unsigned index, char *msg, size_t len);
-/* Sends sequence seq now; 0 or -errno. */
+/* Sends sequence seq now; 0 or -errno. Here and in probe_sock_recv an
+ * ICMP port unreachable (ECONNREFUSED on the UDP socket) is counted. */
 int probe_sock_send(struct probe_stream *s, unsigned index, uint32_t seq,
 		    uint64_t mono_ns, const struct probe_target *t);
 /* Reads one reply: 1 with *seq set, 0 for nothing of ours, -errno. */

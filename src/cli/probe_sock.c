@@ -152,6 +152,8 @@ int probe_sock_send(struct probe_stream *s, unsigned index, uint32_t seq,
 		n = sendto(s->fd, buf, len, 0, (const struct sockaddr *)&t->addr,
 			   t->addrlen);
 	}
+	if (n < 0 && errno == ECONNREFUSED)
+		s->unreachable++;
 	return n < 0 ? -errno : 0;
 }
 
@@ -192,6 +194,8 @@ int probe_sock_recv(struct probe_stream *s, unsigned index, uint32_t *seq)
 	int rc;
 
 	n = recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
+	if (n < 0 && errno == ECONNREFUSED)
+		s->unreachable++;
 	if (n < 0)
 		return -errno;
 	if (s->spec.proto == PROBE_UDP)

@@ -153,6 +153,11 @@ int probe_report_text(FILE *f, const struct probe_report *r)
 		if (r->streams[i].malformed)
 			fprintf(f, "%-12s %" PRIu64 " malformed or foreign replies ignored\n",
 				r->streams[i].name, r->streams[i].malformed);
+		if (r->streams[i].unreachable)
+			fprintf(f, "%-12s %" PRIu64 " port unreachable: no itm probe "
+				"echo-server on %s port %u?\n", r->streams[i].name,
+				r->streams[i].unreachable, r->opts->target,
+				r->opts->udp_port);
 	}
 	text_load(f, r);
 	return 0;
@@ -217,9 +222,11 @@ int probe_report_json(FILE *f, const struct probe_report *r)
 		const struct probe_stream *s = &r->streams[i];
 
 		fprintf(f, "%s{\"name\":\"%s\",\"proto\":\"%s\",\"dscp\":%u,"
-			"\"socket\":\"%s\",\"malformed\":%" PRIu64, i ? "," : "",
+			"\"socket\":\"%s\",\"malformed\":%" PRIu64
+			",\"unreachable\":%" PRIu64, i ? "," : "",
 			s->name, s->spec.proto == PROBE_ICMP ? "icmp" : "udp",
-			s->spec.dscp, s->raw ? "raw" : "datagram", s->malformed);
+			s->spec.dscp, s->raw ? "raw" : "datagram", s->malformed,
+			s->unreachable);
 		for (ph = PROBE_IDLE; ph <= PROBE_LOAD; ph++) {
 			if (probe_summarize(s, &r->window, ph, &m) < 0)
 				return -ENOMEM;

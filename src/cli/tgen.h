@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /*
  * The request, 32 bytes in network byte order:
@@ -136,7 +137,8 @@ double tgen_percentile(const double *sorted, size_t n, double p);
 void tgen_bucket_stats(const struct tgen_run *r, enum tgen_bucket b,
 		       double *fct_ms, struct tgen_stats *st);
 int tgen_report(const struct tgen_run *r, bool json);
-int tgen_log_write(const struct tgen_run *r, const char *path);
+/* Writes the per-flow CSV to f and closes it; path names it in errors. */
+int tgen_log_write(const struct tgen_run *r, FILE *f, const char *path);
 
 /* tgen_plot.c */
 int tgen_plot(const struct tgen_run *r, const char *path);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itm/units.h"
 #include "tgen_client.h"
 
 static struct tgen_flow *flow_new(struct cl *cl)
@@ -185,23 +186,51 @@ static int run_loop(struct cl *cl)
 	return 0;
 }
 
-/* Persistent mode: the pools are up before the clock starts. */
+/* Names the pool connections still connecting; true if there are any. */
+static bool pools_connecting(const struct cl *cl, bool say)
+{
+	char t[32];
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < cl->n_conns; i++) {
+		if (cl->conns[i]->state != CL_CONNECTING)
+			continue;
+		any = true;
+		if (say)
+			fprintf(stderr, "itm tgen: connect to %s: no answer "
+				"within --timeout %s\n",
+				cl->o->servers[cl->conns[i]->server],
+				itm_fmt_time(t, sizeof(t), cl->o->timeout_ns));
+	}
+	return any;
+}
+
+/*
+ * Persistent mode: the pools are up before the clock starts. A server
+ * that never answers a SYN would hold us for the kernel's retries (about
+ * two minutes), so a connection gets --timeout, as a flow does.
+ */
 static int open_pools(struct cl *cl)
 {
+	uint64_t deadline;
 	unsigned s, k;
-	size_t i;
-	bool connecting = true;
 
 	for (s = 0; s < cl->o->n_servers; s++)
 		for (k = 0; k < cl->o->conns; k++)
 			if (!cl_conn_open(cl, s, CL_NO_FLOW))
 				return -errno;
-	while (connecting) {
-		if (wait_events(cl, tgen_now_ns()) < 0)
+	cl->arrivals_done = true;	/* none yet: wait for the sockets only */
+	deadline = tgen_now_ns() + cl->o->timeout_ns;
+	while (pools_connecting(cl, false)) {
+		uint64_t now = tgen_now_ns();
+
+		if (now >= deadline) {
+			pools_connecting(cl, true);
+			return -ETIMEDOUT;
+		}
+		if (wait_events(cl, now) < 0)
 			return -EIO;
-		connecting = false;
-		for (i = 0; i < cl->n_conns; i++)
-			connecting |= cl->conns[i]->state == CL_CONNECTING;
 	}
 	if (cl->n_conns < (size_t)cl->o->n_servers * cl->o->conns)
 		return -ECONNREFUSED;
@@ -230,6 +259,12 @@ static int cl_setup(struct cl *cl, const struct tgen_client_opts *o)
 			return -EINVAL;
 		}
 	}
+	/* a path that cannot be written fails now, not after the run */
+	if (o->log_path && !(cl->log = fopen(o->log_path, "w"))) {
+		fprintf(stderr, "itm tgen: --log %s: %s\n", o->log_path,
+			strerror(errno));
+		return -EINVAL;
+	}
 	cl->run.mean_size_bytes = itm_cdf_mean(cl->cdf);
 	cl->gap_mean_ns = tgen_interarrival_ns(cl->run.mean_size_bytes, o->load,
 					       o->rate_bps);
@@ -245,22 +280,29 @@ static void cl_free(struct cl *cl)
 	free(cl->conns);
 	free(cl->run.flows);
 	free(cl->cdf);
+	if (cl->log)
+		fclose(cl->log);
 	if (cl->ep >= 0)
 		close(cl->ep);
 	free(cl);
 }
 
-static int cl_output(const struct cl *cl)
+/* The report first: a log or plot that fails does not lose it. */
+static int cl_output(struct cl *cl)
 {
 	const struct tgen_client_opts *o = cl->o;
 	uint64_t i, failed = 0;
+	int rc = 0;
 
-	if (o->log_path && tgen_log_write(&cl->run, o->log_path) < 0)
-		return 1;
 	if (tgen_report(&cl->run, o->json) < 0)
 		return 1;
+	if (cl->log) {
+		if (tgen_log_write(&cl->run, cl->log, o->log_path) < 0)
+			rc = 1;
+		cl->log = NULL;	/* closed */
+	}
 	if (o->plot_path && tgen_plot(&cl->run, o->plot_path) < 0)
-		return 1;
+		rc = 1;
 	/* a broken flow is a broken measurement; a timeout is a result */
 	for (i = 0; i < cl->run.n_flows; i++)
 		failed += cl->run.flows[i].failed;
@@ -268,7 +310,7 @@ static int cl_output(const struct cl *cl)
 		fprintf(stderr, "itm tgen: %" PRIu64 " of %" PRIu64 " flows "
 			"failed (connection refused or broken)\n", failed,
 			cl->run.n_flows);
-	return failed ? 1 : 0;
+	return failed ? 1 : rc;
 }
 
 int tgen_client_run(const struct tgen_client_opts *o)

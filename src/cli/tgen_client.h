@@ -4,6 +4,8 @@
 #ifndef ITM_CLI_TGEN_CLIENT_H
 #define ITM_CLI_TGEN_CLIENT_H
 
+#include <stdio.h>
+
 #include "itm/cdf.h"
 #include "tgen.h"
 #include "tgen_net.h"
@@ -33,6 +35,7 @@ struct cl {
 	uint64_t t0_ns, next_arrival_ns, end_ns;	/* absolute */
 	double gap_mean_ns;
 	bool arrivals_done;
+	FILE *log;		/* --log, opened before the run */
 	struct cl_conn **conns;
 	size_t n_conns, conns_cap;
 	unsigned next_conn_id;

@@ -46,14 +46,39 @@ static void plot_bar_data(FILE *g, const struct tgen_run *r, double *ms)
 	fprintf(g, "EOD\n");
 }
 
-static void plot_script(FILE *g, const struct tgen_run *r, const char *path)
+/* A gnuplot single-quoted string: '' stands for a quote. */
+static void gp_quote(FILE *g, const char *s)
 {
-	fprintf(g, "set terminal pngcairo size 1200,500 font 'Sans,10'\n"
-		"set output '%s'\n"
-		"set multiplot layout 1,2 title 'itm tgen: %s, load %g, "
-		"%llu flows, seed %llu'\n", path,
-		r->o->cdf_path, r->o->load, (unsigned long long)r->n_flows,
-		(unsigned long long)r->o->seed);
+	fputc('\'', g);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', g);
+		fputc(*s, g);
+	}
+	fputc('\'', g);
+}
+
+/* With no completed flow gnuplot has nothing to autoscale on and fails:
+ * fixed ranges and a note give the empty figure instead. Text is not
+ * "enhanced", so a file name's _ or ^ is printed, not a subscript. */
+static void plot_script(FILE *g, const struct tgen_run *r, const char *path,
+			bool empty)
+{
+	char title[4200];
+
+	snprintf(title, sizeof(title), "itm tgen: %s, load %g, %llu flows, "
+		 "seed %llu", r->o->cdf_path, r->o->load,
+		 (unsigned long long)r->n_flows,
+		 (unsigned long long)r->o->seed);
+	fputs("set terminal pngcairo size 1200,500 font 'Sans,10' noenhanced\n"
+	      "set output ", g);
+	gp_quote(g, path);
+	fputs("\nset multiplot layout 1,2 title ", g);
+	gp_quote(g, title);
+	fputc('\n', g);
+	if (empty)
+		fprintf(g, "set label 1 'no flow completed' at graph 0.5, "
+			"graph 0.5 center\nset xrange [0.1:1000]\n");
 	fprintf(g, "set title 'FCT distribution per flow size'\n"
 		"set logscale x\nset grid\nset key bottom right\n"
 		"set xlabel 'flow completion time (ms, log scale)'\n"
@@ -67,27 +92,24 @@ static void plot_script(FILE *g, const struct tgen_run *r, const char *path)
 		"set key top left reverse Left\nset bmargin 5\n"
 		"set xlabel 'flow size bucket' offset 0,-1\n"
 		"set ylabel 'flow completion time (ms, log scale)'\n"
-		"set yrange [*:*]\nset style data histograms\n"
+		"set xrange [*:*]\nset yrange [%s]\n"
+		"set style data histograms\n"
 		"set style histogram clustered gap 1\n"
 		"set style fill solid 0.8 border -1\n"
 		"plot $bars using 2:xtic(1) title 'mean', "
-		"'' using 3 title 'p99'\nunset multiplot\n");
+		"'' using 3 title 'p99'\nunset multiplot\n",
+		empty ? "0.1:1000" : "*:*");
 }
 
 int tgen_plot(const struct tgen_run *r, const char *path)
 {
 	double *ms = malloc((r->n_flows + 1) * sizeof(*ms));
+	struct tgen_stats all;
 	FILE *g;
 	int st;
 
 	if (!ms)
 		return -ENOMEM;
-	if (strchr(path, '\'')) {
-		fprintf(stderr, "itm tgen: --plot \"%s\": no quotes in the "
-			"file name\n", path);
-		free(ms);
-		return -EINVAL;
-	}
 	g = popen("gnuplot", "w");
 	if (!g) {
 		fprintf(stderr, "itm tgen: --plot: cannot run gnuplot: %s\n",
@@ -97,7 +119,8 @@ int tgen_plot(const struct tgen_run *r, const char *path)
 	}
 	plot_cdf_data(g, r, ms);
 	plot_bar_data(g, r, ms);
-	plot_script(g, r, path);
+	tgen_bucket_stats(r, TGEN_ALL, ms, &all);
+	plot_script(g, r, path, all.count == 0);
 	free(ms);
 	st = pclose(g);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {

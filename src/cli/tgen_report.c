@@ -170,15 +170,10 @@ int tgen_report(const struct tgen_run *r, bool json)
 	return 0;
 }
 
-int tgen_log_write(const struct tgen_run *r, const char *path)
+int tgen_log_write(const struct tgen_run *r, FILE *f, const char *path)
 {
-	FILE *f = fopen(path, "w");
 	uint64_t i;
 
-	if (!f) {
-		fprintf(stderr, "itm tgen: --log %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
 	fprintf(f, "id,server,conn,size,bytes,start_ns,fct_us,retrans,ooo,"
 		"timed_out,failed\n");
 	for (i = 0; i < r->n_flows; i++) {

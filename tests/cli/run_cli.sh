@@ -62,6 +62,56 @@ expect 0 '"cdf":"[^,]*q\\"uote\.cdf","load":0\.5,' -- "$itm" pias thresholds --c
 expect 2 '\-\-load "1\.5": must be a number in \(0, 1\)' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 1.5 --queues 3
 expect 2 '\-\-queues "9": must be an integer in \[2, 8\]' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 0.5 --queues 9
 
+# an output file that cannot be written is refused before the run
+expect 2 'itm tgen: --log [^ ]*/nodir/x\.csv: No such file or directory' -- \
+	"$itm" tgen client 127.0.0.1:1 --cdf "$(dirname "$0")/../../data/cdf/web-search.txt" \
+	--load 0.5 --rate 1gbit --flows 1 --log "$work/nodir/x.csv"
+
+# itm tgen against a server that never answers: a listener whose accept
+# queue (of one) is full, so the kernel drops every further SYN
+cdf=$(dirname "$0")/../../data/cdf/web-search.txt
+if command -v python3 >/dev/null; then
+	python3 -c '
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+c = socket.create_connection(s.getsockname())
+print(s.getsockname()[1], flush=True)
+time.sleep(120)' >"$work/silent.port" &
+	silent=$!
+	for i in $(seq 50); do
+		[ -s "$work/silent.port" ] && break
+		sleep 0.1
+	done
+	port=$(cat "$work/silent.port")
+	# timeout: a hang (the kernel's two minutes of SYN retries) is a failure
+	expect 1 'connect to 127\.0\.0\.1:[0-9]+: no answer within --timeout 500' -- \
+		timeout 20 "$itm" tgen client "127.0.0.1:$port" --cdf "$cdf" --load 0.5 \
+		--rate 1gbit --flows 1 --conns 1 --timeout 500ms
+	# every flow timed out: a result (exit 0), and still a plot
+	if command -v gnuplot >/dev/null; then
+		rm -f "$work/none.png"
+		expect 0 '2 flows \(new connection per flow, seed 1\), 2 timed out' -- \
+			timeout 20 "$itm" tgen client "127.0.0.1:$port" --cdf "$cdf" --load 0.5 \
+			--rate 1gbit --flows 2 --mode new --timeout 300ms --plot "$work/none.png" \
+			--log "$work/none.csv"
+		expect 0 'P +N +G' -- od -An -c -N4 "$work/none.png"
+		expect 0 '^1,127\.0\.0\.1:[0-9]+,1,[0-9]+,0,[0-9]+,[0-9.]+,[0-9]+,[0-9]+,1,0$' -- cat "$work/none.csv"
+		# quotes in the plot's and the CDF's names (the title shows the CDF)
+		cp "$cdf" "$work/it's_web.txt"
+		rm -f "$work/it's.png"
+		expect 0 '1 timed out' -- timeout 20 "$itm" tgen client "127.0.0.1:$port" \
+			--cdf "$work/it's_web.txt" --load 0.5 --rate 1gbit --flows 1 --mode new \
+			--timeout 100ms --plot "$work/it's.png"
+		expect 0 'P +N +G' -- od -An -c -N4 "$work/it's.png"
+	fi
+	kill "$silent"
+	wait "$silent" 2>/dev/null
+else
+	echo "SKIP: itm tgen against a silent server (no python3)"
+fi
+
 if [ $fails -gt 0 ]; then
 	echo "$fails CLI checks failed"
 	exit 1

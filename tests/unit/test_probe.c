@@ -2,11 +2,15 @@
 /* itm probe: payload encoding and rejection, stream names, options,
  * percentiles, loss accounting, the idle/load split, iperf3's JSON. */
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -308,6 +312,67 @@ static void test_report_json(void **state)
 	stream_free(s);
 }
 
+/* A UDP port nothing listens on: bound once, then closed. */
+static uint16_t closed_udp_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* No echo server: the port unreachable is counted and reported, not
+ * just a 100 % loss that looks like the network's. */
+static void test_port_unreachable(void **state)
+{
+	struct probe_stream *s = stream(1);
+	struct probe_report r = { .n_streams = 1 };
+	struct probe_target t;
+	struct probe_opts o;
+	char msg[256], args[128], want[128], *buf = NULL;
+	uint16_t port = closed_udp_port();
+	struct pollfd pfd;
+	size_t len = 0;
+	uint32_t seq;
+	FILE *f;
+
+	snprintf(args, sizeof(args), "--streams udp:ef --udp-port %u 127.0.0.1", port);
+	assert_int_equal(parse(&o, msg, args), 0);
+	o.target = "127.0.0.1";	/* parse's argv strings are gone */
+	assert_int_equal(probe_target_resolve(o.target, &t, msg, sizeof(msg)), 0);
+	s->spec = o.streams[0];
+	s->n_sent = 0;
+	strcpy(s->name, "udp:ef");
+	assert_int_equal(probe_sock_open(s, &t, port, 0, msg, sizeof(msg)), 0);
+	assert_int_equal(probe_sock_send(s, 0, 0, 1, &t), 0);
+	s->n_sent = 1;
+	pfd = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	assert_int_equal(probe_sock_recv(s, 0, &seq), -ECONNREFUSED);
+	assert_int_equal(s->unreachable, 1);
+	probe_expire(s, UINT64_MAX / 2);
+	r.opts = &o;
+	r.streams = s;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(probe_report_text(f, &r), 0);
+	assert_int_equal(probe_report_json(f, &r), 0);
+	fclose(f);
+	snprintf(want, sizeof(want), "udp:ef       1 port unreachable: no itm probe "
+		 "echo-server on 127.0.0.1 port %u?", port);
+	if (!strstr(buf, want))
+		fail_msg("report lacks \"%s\":\n%s", want, buf);
+	assert_non_null(strstr(buf, "\"malformed\":0,\"unreachable\":1,"));
+	free(buf);
+	close(s->fd);
+	stream_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_idle_load_split),
 		cmocka_unit_test(test_load_json),
 		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_port_unreachable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
