@@ -101,10 +101,12 @@ exp_servers() {
 	exp_bg "$exp_s" "$exp_itm" probe echo-server "${bind[@]}" >/dev/null 2>&1
 	local i
 	for i in $(seq 50); do
-		ip netns exec "$exp_s" ss -ltnH 'sport = :5201' | grep -q . && return 0
+		ip netns exec "$exp_s" ss -ltnH 'sport = :5201' | grep -q . &&
+			ip netns exec "$exp_s" ss -lunH 'sport = :7777' | grep -q . &&
+			return 0
 		sleep 0.1
 	done
-	exp_die "iperf3 server did not start"
+	exp_die "iperf3 server or the probe's echo server did not start"
 }
 
 # exp_itmd_in NS SOCKET NAME LINE...: itmd in namespace NS with these
