@@ -11,18 +11,7 @@
 #include <sys/wait.h>
 
 #include "probe.h"
-
-/* A gnuplot single-quoted string: '' stands for a quote. */
-static void gp_quote(FILE *g, const char *s)
-{
-	fputc('\'', g);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', g);
-		fputc(*s, g);
-	}
-	fputc('\'', g);
-}
+#include "gnuplot.h"
 
 static void gp_terminal(FILE *g, const char *path)
 {

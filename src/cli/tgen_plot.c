@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "tgen.h"
+#include "gnuplot.h"
 
 static void plot_cdf_data(FILE *g, const struct tgen_run *r, double *ms)
 {
@@ -44,18 +45,6 @@ static void plot_bar_data(FILE *g, const struct tgen_run *r, double *ms)
 			(unsigned long long)st.count, st.mean_ms, st.p99_ms);
 	}
 	fprintf(g, "EOD\n");
-}
-
-/* A gnuplot single-quoted string: '' stands for a quote. */
-static void gp_quote(FILE *g, const char *s)
-{
-	fputc('\'', g);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', g);
-		fputc(*s, g);
-	}
-	fputc('\'', g);
 }
 
 /* With no completed flow gnuplot has nothing to autoscale on and fails:
