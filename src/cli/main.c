@@ -26,8 +26,8 @@ static const struct subcommand subcommands[] = {
 	  "itm pias thresholds --cdf FILE --load RHO --queues K [--json]" },
 	{ "probe", probe_main,
 	  "itm probe TARGET [--streams SPEC,...] [--interval 10ms] [--duration 10s] [--load N]\n"
-	  "          [--load-start 2s] [--load-secs 6s] [--load-port 5201] [--udp-port 7777]\n"
-	  "          [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
+	  "          [--load-start 2s] [--load-secs 6s] [--load-port 5201] [--load-cc ALGO]\n"
+	  "          [--udp-port 7777] [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
 	  "  itm probe echo-server [--port 7777] [--bind ADDR]" },
 	{ "tgen", tgen_main,
 	  "itm tgen server [--port 5050] [--bind ADDR]\n"
