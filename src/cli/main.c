@@ -20,7 +20,8 @@ static const struct subcommand subcommands[] = {
 	{ "parse", parse_main, "itm parse [--json] FILE" },
 	{ "replay", replay_main,
 	  "itm replay -c CONF IN.pcap [-w OUT.pcap] [--rate RATE] [--overhead BYTES] [--json]\n"
-	  "           [-e COMMAND]...   (commands run after the replay, e.g. -e 'flows show')" },
+	  "           [-e COMMAND]...   (commands run after the replay, e.g. -e 'flows show')\n"
+	  "           [--module \"PROGRAM [ARGS]\"]...   (libitm processes, doc/libitm.md)" },
 	{ "check", check_main, "itm check -c CONF" },
 	{ "pias", pias_main,
 	  "itm pias thresholds --cdf FILE --load RHO --queues K [--json]" },
