@@ -20,14 +20,15 @@ static const struct subcommand subcommands[] = {
 	{ "parse", parse_main, "itm parse [--json] FILE" },
 	{ "replay", replay_main,
 	  "itm replay -c CONF IN.pcap [-w OUT.pcap] [--rate RATE] [--overhead BYTES] [--json]\n"
-	  "           [-e COMMAND]...   (commands run after the replay, e.g. -e 'flows show')" },
+	  "           [-e COMMAND]...   (commands run after the replay, e.g. -e 'flows show')\n"
+	  "           [--module \"PROGRAM [ARGS]\"]...   (libitm processes, doc/libitm.md)" },
 	{ "check", check_main, "itm check -c CONF" },
 	{ "pias", pias_main,
 	  "itm pias thresholds --cdf FILE --load RHO --queues K [--json]" },
 	{ "probe", probe_main,
 	  "itm probe TARGET [--streams SPEC,...] [--interval 10ms] [--duration 10s] [--load N]\n"
-	  "          [--load-start 2s] [--load-secs 6s] [--load-port 5201] [--udp-port 7777]\n"
-	  "          [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
+	  "          [--load-start 2s] [--load-secs 6s] [--load-port 5201] [--load-cc ALGO]\n"
+	  "          [--udp-port 7777] [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
 	  "  itm probe echo-server [--port 7777] [--bind ADDR]" },
 	{ "tgen", tgen_main,
 	  "itm tgen server [--port 5050] [--bind ADDR]\n"

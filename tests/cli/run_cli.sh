@@ -37,6 +37,8 @@ expect 0 'qdisc add\|replace root\|parent MAJOR:MINOR' -- "$itm" qdisc help
 expect 0 'limit +packets in \[1p\.\.2147483647p\], default 1000p' -- "$itm" qdisc help
 expect 0 'threshold +packets in \[0\.\.4294967295\], default 20' -- "$itm" module help
 expect 0 'itm parse \[--json\] FILE' -- "$itm" parse help
+expect 0 '\[--load-cc ALGO\]' -- "$itm" probe help
+expect 0 '\[--module "PROGRAM \[ARGS\]"\]' -- "$itm" replay help
 expect 2 'unknown command "frobnicate"' -- "$itm" frobnicate
 expect 0 'qdisc pfifo 1: root limit 10p' -- "$itm" check -c "$conf"
 expect 0 'qdisc pfifo 1: root limit 10p' -- "$itm" check --config "$conf"
