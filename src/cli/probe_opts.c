@@ -19,7 +19,7 @@ const char probe_usage[] =
 	"                 [--load-cc ALGO]\n"
 	"                 [--udp-port 7777] [--plot FILE.png|FILE.svg] [--samples FILE.csv] [--json]\n"
 	"       itm probe echo-server [--port 7777] [--bind ADDR]\n"
-	"  SPEC := icmp:CLASS | udp:CLASS   CLASS := ef | be | cs0..cs7 | af11..af43 | 0..63\n"
+	"  SPEC := icmp:CLASS | udp:CLASS   CLASS := be | df | le | cs0..cs7 | af11..af43 | va | ef | 0..63\n"
 	"  default streams: icmp:ef,icmp:be,icmp:cs1,udp:ef,udp:be,udp:cs1\n"
 	"  --load N runs `iperf3 -c TARGET -P N` (an iperf3 server must run there)\n";
 
