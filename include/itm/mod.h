@@ -17,7 +17,9 @@
  * ITM_HELD when the engine allows it (itm_mod_may_hold): it keeps the
  * packet, as a queueing discipline would, and gives it back with
  * itm_engine_resume(), which runs the rest of the chain.
- * `timer` runs every timer_ns of the clock in use (trace or monotonic time).
+ * `timer` runs every timer_ns of the clock in use (trace or monotonic time):
+ * ops->timer_ns, or what the instance set with itm_mod_set_timer (a
+ * period from a parameter; ops->timer_ns 0 then means none until set).
  *
  * Each module kind is one file in src/mod/ ending in one
  * `const struct itm_mod_ops itm_mod_<id>`, one line in src/mod/modules.def
@@ -116,7 +118,7 @@ struct itm_mod_ops {
 	/* with ITM_HELD: give back what is held, resolved by now; with
 	 * wait, every held packet, waiting at most the module's deadline */
 	void (*settle)(struct itm_mod *m, uint64_t now_ns, bool wait);
-	uint64_t timer_ns;		/* 0 = no timer */
+	uint64_t timer_ns;		/* 0 = no timer, or set by init */
 	void (*timer)(struct itm_mod *m, uint64_t now_ns);
 };
 
@@ -154,6 +156,7 @@ struct itm_mod {
 	struct itm_interest interest;
 	size_t flow_state_off;	/* offset of this module's per-flow state */
 	uint64_t next_timer_ns;
+	uint64_t timer_ns;	/* the period now: ops->timer_ns unless set */
 	struct itm_mod_stats stats;
 	struct itm_mod *next;	/* registration list */
 	_Alignas(16) uint8_t priv[];
@@ -170,6 +173,11 @@ static inline void *itm_mod_flow_state(const struct itm_mod *m,
 {
 	return f->state + m->flow_state_off;
 }
+
+/* This instance's timer period, e.g. from a parameter: from init, a
+ * callback or the timer itself; 0 stops the timer. The next run is one
+ * period from the clock's now. For ops with a timer (else nothing). */
+void itm_mod_set_timer(struct itm_mod *m, uint64_t period_ns);
 
 /* The shared flow table (NULL until the engine starts). */
 struct itm_flowtab *itm_mod_flowtab(const struct itm_mod *m);
@@ -190,7 +198,7 @@ void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json);
  * here, or to such a function, bumps ITM_MOD_ABI; the sizes recorded next
  * to it catch a change made without the bump.
  */
-#define ITM_MOD_ABI 2
+#define ITM_MOD_ABI 3
 #define ITM_MOD_EXPORT_SYMBOL "itm_module"
 
 struct itm_mod_export {

@@ -108,6 +108,13 @@ bool itm_mod_may_hold(const struct itm_mod *m)
 	return m->eng->may_hold;
 }
 
+void itm_mod_set_timer(struct itm_mod *m, uint64_t period_ns)
+{
+	m->timer_ns = m->ops->timer ? period_ns : 0;
+	if (m->eng->started)	/* else the start arms it */
+		m->next_timer_ns = m->timer_ns ? m->eng->now + m->timer_ns : 0;
+}
+
 /* Chains ordered by priority, then registration: a stable insertion. */
 static void engine_rebuild_chains(struct itm_engine *e)
 {
@@ -248,12 +255,13 @@ int itm_engine_mod_register(struct itm_engine *e,
 	m->prio = prio;
 	m->seq = e->next_seq++;
 	m->enabled = true;
+	m->timer_ns = ops->timer ? ops->timer_ns : 0;
 	itm_attr_defaults(ops->attrs, m->priv);
 	r = mod_parse_args(m, argc, argv, err);
 	if (r == 0 && ops->init)
 		r = ops->init(m, err);
 	if (r == 0 && e->started) {
-		m->next_timer_ns = ops->timer_ns ? e->now + ops->timer_ns : 0;
+		m->next_timer_ns = m->timer_ns ? e->now + m->timer_ns : 0;
 		if (ops->start)
 			r = ops->start(m, e->now, err);
 		if (r < 0 && ops->fini)
@@ -379,7 +387,7 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 		return itm_err_set(err, -r, "cannot create flow table of %u flows",
 				   e->flow_limit);
 	for (m = e->mods; m; m = m->next) {
-		m->next_timer_ns = m->ops->timer_ns ? now + m->ops->timer_ns : 0;
+		m->next_timer_ns = m->timer_ns ? now + m->timer_ns : 0;
 		r = m->ops->start ? m->ops->start(m, now, err) : 0;
 		if (r < 0) {
 			itm_flowtab_destroy(e->flows);

@@ -278,23 +278,26 @@ void itm_engine_settle(struct itm_engine *e, uint64_t now, bool wait)
  */
 static void mod_run_timer(struct itm_mod *m, uint64_t now)
 {
-	uint64_t step = m->ops->timer_ns;
+	uint64_t step = m->timer_ns;
 	uint64_t missed = (now - m->next_timer_ns) / step;
 
 	if (missed >= ITM_TIMER_CATCHUP) {
 		m->stats.timer_skips += missed;
 		m->next_timer_ns += missed * step;	/* still <= now */
 	}
-	while (m->next_timer_ns <= now) {
+	/* the next run is set before this one, which may set another
+	 * period (itm_mod_set_timer): then that one holds */
+	while (m->next_timer_ns && m->next_timer_ns <= now) {
+		uint64_t at = m->next_timer_ns;
+		bool last = at > UINT64_MAX - step;
+
+		m->next_timer_ns = last ? UINT64_MAX : at + step;
 		if (m->enabled) {
-			m->ops->timer(m, m->next_timer_ns);
+			m->ops->timer(m, at);
 			m->stats.timer_runs++;
 		}
-		if (m->next_timer_ns > UINT64_MAX - step) {
-			m->next_timer_ns = UINT64_MAX;
+		if (last)
 			return;
-		}
-		m->next_timer_ns += step;
 	}
 }
 
@@ -310,7 +313,7 @@ uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 			continue;
 		if (m->next_timer_ns <= now)
 			mod_run_timer(m, now);
-		if (m->next_timer_ns < next)
+		if (m->next_timer_ns && m->next_timer_ns < next)	/* 0: stopped */
 			next = m->next_timer_ns;
 	}
 	if (e->flows && e->flow_idle_ns)

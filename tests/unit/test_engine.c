@@ -95,6 +95,41 @@ static const struct itm_mod_ops rec_ops = {
 	.timer = rec_timer,
 };
 
+/* A timer whose period is a parameter: set by init, followed by the timer
+ * itself when the parameter changes (itm_mod_set_timer). */
+struct tick {
+	uint64_t every;
+};
+
+static int tick_init(struct itm_mod *m, struct itm_err *err)
+{
+	itm_mod_set_timer(m, ((struct tick *)itm_mod_priv(m))->every);
+	return 0;
+}
+
+static void tick_timer(struct itm_mod *m, uint64_t now)
+{
+	uint64_t every = ((struct tick *)itm_mod_priv(m))->every;
+
+	trace_add(m, "t");
+	if (every != m->timer_ns)
+		itm_mod_set_timer(m, every);
+}
+
+static const struct itm_attr tick_attrs[] = {
+	{ .name = "every", .type = ITM_ATTR_TIME, .off = offsetof(struct tick, every),
+	  .max = UINT64_C(1) << 40, .flags = ITM_ATTR_WRITABLE },
+	ITM_ATTR_END,
+};
+
+static const struct itm_mod_ops tick_ops = {
+	.id = "tick",
+	.priv_size = sizeof(struct tick),
+	.attrs = tick_attrs,
+	.init = tick_init,
+	.timer = tick_timer,	/* no timer_ns: the parameter gives it */
+};
+
 static struct itm_mod *add_rec(struct itm_engine *e, const char *label,
 			       enum itm_hook hook, int prio, uint32_t cls,
 			       uint32_t verdict)
@@ -319,6 +354,36 @@ static void test_timers(void **state)
 	itm_engine_destroy(e);
 }
 
+static void test_timer_period_set(void **state)
+{
+	struct itm_engine *e = new_engine();
+	char *every[] = { "every", "2us" };
+	struct itm_err err;
+	struct itm_mod *t;
+
+	assert_int_equal(itm_engine_mod_register(e, &tick_ops, "t",
+						 ITM_HOOK_FORWARD, 0, 2, every,
+						 &err), 0);
+	t = itm_engine_mod_find(e, "t");
+	assert_int_equal(itm_engine_start(e, 0, &err), 0);
+	assert_int_equal(itm_engine_timers(e, 1000), 2000);
+	assert_int_equal(itm_engine_timers(e, 4000), 6000);
+	assert_string_equal(trace, "t:t t:t ");
+	/* a new period is taken at the next run, counted from it */
+	assert_int_equal(itm_engine_param_set(e, "t.every", "500ns", &err), 0);
+	assert_int_equal(itm_engine_timers(e, 6000), 6500);
+	assert_int_equal(itm_engine_timers(e, 7000), 7500);
+	assert_string_equal(trace, "t:t t:t t:t t:t t:t ");
+	/* 0 stops it */
+	assert_int_equal(itm_engine_param_set(e, "t.every", "0", &err), 0);
+	assert_int_equal(itm_engine_timers(e, 7500), UINT64_MAX);
+	assert_int_equal(itm_engine_timers(e, 99000), UINT64_MAX);
+	assert_int_equal(t->stats.timer_runs, 6);
+	/* a module kind without a timer has none, whatever it asks */
+	itm_mod_set_timer(add_rec(e, "r", ITM_HOOK_FORWARD, 0, 0, 0), 0);
+	itm_engine_destroy(e);
+}
+
 static void test_timer_skips_long_gap(void **state)
 {
 	struct itm_engine *e = new_engine();
@@ -469,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_device_clauses),
 		cmocka_unit_test(test_params_by_name),
 		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_timer_period_set),
 		cmocka_unit_test(test_timer_skips_long_gap),
 		cmocka_unit_test(test_timer_at_end_of_clock),
 		cmocka_unit_test(test_builtin_registration),

@@ -256,7 +256,7 @@ static void test_bad_loads(void **state)
 		{ text_file(notelf, sizeof(notelf)), NULL, ENOEXEC,
 		  "invalid ELF header" },
 		{ TESTMOD("nosym"), NULL, ENOENT, "no symbol itm_module" },
-		{ TESTMOD("abi"), NULL, EPROTO, "built for module ABI 99, this itm takes 2" },
+		{ TESTMOD("abi"), NULL, EPROTO, "built for module ABI 99, this itm takes 3" },
 		{ TESTMOD("sizes"), NULL, EPROTO, "struct sizes differ" },
 		{ TESTMOD("builtin"), NULL, EEXIST, "kind \"sizeaware\" is a built-in module's" },
 		{ TESTMOD("undef"), NULL, ENOEXEC, "undefined symbol: itm_no_such_function" },
@@ -358,7 +358,7 @@ static void test_abi_layout(void **state)
 {
 	if (sizeof(void *) != 8)
 		skip();
-	assert_int_equal(ITM_MOD_ABI, 2);
+	assert_int_equal(ITM_MOD_ABI, 3);
 	assert_int_equal(sizeof(struct itm_mod_ops), 160);
 	assert_int_equal(sizeof(struct itm_mod), 384);
 	assert_int_equal(sizeof(struct itm_pkt), 224);
