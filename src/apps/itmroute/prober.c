@@ -78,7 +78,7 @@ static void probe_path(const struct route *r, struct path *p, uint64_t now)
 		.sent_ns = now,
 	};
 
-	m.seq = path_probe_sent(p, now);
+	m.seq = path_probe_sent(p, &itmroute.cfg, now);
 	send_msg(&m, m.target);
 }
 
