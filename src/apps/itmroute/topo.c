@@ -85,6 +85,16 @@ const struct topo_dest *topo_dest_for(const struct topo *t, uint32_t addr)
 	return best;
 }
 
+int topo_route_node(const struct topo *t, uint32_t addr)
+{
+	const struct topo_dest *d;
+
+	if (t->self >= 0 && addr == t->node[t->self].addr)
+		return -1;	/* to itself: stays on the host */
+	d = topo_dest_for(t, addr);
+	return d ? d->node : -1;
+}
+
 int topo_set_self(struct topo *t, const char *name)
 {
 	int i = topo_node_by_name(t, name);
