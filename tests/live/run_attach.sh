@@ -176,6 +176,31 @@ got=$(rate "$WORK/u0.json")
 echo "uid $U detached: $got bit/s, expected well above VIF 3's 4 Mbit/s"
 [ "$got" -ge 12000000 ] || fail "detached uid still shaped: $got"
 
+echo "== reload with a new root handle"
+# VIFs 3, 3/1 and 3/2 stay, as 2:3, 2:1 and 2:2: what was attached to them
+# still names 1:N, which the vif discipline would send to 2:a, so it ends
+spawn SR "exec sleep 30"
+prev=$(grep '^0::' /proc/$SR/cgroup)
+ln -s ../../network/eth0/3/1 "$MNT/procs/$SR/eth0" || fail "ln -s before the reload"
+printf '%s\n' "backend nfqueue dev eth0" \
+	"qdisc add root handle 2: vif default 2:a" \
+	"class add parent 2: classid 2:a vif" \
+	"class add parent 2: classid 2:3 vif bandwidth 4mbit mode shaping" \
+	"class add parent 2:3 classid 2:1 vif" \
+	"class add parent 2:3 classid 2:2 vif" > "$WORK/itmd.conf"
+kill -HUP $PID
+for _ in $(seq 50); do grep -q "reloaded" "$WORK/itmd.log" && break; sleep 0.1; done
+grep -q "reloaded" "$WORK/itmd.log" || fail "itmd did not reload"
+[ -e "$MNT/procs/$SR/eth0" ] && fail "still attached to 1:1: $(readlink "$MNT/procs/$SR/eth0")"
+[ "$(grep '^0::' /proc/$SR/cgroup)" = "$prev" ] || fail "$SR not back in $prev"
+[ -z "$(cat "$V/3/2/cgroups")" ] || fail "cgroup still listed for 1:2: $(cat "$V/3/2/cgroups")"
+inc iptables-save -t mangle | grep -Eq -- "--set-class 0*1:" &&
+	fail "rules of 1: left: $(inc iptables-save -t mangle | grep CLASSIFY)"
+grep -q "process $SR detached from VIF 1 (its VIF's class id changed)" "$WORK/itmd.log" ||
+	fail "no log of the detachment"
+kill $SR
+echo "reload with a new root handle ends the attachments: ok"
+
 echo "== exit"
 echo +$U > "$V/3/1/uids" || fail "attach uid before exit"
 spawn SL "exec sleep 30"
