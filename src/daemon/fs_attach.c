@@ -308,6 +308,10 @@ static int fs_att_link(fuse_req_t req, struct itm_fs *fs,
 		r = fs_att_allowed(fs, req, q, minor, pid);
 	if (r == 0 && att_find(&fs->atts, kind, pid, (int)o->n.b))
 		r = -EEXIST;
+	/* the cgroup rule is in itmd's namespace: another's packets miss it */
+	if (r == 0 && kind == ATT_PROC && (r = attach_proc_netns(pid)) == -EXDEV)
+		itm_live_log("warning", "fs: process %d is in another network "
+			     "namespace than itmd: not attached", (int)pid);
 	if (r == 0)
 		r = fs_att_make(fs, kind, pid, (int)o->n.b, minor, q);
 	return r;

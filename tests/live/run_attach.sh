@@ -10,7 +10,8 @@
 #   shell that starts it (a child follows its parent), share ~2/2 Mbit/s;
 # - a socket attached alone (by its fd) gets VIF 3's 4 Mbit/s;
 # - readlink, the procs/ listing, rm detaching (the process back in its
-#   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused;
+#   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused,
+#   a process of another network namespace refused (EXDEV);
 # - a uid (VIF 3/1) and a cgroup (VIF 3/2) attached through the VIFs' uids
 #   and cgroups files share VIF 3; detached, the uid is unshaped again;
 #   bad writes refused with the lists kept;
@@ -59,6 +60,13 @@ echo "$err" | grep -q "Permission denied" || fail "non-owner: $err (expected EAC
 kill $NB
 ln -s ../../network/eth0/3/9 "$MNT/procs/$SL/eth0" 2>/dev/null &&
 	fail "attached to a VIF that does not exist"
+# this script runs in the host's namespace, whose packets itmd never sees
+sleep 30 &
+HS=$!
+err=$(ln -s ../../network/eth0/3/1 "$MNT/procs/$HS/eth0" 2>&1) &&
+	fail "attached a process of another network namespace"
+echo "$err" | grep -q "cross-device" || fail "other namespace: $err (expected EXDEV)"
+kill $HS
 ln -s ../../network/eth0/3/1 "$MNT/procs/$SL/eth0" || fail "ln -s of a process"
 [ "$(readlink "$MNT/procs/$SL/eth0")" = ../../network/eth0/3/1 ] ||
 	fail "readlink: $(readlink "$MNT/procs/$SL/eth0")"
