@@ -11,7 +11,8 @@
 # - a socket attached alone (by its fd) gets VIF 3's 4 Mbit/s;
 # - readlink, the procs/ listing, rm detaching (the process back in its
 #   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused,
-#   a process of another network namespace refused (EXDEV);
+#   a process of another network namespace refused (EXDEV), and one that
+#   eth0's itmd attached refused by the itmd of lo (EBUSY);
 # - a uid (VIF 3/1) and a cgroup (VIF 3/2) attached through the VIFs' uids
 #   and cgroups files share VIF 3; detached, the uid is unshaped again;
 #   bad writes refused with the lists kept;
@@ -35,7 +36,11 @@ CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 . "$HERE/fs_lib.sh"
 fs_need ip iperf3 nsenter setpriv mountpoint awk iptables python3
 [ -n "$CG" ] || skip "no cgroup v2 mount"
-fs_cleanup_extra() { [ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null; }
+fs_cleanup_extra() {
+	[ -n "${PID2:-}" ] && kill "$PID2" 2>/dev/null && sleep 0.5
+	mountpoint -q "$WORK/mnt2" 2>/dev/null && umount -l "$WORK/mnt2"
+	[ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null
+}
 fs_bed_up route
 
 printf '%s\n' "backend nfqueue dev eth0" \
@@ -183,6 +188,30 @@ inc $NOBODY iperf3 -C reno -c 10.77.2.2 -p 5301 -t 2 -J > "$WORK/u0.json"
 got=$(rate "$WORK/u0.json")
 echo "uid $U detached: $got bit/s, expected well above VIF 3's 4 Mbit/s"
 [ "$got" -ge 12000000 ] || fail "detached uid still shaped: $got"
+
+echo "== a second interface's itmd"
+# the itmd of lo in the same namespace: a process attached by eth0's is in
+# eth0's cgroup, and moving it would leave eth0's attachment without effect
+spawn SB "exec sleep 30"
+ln -s ../../network/eth0/3/1 "$MNT/procs/$SB/eth0" || fail "ln -s to eth0's VIF"
+printf '%s\n' "backend nfqueue dev lo queue 1001" \
+	"qdisc add root handle 1: vif default 1:a" \
+	"class add parent 1: classid 1:a vif" > "$WORK/lo.conf"
+mkdir "$WORK/mnt2"
+spawn PID2 "exec $ITMD -c $WORK/lo.conf -S $WORK/lo.sock -m $WORK/mnt2 >>$WORK/itmd-lo.log 2>&1"
+for _ in $(seq 20); do mountpoint -q "$WORK/mnt2" && break; sleep 0.2; done
+mountpoint -q "$WORK/mnt2" || fail "the itmd of lo did not mount"
+err=$(ln -s ../../network/lo "$WORK/mnt2/procs/$SB/lo" 2>&1) &&
+	fail "attached by the itmds of eth0 and lo"
+echo "$err" | grep -q "busy" || fail "second interface: $err (expected EBUSY)"
+grep -q "^0::/itm/eth0/1/$SB\$" /proc/$SB/cgroup ||
+	fail "moved out of eth0's cgroup: $(grep '^0::' /proc/$SB/cgroup)"
+kill $PID2
+for _ in $(seq 50); do kill -0 $PID2 2>/dev/null || break; sleep 0.1; done
+PID2=
+rm "$MNT/procs/$SB/eth0" || fail "rm of the link to eth0's VIF"
+kill $SB
+echo "a process attached by one interface at a time: ok"
 
 echo "== reload with a new root handle"
 # VIFs 3, 3/1 and 3/2 stay, as 2:3, 2:1 and 2:2: what was attached to them
