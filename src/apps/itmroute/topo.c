@@ -147,7 +147,8 @@ static int do_node(struct topo *t, struct topo_line *l)
 				TOPO_NAME_MAX - 1);
 	if (topo_node_by_name(t, l->tok[1]) >= 0)
 		return line_err(l, l->tok[1], "node defined twice");
-	if (!parse_addr(l->tok[2], &addr) || !addr || addr == 0xffffffffu)
+	/* multicast (224/4), reserved and broadcast (240/4): no node's */
+	if (!parse_addr(l->tok[2], &addr) || !addr || ntohl(addr) >= 0xe0000000u)
 		return line_err(l, l->tok[2], "not an IPv4 unicast address");
 	if (topo_node_by_addr(t, addr) >= 0)
 		return line_err(l, l->tok[2], "address of another node");
