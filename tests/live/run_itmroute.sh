@@ -30,6 +30,12 @@ need ip iptables ip6tables iperf3 ethtool ping tcpdump ss
 modprobe -q nfnetlink_queue 2>/dev/null || true
 
 fresh_work "$work"
+# -i takes a bare number of milliseconds: "100ms" or "1s" is refused
+for i in 100ms 1s 5 ""; do
+	err=$("$itmroute" -s "$work/none.mod" -t "$work/none.topo" -i "$i" 2>&1) &&
+		fail "itmroute ran with -i \"$i\""
+	echo "$err" | grep -q -- "-i \"$i\": a number of ms" || fail "-i \"$i\": $err"
+done
 net=irt$$	# its own namespaces, no test bed
 A=$net-a B=$net-b C=$net-c S=$net-s
 
