@@ -36,6 +36,19 @@ int attach_proc_exists(pid_t pid)
 	return stat(path, &st) == 0 ? 0 : -ENOENT;
 }
 
+int attach_proc_netns(pid_t pid)
+{
+	char path[64];
+	struct stat mine, its;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &its) < 0)
+		return -ENOENT;
+	if (stat("/proc/self/ns/net", &mine) < 0)
+		return 0;	/* no way to tell: let it be */
+	return mine.st_dev == its.st_dev && mine.st_ino == its.st_ino ? 0 : -EXDEV;
+}
+
 /* The inode of the socket fd of pid names, 0 if it names none. */
 static uint64_t sock_ino(pid_t pid, int fd)
 {

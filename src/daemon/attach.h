@@ -65,6 +65,9 @@ bool attach_may(pid_t pid, uid_t uid);
 /* -ENOENT: no such process; -ENOTSOCK: fd is not one of its sockets */
 int attach_proc_exists(pid_t pid);
 int attach_sock_exists(pid_t pid, int fd);
+/* -EXDEV: pid is in another network namespace than itmd, whose rules its
+ * packets never cross; -ENOENT: no such process */
+int attach_proc_netns(pid_t pid);
 uid_t attach_proc_uid(pid_t pid);
 
 #endif

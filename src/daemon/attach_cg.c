@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "attach_path.h"
 #include "io/ipt.h"
 #include "itm/live.h"
 
@@ -300,6 +301,11 @@ int attach_proc(struct attach_sys *s, struct att *a, uint32_t prio,
 	if (prev_cgroup(a->pid, a->prev_cg, sizeof(a->prev_cg)) < 0)
 		return itm_err_set(err, ESRCH, "attach: %d: no cgroup v2 entry",
 				   (int)a->pid);
+	/* moved, it would leave the other itmd's rule behind unknowingly */
+	if (attp_cg_other_if(a->prev_cg, s->cg_rel + strlen("itm/")))
+		return itm_err_set(err, EBUSY, "attach: %d: in %s, attached by "
+				   "the itmd of another interface", (int)a->pid,
+				   a->prev_cg);
 	if ((r = chains_on(s, err)) < 0)
 		return r;
 	cg_dir(s, a->minor, a->pid, dir, sizeof(dir));

@@ -126,3 +126,13 @@ int attp_format(char *buf, size_t len, unsigned depth, const char *ifname,
 					 (unsigned)minors[i]);
 	return used < len ? 0 : -ENAMETOOLONG;
 }
+
+bool attp_cg_other_if(const char *cg, const char *ifname)
+{
+	size_t n = strlen(ifname);
+
+	if (strncmp(cg, "/itm/", 5))
+		return false;
+	cg += 5;
+	return strncmp(cg, ifname, n) || (cg[n] != '/' && cg[n] != '\0');
+}

@@ -12,6 +12,7 @@
 #ifndef ITM_DAEMON_ATTACH_PATH_H
 #define ITM_DAEMON_ATTACH_PATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,5 +38,9 @@ int attp_target(const char *target, const char *mnt, unsigned depth,
  * whose path of minors is minors[0..n) (minors[0] is the root, 0). */
 int attp_format(char *buf, size_t len, unsigned depth, const char *ifname,
 		const uint32_t *minors, unsigned n);
+/* A process's cgroup v2 path ("/itm/eth1/3/42", from /proc/PID/cgroup)
+ * says the itmd of another interface than ifname attached it: a process
+ * is in one cgroup, so it can be attached by one interface at a time. */
+bool attp_cg_other_if(const char *cg, const char *ifname);
 
 #endif

@@ -49,7 +49,9 @@ static void fs_att_drop(struct itm_fs *fs, struct att *a, const char *why)
 }
 
 /* Attachments whose process exited, whose socket was closed or whose VIF
- * was deleted (control socket, reload) end. */
+ * was deleted (control socket, reload) end. So do those whose VIF a
+ * reload gave another class id (a new root handle): their rule or socket
+ * still names the old one, which the vif discipline sends to `default`. */
 static void fs_att_sweep(struct itm_fs *fs)
 {
 	struct itm_qdisc *q = fs_vif_root(fs->live->e);
@@ -62,6 +64,8 @@ static void fs_att_sweep(struct itm_fs *fs)
 
 		if (!q || !fs_vif_exists(q, a->minor))
 			fs_att_drop(fs, a, "its VIF is gone");
+		else if (fs_vif_prio(q, a->minor) != a->prio)
+			fs_att_drop(fs, a, "its VIF's class id changed");
 		else if (!attach_alive(a))
 			fs_att_drop(fs, a, a->kind == ATT_PROC ? "exited" : "closed");
 	}
@@ -258,7 +262,7 @@ static int fs_att_make(struct itm_fs *fs, enum att_kind kind, pid_t pid,
 
 	if (!a)
 		return -ENOSPC;
-	a->prio = minor ? q->handle | minor : 0;	/* the root: `default` */
+	a->prio = fs_vif_prio(q, minor);
 	r = attach_pidfd(a);
 	if (r == 0 && kind == ATT_PROC)
 		r = fs->sys_ok ? attach_proc(&fs->sys, a, a->prio,
@@ -304,6 +308,10 @@ static int fs_att_link(fuse_req_t req, struct itm_fs *fs,
 		r = fs_att_allowed(fs, req, q, minor, pid);
 	if (r == 0 && att_find(&fs->atts, kind, pid, (int)o->n.b))
 		r = -EEXIST;
+	/* the cgroup rule is in itmd's namespace: another's packets miss it */
+	if (r == 0 && kind == ATT_PROC && (r = attach_proc_netns(pid)) == -EXDEV)
+		itm_live_log("warning", "fs: process %d is in another network "
+			     "namespace than itmd: not attached", (int)pid);
 	if (r == 0)
 		r = fs_att_make(fs, kind, pid, (int)o->n.b, minor, q);
 	return r;

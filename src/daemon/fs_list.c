@@ -140,7 +140,7 @@ int fs_list_write(struct itm_fs *fs, uid_t caller, const struct fs_obj *o,
 		return -EINVAL;
 	}
 	req.e.minor = o->n.b;
-	req.e.prio = o->n.b ? o->q->handle | o->n.b : 0;
+	req.e.prio = fs_vif_prio(o->q, o->n.b);
 	cur = atl_find(&fs->lists, &req.e);
 	if (req.add)
 		r = fs_list_add(fs, caller, &req.e);
@@ -161,8 +161,12 @@ void fs_list_sweep(struct itm_fs *fs, struct itm_qdisc *q)
 	unsigned i = fs->lists.n;
 
 	while (i--) {
-		if (!q || !fs_vif_exists(q, fs->lists.a[i].minor))
+		const struct atl *e = &fs->lists.a[i];
+
+		if (!q || !fs_vif_exists(q, e->minor))
 			fs_list_drop(fs, &fs->lists.a[i], "its VIF is gone");
+		else if (fs_vif_prio(q, e->minor) != e->prio)
+			fs_list_drop(fs, &fs->lists.a[i], "its VIF's class id changed");
 	}
 }
 

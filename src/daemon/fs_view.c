@@ -32,6 +32,11 @@ uint32_t fs_vif_parent(struct itm_qdisc *q, uint32_t minor)
 	return q->ops->cl->parent ? q->ops->cl->parent(q, minor) : 0;
 }
 
+uint32_t fs_vif_prio(const struct itm_qdisc *q, uint32_t minor)
+{
+	return minor ? q->handle | minor : 0;
+}
+
 uint32_t fs_vif_child_next(struct itm_qdisc *q, uint32_t parent,
 			   uint32_t after)
 {

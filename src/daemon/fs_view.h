@@ -20,6 +20,9 @@ struct itm_qdisc *fs_vif_root(struct itm_engine *e);
 /* minor 0 is the root VIF, the discipline itself */
 bool fs_vif_exists(struct itm_qdisc *q, uint32_t minor);
 uint32_t fs_vif_parent(struct itm_qdisc *q, uint32_t minor);
+/* The skb->priority that names VIF minor: MAJ:MIN, 0 for the root (whose
+ * packets go to its `default`). A reload may change MAJ. */
+uint32_t fs_vif_prio(const struct itm_qdisc *q, uint32_t minor);
 /* The child VIF of parent after `after` in minor order (0: the first);
  * 0 when there is none. */
 uint32_t fs_vif_child_next(struct itm_qdisc *q, uint32_t parent,

@@ -10,7 +10,9 @@
 #   shell that starts it (a child follows its parent), share ~2/2 Mbit/s;
 # - a socket attached alone (by its fd) gets VIF 3's 4 Mbit/s;
 # - readlink, the procs/ listing, rm detaching (the process back in its
-#   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused;
+#   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused,
+#   a process of another network namespace refused (EXDEV), and one that
+#   eth0's itmd attached refused by the itmd of lo (EBUSY);
 # - a uid (VIF 3/1) and a cgroup (VIF 3/2) attached through the VIFs' uids
 #   and cgroups files share VIF 3; detached, the uid is unshaped again;
 #   bad writes refused with the lists kept;
@@ -34,7 +36,11 @@ CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 . "$HERE/fs_lib.sh"
 fs_need ip iperf3 nsenter setpriv mountpoint awk iptables python3
 [ -n "$CG" ] || skip "no cgroup v2 mount"
-fs_cleanup_extra() { [ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null; }
+fs_cleanup_extra() {
+	[ -n "${PID2:-}" ] && kill "$PID2" 2>/dev/null && sleep 0.5
+	mountpoint -q "$WORK/mnt2" 2>/dev/null && umount -l "$WORK/mnt2"
+	[ -n "${GC:-}" ] && rmdir "$CG/$GC" 2>/dev/null
+}
 fs_bed_up route
 
 printf '%s\n' "backend nfqueue dev eth0" \
@@ -59,6 +65,13 @@ echo "$err" | grep -q "Permission denied" || fail "non-owner: $err (expected EAC
 kill $NB
 ln -s ../../network/eth0/3/9 "$MNT/procs/$SL/eth0" 2>/dev/null &&
 	fail "attached to a VIF that does not exist"
+# this script runs in the host's namespace, whose packets itmd never sees
+sleep 30 &
+HS=$!
+err=$(ln -s ../../network/eth0/3/1 "$MNT/procs/$HS/eth0" 2>&1) &&
+	fail "attached a process of another network namespace"
+echo "$err" | grep -q "cross-device" || fail "other namespace: $err (expected EXDEV)"
+kill $HS
 ln -s ../../network/eth0/3/1 "$MNT/procs/$SL/eth0" || fail "ln -s of a process"
 [ "$(readlink "$MNT/procs/$SL/eth0")" = ../../network/eth0/3/1 ] ||
 	fail "readlink: $(readlink "$MNT/procs/$SL/eth0")"
@@ -175,6 +188,55 @@ inc $NOBODY iperf3 -C reno -c 10.77.2.2 -p 5301 -t 2 -J > "$WORK/u0.json"
 got=$(rate "$WORK/u0.json")
 echo "uid $U detached: $got bit/s, expected well above VIF 3's 4 Mbit/s"
 [ "$got" -ge 12000000 ] || fail "detached uid still shaped: $got"
+
+echo "== a second interface's itmd"
+# the itmd of lo in the same namespace: a process attached by eth0's is in
+# eth0's cgroup, and moving it would leave eth0's attachment without effect
+spawn SB "exec sleep 30"
+ln -s ../../network/eth0/3/1 "$MNT/procs/$SB/eth0" || fail "ln -s to eth0's VIF"
+printf '%s\n' "backend nfqueue dev lo queue 1001" \
+	"qdisc add root handle 1: vif default 1:a" \
+	"class add parent 1: classid 1:a vif" > "$WORK/lo.conf"
+mkdir "$WORK/mnt2"
+spawn PID2 "exec $ITMD -c $WORK/lo.conf -S $WORK/lo.sock -m $WORK/mnt2 >>$WORK/itmd-lo.log 2>&1"
+for _ in $(seq 20); do mountpoint -q "$WORK/mnt2" && break; sleep 0.2; done
+mountpoint -q "$WORK/mnt2" || fail "the itmd of lo did not mount"
+err=$(ln -s ../../network/lo "$WORK/mnt2/procs/$SB/lo" 2>&1) &&
+	fail "attached by the itmds of eth0 and lo"
+echo "$err" | grep -q "busy" || fail "second interface: $err (expected EBUSY)"
+grep -q "^0::/itm/eth0/1/$SB\$" /proc/$SB/cgroup ||
+	fail "moved out of eth0's cgroup: $(grep '^0::' /proc/$SB/cgroup)"
+kill $PID2
+for _ in $(seq 50); do kill -0 $PID2 2>/dev/null || break; sleep 0.1; done
+PID2=
+rm "$MNT/procs/$SB/eth0" || fail "rm of the link to eth0's VIF"
+kill $SB
+echo "a process attached by one interface at a time: ok"
+
+echo "== reload with a new root handle"
+# VIFs 3, 3/1 and 3/2 stay, as 2:3, 2:1 and 2:2: what was attached to them
+# still names 1:N, which the vif discipline would send to 2:a, so it ends
+spawn SR "exec sleep 30"
+prev=$(grep '^0::' /proc/$SR/cgroup)
+ln -s ../../network/eth0/3/1 "$MNT/procs/$SR/eth0" || fail "ln -s before the reload"
+printf '%s\n' "backend nfqueue dev eth0" \
+	"qdisc add root handle 2: vif default 2:a" \
+	"class add parent 2: classid 2:a vif" \
+	"class add parent 2: classid 2:3 vif bandwidth 4mbit mode shaping" \
+	"class add parent 2:3 classid 2:1 vif" \
+	"class add parent 2:3 classid 2:2 vif" > "$WORK/itmd.conf"
+kill -HUP $PID
+for _ in $(seq 50); do grep -q "reloaded" "$WORK/itmd.log" && break; sleep 0.1; done
+grep -q "reloaded" "$WORK/itmd.log" || fail "itmd did not reload"
+[ -e "$MNT/procs/$SR/eth0" ] && fail "still attached to 1:1: $(readlink "$MNT/procs/$SR/eth0")"
+[ "$(grep '^0::' /proc/$SR/cgroup)" = "$prev" ] || fail "$SR not back in $prev"
+[ -z "$(cat "$V/3/2/cgroups")" ] || fail "cgroup still listed for 1:2: $(cat "$V/3/2/cgroups")"
+inc iptables-save -t mangle | grep -Eq -- "--set-class 0*1:" &&
+	fail "rules of 1: left: $(inc iptables-save -t mangle | grep CLASSIFY)"
+grep -q "process $SR detached from VIF 1 (its VIF's class id changed)" "$WORK/itmd.log" ||
+	fail "no log of the detachment"
+kill $SR
+echo "reload with a new root handle ends the attachments: ok"
 
 echo "== exit"
 echo +$U > "$V/3/1/uids" || fail "attach uid before exit"

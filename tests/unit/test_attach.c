@@ -41,6 +41,19 @@ static void test_names(void **state)
 	assert_int_equal(attp_fd("", &fd), -EINVAL);
 }
 
+/* Attached by the itmd of another interface: its cgroup is that one's. */
+static void test_cg_other_if(void **state)
+{
+	assert_false(attp_cg_other_if("/", "eth0"));
+	assert_false(attp_cg_other_if("/user.slice/session-3.scope", "eth0"));
+	assert_false(attp_cg_other_if("/itm/eth0/3/42", "eth0"));
+	assert_false(attp_cg_other_if("/itm/eth0", "eth0"));
+	assert_false(attp_cg_other_if("/itmx/eth1/3/42", "eth0"));
+	assert_true(attp_cg_other_if("/itm/eth1/3/42", "eth0"));
+	assert_true(attp_cg_other_if("/itm/eth0.5/1/42", "eth0"));
+	assert_true(attp_cg_other_if("/itm/eth/1/42", "eth0"));
+}
+
 static void test_targets(void **state)
 {
 	uint32_t m[ATTP_MINORS_MAX];
@@ -277,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cg_other_if),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_table),

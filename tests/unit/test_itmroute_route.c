@@ -36,7 +36,7 @@ static void setup(struct topo *t, struct route *r, struct path_cfg *c)
 static void probe(struct route *r, const struct path_cfg *c, int i,
 		  uint64_t now, uint64_t rtt)
 {
-	uint32_t seq = path_probe_sent(&r->path[i], now);
+	uint32_t seq = path_probe_sent(&r->path[i], c, now);
 
 	assert_int_equal(path_probe_acked(&r->path[i], c, seq, now, rtt,
 					  now + rtt), 0);
@@ -101,7 +101,7 @@ static void test_stray_and_lost(void **state)
 
 	setup(&t, &r, &c);
 	p = &r.path[0];
-	seq = path_probe_sent(p, SEC);
+	seq = path_probe_sent(p, &c, SEC);
 	/* not in flight, or in flight with another send time: stray */
 	assert_int_equal(path_probe_acked(p, &c, seq + 1, SEC, MS, SEC + MS), -ENOENT);
 	assert_int_equal(path_probe_acked(p, &c, seq, SEC + 1, MS, SEC + MS), -ENOENT);
@@ -110,7 +110,7 @@ static void test_stray_and_lost(void **state)
 	assert_int_equal(path_probe_acked(p, &c, seq, SEC, MS, SEC + MS), 0);
 	assert_int_equal(path_probe_acked(p, &c, seq, SEC, MS, SEC + MS), -ENOENT);
 	/* unanswered past the timeout: lost, and a sample of the timeout */
-	path_probe_sent(p, 2 * SEC);
+	path_probe_sent(p, &c, 2 * SEC);
 	path_expire(p, &c, 2 * SEC + c.timeout_ns - 1);
 	assert_true(p->lost == 0);
 	path_expire(p, &c, 2 * SEC + c.timeout_ns);
@@ -118,8 +118,31 @@ static void test_stray_and_lost(void **state)
 	assert_true(p->srtt_ns == MS + (c.timeout_ns - MS) / 4);
 	/* a full window loses its oldest */
 	for (i = 0; i < PATH_WINDOW + 2; i++)
-		path_probe_sent(p, 5 * SEC + (uint64_t)i);
+		path_probe_sent(p, &c, 5 * SEC + (uint64_t)i);
 	assert_true(p->lost == 3);
+}
+
+/* Probes every 100 ms: eight leave within the 1 s timeout, so a lost one
+ * leaves the full window before it times out, and counts all the same. */
+static void test_window_loss_is_a_sample(void **state)
+{
+	struct path_cfg c;
+	struct route r;
+	struct topo t;
+	struct path *p;
+	uint64_t now = SEC;
+	int i;
+
+	setup(&t, &r, &c);
+	p = &r.path[0];
+	probe(&r, &c, 0, now, MS);
+	for (i = 0; i <= PATH_WINDOW; i++) {
+		now += 100 * MS;
+		path_expire(p, &c, now);
+		path_probe_sent(p, &c, now);
+	}
+	assert_true(p->lost == 1);
+	assert_true(p->srtt_ns == MS + (c.timeout_ns - MS) / 4);
 }
 
 static void test_down(void **state)
@@ -130,7 +153,7 @@ static void test_down(void **state)
 
 	setup(&t, &r, &c);
 	assert_false(path_down(&r.path[0], &c, 100 * SEC));	/* never probed */
-	path_probe_sent(&r.path[0], SEC);
+	path_probe_sent(&r.path[0], &c, SEC);
 	assert_false(path_down(&r.path[0], &c, SEC + c.down_ns - 1));
 	assert_true(path_down(&r.path[0], &c, SEC + c.down_ns));
 	probe(&r, &c, 0, 10 * SEC, MS);
@@ -154,7 +177,7 @@ static void test_direct_preferred(void **state)
 	/* at startup, a relay answering first does not take the route */
 	setup(&t, &r, &c);
 	probe(&r, &c, 1, SEC, MS);
-	path_probe_sent(&r.path[0], SEC);
+	path_probe_sent(&r.path[0], &c, SEC);
 	assert_false(route_choose(&r, &c, SEC + 500 * MS));
 	assert_int_equal(r.cur, 0);
 }
@@ -235,19 +258,23 @@ static void test_down_switches_at_once(void **state)
 	struct route r;
 	struct topo t;
 	uint64_t now;
+	int i = 0;
 
 	setup(&t, &r, &c);
-	c.timeout_ns = 10 * SEC;	/* no loss samples: only "down" acts */
+	/* no loss samples: only "down" acts (direct probed every 400 ms,
+	 * so that its window does not fill either) */
+	c.timeout_ns = 10 * SEC;
 	run(&r, &c, SEC, 5 * SEC, MS, 2 * MS);
 	for (now = 5 * SEC; now < 5 * SEC + c.down_ns; now += 100 * MS) {
-		path_probe_sent(&r.path[0], now);
+		if (i++ % 4 == 0)
+			path_probe_sent(&r.path[0], &c, now);
 		probe(&r, &c, 1, now, 2 * MS);
 		path_expire(&r.path[0], &c, now);
 		route_choose(&r, &c, now + 50 * MS);
 	}
 	assert_int_equal(r.cur, 1);
 	assert_true(r.path[0].srtt_ns == MS);
-	assert_true(r.path[0].lost > 0);
+	assert_true(r.path[0].lost == 0);
 	/* then every path silent: direct, untouched */
 	assert_true(route_choose(&r, &c, now + 10 * SEC));
 	assert_int_equal(r.cur, 0);
@@ -259,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_ewma),
 		cmocka_unit_test(test_stray_and_lost),
+		cmocka_unit_test(test_window_loss_is_a_sample),
 		cmocka_unit_test(test_down),
 		cmocka_unit_test(test_direct_preferred),
 		cmocka_unit_test(test_switch_after_hold),

@@ -80,6 +80,32 @@ static void test_good_file(void **state)
 	assert_int_equal(topo_set_self(&t, "Z"), -ENOENT);
 }
 
+/* A prefix of B holding A's own address: A's packets to itself stay on
+ * the host (through a relay, they came back with A's source address and
+ * were dropped as martians); the other nodes' addresses go to B. */
+static void test_route_own_address(void **state)
+{
+	static const char wide[] =
+		"node A 10.99.0.1\n"
+		"node B 10.99.0.2\n"
+		"node C 10.99.0.3\n"
+		"link A C\n"
+		"dest 10.99.0.0/24 B\n"
+		"self A\n";
+	struct topo t;
+	char err[256] = "";
+
+	assert_int_equal(parse(&t, wide, err, sizeof(err)), 0);
+	assert_int_equal(topo_route_node(&t, ip("10.99.0.1")), -1);
+	assert_int_equal(topo_route_node(&t, ip("10.99.0.2")), 1);
+	assert_int_equal(topo_route_node(&t, ip("10.99.0.3")), 1);
+	assert_int_equal(topo_route_node(&t, ip("10.99.0.77")), 1);
+	assert_int_equal(topo_route_node(&t, ip("10.98.0.1")), -1);
+	assert_int_equal(topo_set_self(&t, "C"), 0);
+	assert_int_equal(topo_route_node(&t, ip("10.99.0.3")), -1);
+	assert_int_equal(topo_route_node(&t, ip("10.99.0.1")), 1);
+}
+
 static void test_defaults(void **state)
 {
 	struct topo t;
@@ -102,6 +128,10 @@ static const struct {
 	{ "node C 10.0.0", "t.topo:3: \"10.0.0\": not an IPv4 unicast address" },
 	{ "node C 0.0.0.0", "t.topo:3: \"0.0.0.0\": not an IPv4 unicast address" },
 	{ "node C fd00::1", "t.topo:3: \"fd00::1\": not an IPv4 unicast address" },
+	{ "node C 224.0.0.1", "t.topo:3: \"224.0.0.1\": not an IPv4 unicast address" },
+	{ "node C 239.1.2.3", "t.topo:3: \"239.1.2.3\": not an IPv4 unicast address" },
+	{ "node C 240.0.0.1", "t.topo:3: \"240.0.0.1\": not an IPv4 unicast address" },
+	{ "node C 255.255.255.255", "t.topo:3: \"255.255.255.255\": not an IPv4 unicast address" },
 	{ "node A 10.0.0.9", "t.topo:3: \"A\": node defined twice" },
 	{ "node C 10.0.0.1", "t.topo:3: \"10.0.0.1\": address of another node" },
 	{ "node C! 10.0.0.3", "t.topo:3: \"C!\": a name is 1..31 of [A-Za-z0-9_-]" },
@@ -193,6 +223,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_route_own_address),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_duplicate_prefix),

@@ -66,9 +66,8 @@ static int probe_relay(const struct libitm_pkt *p, bool *is_probe)
 /* The path the route to a data packet's destination chose, or NULL. */
 static struct path *data_path(const struct libitm_pkt *p)
 {
-	const struct topo_dest *d = topo_dest_for(&itmroute.topo,
-						  addr_of(p->dst));
-	struct route *r = d ? itmroute_route_to(d->node) : NULL;
+	int node = topo_route_node(&itmroute.topo, addr_of(p->dst));
+	struct route *r = node >= 0 ? itmroute_route_to(node) : NULL;
 
 	return r ? &r->path[r->cur] : NULL;
 }

@@ -128,6 +128,7 @@ static int run(void)
 static int parse_args(int argc, char **argv, const char **sock,
 		      const char **topo, const char **self)
 {
+	char *end;
 	long ms;
 	int c;
 
@@ -138,9 +139,10 @@ static int parse_args(int argc, char **argv, const char **sock,
 		case 'n': *self = optarg; break;
 		case 'v': itmroute.verbose = true; break;
 		case 'i':
-			ms = strtol(optarg, NULL, 10);
-			if (ms < 10 || ms > 60000) {
-				fprintf(stderr, "itmroute: -i: 10..60000 ms\n");
+			ms = strtol(optarg, &end, 10);
+			if (end == optarg || *end || ms < 10 || ms > 60000) {
+				fprintf(stderr, "itmroute: -i \"%s\": a number of "
+					"ms, 10..60000\n", optarg);
 				return -1;
 			}
 			itmroute.interval_ns = (uint64_t)ms * 1000000u;

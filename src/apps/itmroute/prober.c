@@ -8,9 +8,12 @@
  * The destination's itmroute answers along the same path, so a probe
  * through relay R measures self -> R -> destination -> R -> self.
  *
- * Times are the kernel's receive timestamps (SO_TIMESTAMPNS, the real-time
- * clock): the timer's period does not add to what is measured, and the
- * answering side subtracts the time it held the probe (hold_us).
+ * Times are the kernel's receive timestamps (SO_TIMESTAMPNS): the timer's
+ * period does not add to what is measured, and the answering side
+ * subtracts the time it held the probe (hold_us). Everything else runs by
+ * the monotonic clock, a stamp (real-time) becoming the monotonic time it
+ * was that long ago: a step of the wall clock (NTP, date) would otherwise
+ * stop the probes (back) or take every path down (forward).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,12 +28,17 @@
 #include "itmroute.h"
 #include "probe.h"
 
-uint64_t prober_now_ns(void)
+static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t prober_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 int prober_open(void)
@@ -78,7 +86,7 @@ static void probe_path(const struct route *r, struct path *p, uint64_t now)
 		.sent_ns = now,
 	};
 
-	m.seq = path_probe_sent(p, now);
+	m.seq = path_probe_sent(p, &itmroute.cfg, now);
 	send_msg(&m, m.target);
 }
 
@@ -127,23 +135,29 @@ static void acked(const struct probe_msg *m, uint64_t rx_ns, uint64_t now)
 	path_probe_acked(p, &itmroute.cfg, m->seq, m->sent_ns, rtt, now);
 }
 
-static uint64_t rx_time(struct msghdr *mh, uint64_t now)
+/* The datagram's arrival on the monotonic clock: now (read with real,
+ * the real-time clock) less the age its stamp gives; now without one, or
+ * when the wall clock stepped back since it came. */
+static uint64_t rx_time(struct msghdr *mh, uint64_t now, uint64_t real)
 {
 	struct cmsghdr *c;
 	struct timespec ts;
+	uint64_t stamp;
 
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			return (uint64_t)ts.tv_sec * 1000000000ull +
-			       (uint64_t)ts.tv_nsec;
+			stamp = (uint64_t)ts.tv_sec * 1000000000ull +
+				(uint64_t)ts.tv_nsec;
+			return real > stamp && real - stamp < now ?
+			       now - (real - stamp) : now;
 		}
 	}
 	return now;
 }
 
 /* Read every waiting datagram; false when there is none left. */
-static bool receive_one(uint64_t now)
+static bool receive_one(void)
 {
 	uint8_t buf[256], ctl[CMSG_SPACE(sizeof(struct timespec))];
 	struct sockaddr_in from;
@@ -152,12 +166,12 @@ static bool receive_one(uint64_t now)
 			     .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
 	ssize_t n = recvmsg(itmroute.sock, &mh, 0);
+	uint64_t now = prober_now_ns(), real = clock_ns(CLOCK_REALTIME), rx_ns;
 	struct probe_msg m;
-	uint64_t rx_ns;
 
 	if (n < 0)
 		return errno == EINTR;
-	rx_ns = rx_time(&mh, now);
+	rx_ns = rx_time(&mh, now, real);
 	if (probe_decode(&m, buf, (size_t)n) < 0) {
 		itmroute.st.probes_bad++;
 		return true;
@@ -188,7 +202,7 @@ void prober_tick(void)
 	uint64_t now;
 	int i;
 
-	while (receive_one(prober_now_ns()))
+	while (receive_one())
 		;
 	now = prober_now_ns();	/* not before the acknowledgements read */
 	if (now >= itmroute.next_probe_ns) {

@@ -46,7 +46,8 @@ static void path_sample(struct path *p, uint64_t rtt_ns)
 		p->srtt_ns = 1;
 }
 
-uint32_t path_probe_sent(struct path *p, uint64_t now)
+uint32_t path_probe_sent(struct path *p, const struct path_cfg *c,
+			 uint64_t now)
 {
 	struct path_probe *slot = &p->out[0];
 	int i;
@@ -59,8 +60,13 @@ uint32_t path_probe_sent(struct path *p, uint64_t now)
 		if (p->out[i].sent_ns < slot->sent_ns)
 			slot = &p->out[i];
 	}
-	if (slot->seq)
-		p->lost++;	/* the window is full: its oldest is lost */
+	if (slot->seq) {
+		/* the window is full: its oldest is lost, as one that timed
+		 * out (with short intervals, eight probes leave within the
+		 * timeout, and losses would otherwise never reach the RTT) */
+		p->lost++;
+		path_sample(p, c->timeout_ns);
+	}
 	if (!++p->next_seq)
 		p->next_seq = 1;
 	*slot = (struct path_probe){ .seq = p->next_seq, .sent_ns = now };

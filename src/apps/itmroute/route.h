@@ -77,8 +77,10 @@ struct route {
 /* Direct first, then through each neighbour of self except @node. */
 void route_init(struct route *r, const struct topo *t, int node);
 
-/* A probe leaves on @p at @now: its sequence number. */
-uint32_t path_probe_sent(struct path *p, uint64_t now);
+/* A probe leaves on @p at @now: its sequence number. With the window
+ * full, the oldest probe is lost and counts as a sample of the timeout. */
+uint32_t path_probe_sent(struct path *p, const struct path_cfg *c,
+			 uint64_t now);
 /* Its acknowledgement, measuring @rtt_ns: 0, or -ENOENT (not in flight). */
 int path_probe_acked(struct path *p, const struct path_cfg *c, uint32_t seq,
 		     uint64_t sent_ns, uint64_t rtt_ns, uint64_t now);

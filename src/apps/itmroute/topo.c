@@ -85,6 +85,16 @@ const struct topo_dest *topo_dest_for(const struct topo *t, uint32_t addr)
 	return best;
 }
 
+int topo_route_node(const struct topo *t, uint32_t addr)
+{
+	const struct topo_dest *d;
+
+	if (t->self >= 0 && addr == t->node[t->self].addr)
+		return -1;	/* to itself: stays on the host */
+	d = topo_dest_for(t, addr);
+	return d ? d->node : -1;
+}
+
 int topo_set_self(struct topo *t, const char *name)
 {
 	int i = topo_node_by_name(t, name);
@@ -137,7 +147,8 @@ static int do_node(struct topo *t, struct topo_line *l)
 				TOPO_NAME_MAX - 1);
 	if (topo_node_by_name(t, l->tok[1]) >= 0)
 		return line_err(l, l->tok[1], "node defined twice");
-	if (!parse_addr(l->tok[2], &addr) || !addr || addr == 0xffffffffu)
+	/* multicast (224/4), reserved and broadcast (240/4): no node's */
+	if (!parse_addr(l->tok[2], &addr) || !addr || ntohl(addr) >= 0xe0000000u)
 		return line_err(l, l->tok[2], "not an IPv4 unicast address");
 	if (topo_node_by_addr(t, addr) >= 0)
 		return line_err(l, l->tok[2], "address of another node");

@@ -62,5 +62,9 @@ int topo_node_by_addr(const struct topo *t, uint32_t addr);
 bool topo_linked(const struct topo *t, int a, int b);
 /* The dest entry with the longest prefix holding @addr, or NULL. */
 const struct topo_dest *topo_dest_for(const struct topo *t, uint32_t addr);
+/* The node a packet this node sends to @addr goes to through the overlay
+ * (that of the longest prefix), or -1: none holds it, or @addr is this
+ * node's own address, which a wider prefix of another node may hold. */
+int topo_route_node(const struct topo *t, uint32_t addr);
 
 #endif
