@@ -62,22 +62,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *dump(const struct itm_backend *b, bool json)
-{
-	static char out[2048];
-	FILE *fp = fmemopen(out, sizeof(out), "w");
-
-	assert_non_null(fp);
-	br_dump(b, fp, json);
-	fclose(fp);
-	return out;
-}
-
 static void test_text(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(dump(f->b, false),
+	assert_string_equal(test_dump(br_dump, f->b, false),
 		"  c0>s0 rate 20Mbit root pfifo qlen 0 backlog 0 drops 0\n"
 		"    received 10 sent 9 bytes 9000 dropped 1 released 0 gso 0"
 		" truncated 0 errors 0 retries 0 ring_drops 0\n"
@@ -90,7 +79,7 @@ static void test_json(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(dump(f->b, true),
+	assert_string_equal(test_dump(br_dump, f->b, true),
 		"{\"directions\":[{\"from\":\"c0\",\"to\":\"s0\",\"rate\":20000000,"
 		"\"root\":{\"kind\":\"pfifo\",\"qlen\":0,\"backlog\":0,\"drops\":0},"
 		"\"counters\":{\"received\":10,\"sent\":9,\"bytes\":9000,\"dropped\":1,"

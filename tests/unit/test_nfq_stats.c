@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "io/nfq.h"
+#include "testutil.h"
 
 static struct itm_backend *two_queues(void)
 {
@@ -42,23 +43,12 @@ static struct itm_backend *two_queues(void)
 	return b;
 }
 
-static char *dump(const struct itm_backend *b, bool json)
-{
-	static char out[1024];
-	FILE *f = fmemopen(out, sizeof(out), "w");
-
-	assert_non_null(f);
-	nfq_dump(b, f, json);
-	fclose(f);
-	return out;
-}
-
 static void test_text(void **state)
 {
 	struct itm_backend *b = two_queues();
 
 	(void)state;
-	assert_string_equal(dump(b, false),
+	assert_string_equal(test_dump(nfq_dump, b, false),
 		"  queue 1000 queues 2 spread dev chain itm-q1000 hooks forward,post-routing"
 		" gso whole copy headers\n"
 		"  received 12 accepted 11 dropped 1 modified 0 gso 0 released 0"
@@ -73,7 +63,7 @@ static void test_json(void **state)
 	struct itm_backend *b = two_queues();
 
 	(void)state;
-	assert_string_equal(dump(b, true),
+	assert_string_equal(test_dump(nfq_dump, b, true),
 		"{\"queue\":1000,\"queues\":2,\"spread\":\"dev\",\"chain\":\"itm-q1000\","
 		"\"hooks\":[\"forward\",\"post-routing\"],\"gso\":\"whole\",\"copy\":\"headers\","
 		"\"counters\":{\"received\":12,\"accepted\":11,\"dropped\":1,\"modified\":0,"

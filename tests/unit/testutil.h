@@ -3,6 +3,7 @@
 #ifndef ITM_TESTS_TESTUTIL_H
 #define ITM_TESTS_TESTUTIL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,22 @@ static inline char *test_mkdtemp(char *buf, size_t len, const char *prefix)
 	memset(buf + n, 'X', 6);	/* the template mkdtemp fills in */
 	buf[n + 6] = '\0';
 	return mkdtemp(buf);
+}
+
+struct itm_backend;
+typedef void test_dump_fn(const struct itm_backend *b, FILE *f, bool json);
+
+/* What a backend's dump printed, in a buffer reused by the next call. */
+static inline char *test_dump(test_dump_fn *fn, const struct itm_backend *b,
+			      bool json)
+{
+	static char out[4096];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	assert_non_null(f);
+	fn(b, f, json);
+	fclose(f);
+	return out;
 }
 
 #endif
