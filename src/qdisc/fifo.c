@@ -6,8 +6,10 @@
  * Defaults are those of a 1000-packet txqueuelen and 1514-byte frames.
  *
  * A packet a parent peeked (tbf, drr, vif look at the head before taking
- * it) has left our list but is still ours: it counts towards the limit,
- * as in Linux's sch->q.qlen and backlog, and is the oldest packet.
+ * it) has left our list but is still ours: the limits are on the
+ * discipline's counters (q->stats, which hold it and, during enqueue, the
+ * arriving packet), as Linux's sch->q.qlen and backlog, and it is the
+ * oldest packet.
  */
 #include "itm/qdisc.h"
 
@@ -33,17 +35,6 @@ static const struct itm_attr bfifo_attrs[] = {
 	ITM_ATTR_END,
 };
 
-/* Packets and bytes held, the peeked packet included. */
-static uint32_t fifo_len(const struct itm_qdisc *q, const struct fifo *f)
-{
-	return f->q.len + (q->peeked ? 1 : 0);
-}
-
-static uint64_t fifo_bytes(const struct itm_qdisc *q, const struct fifo *f)
-{
-	return f->q.bytes + (q->peeked ? itm_pkt_len(q->peeked) : 0);
-}
-
 /* Drop the oldest packet: the peeked one if there is one. */
 static void fifo_drop_head(struct itm_qdisc *q, struct fifo *f)
 {
@@ -60,8 +51,8 @@ static void fifo_trim(struct itm_qdisc *q, bool bytes)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	while (fifo_len(q, f) && (bytes ? fifo_bytes(q, f) > f->limit_bytes
-				       : fifo_len(q, f) > f->limit_pkts))
+	while (q->stats.qlen && (bytes ? q->stats.backlog_bytes > f->limit_bytes
+				       : q->stats.qlen > f->limit_pkts))
 		fifo_drop_head(q, f);
 }
 
@@ -69,7 +60,7 @@ static void pfifo_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (fifo_len(q, f) >= f->limit_pkts) {
+	if (q->stats.qlen > f->limit_pkts) {
 		itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}
@@ -80,7 +71,7 @@ static void bfifo_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (fifo_bytes(q, f) + itm_pkt_len(p) > f->limit_bytes) {
+	if (q->stats.backlog_bytes > f->limit_bytes) {
 		itm_qdisc_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}
@@ -92,7 +83,7 @@ static void head_drop_enqueue(struct itm_qdisc *q, struct itm_pkt *p,
 {
 	struct fifo *f = itm_qdisc_priv(q);
 
-	if (fifo_len(q, f) >= f->limit_pkts)
+	if (q->stats.qlen > f->limit_pkts)
 		fifo_drop_head(q, f);
 	itm_pktq_push(&f->q, p);
 }

@@ -236,8 +236,8 @@ static void fq_pie_enqueue(struct itm_qdisc *q, struct itm_pkt *p,
 	uint64_t truesize = fq_pie_truesize(p);
 
 	fq_pie_touch(f, fl, now);
-	/* a packet a parent peeked is still queued here, as in Linux */
-	if (f->qlen + (q->peeked ? 1 : 0) >= f->limit) {
+	/* q->stats: with a packet a parent peeked, as in Linux, and this one */
+	if (q->stats.qlen > f->limit) {
 		f->overlimit++;
 		fq_pie_drop(q, fl, p, ITM_DROP_LIMIT);
 		return;
@@ -337,7 +337,7 @@ static int fq_pie_change(struct itm_qdisc *q, struct itm_err *err)
 	struct fq_pie *f = itm_qdisc_priv(q);
 
 	fq_pie_sync_params(f);
-	while (f->qlen && f->qlen + (q->peeked ? 1 : 0) > f->limit)
+	while (f->qlen && q->stats.qlen > f->limit)
 		itm_qdisc_drop(q, fq_pie_take(f, fq_pie_fattest(f)),
 			       ITM_DROP_LIMIT);
 	return 0;

@@ -7,7 +7,7 @@
  *
  * A packet a parent peeked has left our list but is still queued here: the
  * limit, the backlog PIE sees and maxq count it, as Linux's sch->q.qlen
- * and backlog do.
+ * and backlog do: they are read from the discipline's counters (q->stats).
  */
 #include <inttypes.h>
 
@@ -45,28 +45,13 @@ static int pie_init(struct itm_qdisc *q, struct itm_err *err)
 	return 0;
 }
 
-/* Packets and bytes queued, the peeked packet included. */
-static uint32_t pie_qlen(const struct itm_qdisc *q, const struct pie_sched *s)
+/* Bring the controller up to now with this backlog; the update grid
+ * starts at the first enqueue, with the first update one tupdate later. */
+static void pie_touch(struct pie_sched *s, uint64_t backlog, uint64_t now)
 {
-	return s->q.len + (q->peeked ? 1 : 0);
-}
-
-static uint64_t pie_backlog(const struct itm_qdisc *q,
-			    const struct pie_sched *s)
-{
-	return s->q.bytes + (q->peeked ? itm_pkt_len(q->peeked) : 0);
-}
-
-/* Bring the controller up to now; the update grid starts at the first
- * enqueue, with the first update one tupdate later. */
-static void pie_touch(struct itm_qdisc *q, uint64_t now)
-{
-	struct pie_sched *s = itm_qdisc_priv(q);
-
 	if (!s->first_update)
 		s->first_update = now + s->params.tupdate_ns;
-	pie_catch_up(&s->params, &s->vars, pie_backlog(q, s), s->first_update,
-		     now);
+	pie_catch_up(&s->params, &s->vars, backlog, s->first_update, now);
 }
 
 static void pie_drop(struct itm_qdisc *q, struct itm_pkt *p,
@@ -82,14 +67,16 @@ static void pie_drop(struct itm_qdisc *q, struct itm_pkt *p,
 static void pie_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 {
 	struct pie_sched *s = itm_qdisc_priv(q);
+	/* q->stats hold the peeked packet and already the arriving one */
+	uint64_t backlog = q->stats.backlog_bytes - itm_pkt_len(p);
 
-	pie_touch(q, now);
-	if (pie_qlen(q, s) >= s->limit) {
+	pie_touch(s, backlog, now);
+	if (q->stats.qlen > s->limit) {
 		s->overlimit++;
 		pie_drop(q, p, ITM_DROP_LIMIT);
 		return;
 	}
-	if (pie_drop_early(&s->params, &s->vars, pie_backlog(q, s),
+	if (pie_drop_early(&s->params, &s->vars, backlog,
 			   itm_pkt_len(p), pie_rng_next, &s->rng)) {
 		if (!pie_may_mark(&s->params, &s->vars) || !itm_pkt_set_ce(p)) {
 			pie_drop(q, p, ITM_DROP_AQM);
@@ -99,8 +86,8 @@ static void pie_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 		s->vars.accu_prob = 0;
 	}
 	s->pkts_in++;
-	if (pie_qlen(q, s) > s->maxq)
-		s->maxq = pie_qlen(q, s);
+	if (q->stats.qlen - 1 > s->maxq)
+		s->maxq = q->stats.qlen - 1;
 	itm_pktq_push(&s->q, p);
 }
 
@@ -111,7 +98,7 @@ static struct itm_pkt *pie_dequeue(struct itm_qdisc *q, uint64_t now)
 
 	if (!s->q.len)
 		return NULL;
-	pie_touch(q, now);
+	pie_touch(s, s->q.bytes, now);	/* nothing is peeked while we run */
 	p = itm_pktq_pop(&s->q);
 	pie_process_dequeue(&s->params, &s->vars, p->enq_ns, itm_pkt_len(p),
 			    s->q.bytes, now);
@@ -132,7 +119,7 @@ static int pie_change(struct itm_qdisc *q, struct itm_err *err)
 {
 	struct pie_sched *s = itm_qdisc_priv(q);
 
-	while (s->q.len && pie_qlen(q, s) > s->limit)
+	while (s->q.len && q->stats.qlen > s->limit)
 		itm_qdisc_drop(q, itm_pktq_pop(&s->q), ITM_DROP_LIMIT);
 	return 0;
 }
