@@ -108,11 +108,17 @@ bool itm_mod_may_hold(const struct itm_mod *m)
 	return m->eng->may_hold;
 }
 
+/* The next timer run, one period from now (0: none). */
+static void mod_arm_timer(struct itm_mod *m, uint64_t now)
+{
+	m->next_timer_ns = m->timer_ns ? now + m->timer_ns : 0;
+}
+
 void itm_mod_set_timer(struct itm_mod *m, uint64_t period_ns)
 {
 	m->timer_ns = m->ops->timer ? period_ns : 0;
 	if (m->eng->started)	/* else the start arms it */
-		m->next_timer_ns = m->timer_ns ? m->eng->now + m->timer_ns : 0;
+		mod_arm_timer(m, m->eng->now);
 }
 
 /* Chains ordered by priority, then registration: a stable insertion. */
@@ -261,7 +267,7 @@ int itm_engine_mod_register(struct itm_engine *e,
 	if (r == 0 && ops->init)
 		r = ops->init(m, err);
 	if (r == 0 && e->started) {
-		m->next_timer_ns = m->timer_ns ? e->now + m->timer_ns : 0;
+		mod_arm_timer(m, e->now);
 		if (ops->start)
 			r = ops->start(m, e->now, err);
 		if (r < 0 && ops->fini)
@@ -387,7 +393,7 @@ int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err)
 		return itm_err_set(err, -r, "cannot create flow table of %u flows",
 				   e->flow_limit);
 	for (m = e->mods; m; m = m->next) {
-		m->next_timer_ns = m->timer_ns ? now + m->timer_ns : 0;
+		mod_arm_timer(m, now);
 		r = m->ops->start ? m->ops->start(m, now, err) : 0;
 		if (r < 0) {
 			itm_flowtab_destroy(e->flows);

@@ -121,7 +121,7 @@ static int modload_check_export(const char *path,
 				   "%s: its ops' default_hook %u is no hook (0..%d)",
 				   path, (unsigned)x->ops->default_hook,
 				   ITM_HOOK_MAX - 1);
-	if (x->ops->timer_ns && !x->ops->timer)	/* a run would call NULL */
+	if (x->ops->timer_ns && !x->ops->timer)	/* a period it could not use */
 		return itm_err_tok(err, path, EINVAL,
 				   "%s: its ops give timer_ns without timer",
 				   path);

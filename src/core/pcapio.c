@@ -34,6 +34,7 @@ int itm_pcap_open(struct itm_pcap_in *in, const char *path, char *msg,
 		  size_t len)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	int link;
 
 	memset(in, 0, sizeof(*in));
 	in->pc = pcap_open_offline_with_tstamp_precision(path,
@@ -44,8 +45,9 @@ int itm_pcap_open(struct itm_pcap_in *in, const char *path, char *msg,
 	}
 	in->path = path;
 	in->dlt = pcap_datalink(in->pc);
-	in->known = itm_pcap_link(in->dlt) >= 0;
-	in->link = in->known ? (uint16_t)itm_pcap_link(in->dlt) : UINT16_MAX;
+	link = itm_pcap_link(in->dlt);
+	in->known = link >= 0;
+	in->link = in->known ? (uint16_t)link : UINT16_MAX;
 	return 0;
 }
 

@@ -147,21 +147,16 @@ static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 
 /* Every class's child, as Linux: an idle one may hold state (a shaper's
  * debt, an AQM's burst allowance) that a reset starts afresh. */
+static uint32_t drr_next(const struct itm_qdisc *q, uint32_t minor);
+
 static void drr_reset(struct itm_qdisc *q)
 {
 	struct drr *d = itm_qdisc_priv(q);
 	uint32_t m;
 
-	for (m = 1; m < 65536; m++) {
-		struct drr_class *c;
+	for (m = drr_next(q, 0); m; m = drr_next(q, m)) {
+		struct drr_class *c = drr_find(d, m);
 
-		if (!d->page[m / DRR_PAGE]) {
-			m |= DRR_PAGE - 1;
-			continue;
-		}
-		c = drr_find(d, m);
-		if (!c)
-			continue;
 		drr_deactivate(d, c);
 		itm_qdisc_reset(c->child);
 	}
