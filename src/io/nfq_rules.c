@@ -161,7 +161,6 @@ static int install_all(struct nfq_rules *r, unsigned hooks)
 	static const int families[] = { 4, 6 };
 	size_t i;
 
-	nfq_rules_clear_stale(r);	/* left by a killed run */
 	for (i = 0; i < 2; i++) {
 		r->installed[i] = true;
 		if (family_install(r, families[i], hooks) < 0) {
@@ -176,6 +175,7 @@ static int install_all(struct nfq_rules *r, unsigned hooks)
  * the legacy tools, where the kernel has x_tables but not nft's queue. */
 int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
 {
+	nfq_rules_clear_stale(r);	/* left by a killed run, nft and legacy */
 	r->legacy = false;
 	if (install_all(r, hooks) == 0)
 		return 0;

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "io/ipt.h"
+#include "itm/cmd.h"
+#include "itm/file.h"
 #include "nfq_rules.h"
 
 #define NFQ_PROC_QUEUES "/proc/net/netfilter/nfnetlink_queue"
@@ -29,12 +31,15 @@
  * per bound queue, its number first. */
 bool nfq_queue_listed(const char *proc, uint32_t n)
 {
-	const char *l;
+	const char *l = proc;
 	unsigned q;
 
-	for (l = proc; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+	while (l && *l) {
 		if (sscanf(l, "%u", &q) == 1 && q == n)
 			return true;
+		l = strchr(l, '\n');
+		if (l)
+			l++;
 	}
 	return false;
 }
@@ -52,28 +57,12 @@ bool nfq_stale_chain(const char *chain, const char *ours, const char *proc)
 	return !strcmp(chain, ours) || !nfq_queue_listed(proc, (uint32_t)n);
 }
 
-/* Split LINE in place into at most MAX words; -1 if there are more, or
- * quotes (a comment: none of our rules has one). */
-static int split(char *line, char **w, int max)
-{
-	int n = 0;
-	char *t;
-
-	if (strchr(line, '"'))
-		return -1;
-	for (t = strtok(line, " \t\n"); t; t = strtok(NULL, " \t\n")) {
-		if (n == max)
-			return -1;
-		w[n++] = t;
-	}
-	return n;
-}
-
 int nfq_stale_jump(char *line, const char *ours, const char *proc,
 		   const char **argv, int max)
 {
 	char *w[STALE_WORDS];
-	int n = split(line, w, STALE_WORDS), i;
+	/* quotes are a comment's: none of our rules has one */
+	int n = strchr(line, '"') ? -1 : itm_cmd_split(line, w, STALE_WORDS), i;
 
 	if (n < 4 || n > max || strcmp(w[0], "-A") || strcmp(w[n - 2], "-j") ||
 	    !nfq_stale_chain(w[n - 1], ours, proc) ||
@@ -89,42 +78,36 @@ int nfq_stale_jump(char *line, const char *ours, const char *proc,
 /* A small text file whole (NULL if it cannot be read). */
 static char *read_text(const char *path)
 {
-	FILE *f = fopen(path, "re");
-	char *text = NULL;
-	size_t len = 0;
+	char *text, msg[128];
+	size_t len;
 
-	if (f && getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	if (f)
-		fclose(f);
-	return text;
+	return itm_file_read(path, 1u << 16, &text, &len, msg, sizeof(msg)) < 0 ?
+	       NULL : text;
 }
 
-/* Delete the jumps to stale chains, then flush and delete those chains. */
+/* Delete the jumps to stale chains, then flush and delete those chains,
+ * from one listing: the -N lines come first, the jumps after them. */
 static void clear_tool(int family, bool legacy, const char *ours,
 		       const char *proc)
 {
 	static const char *const list[] = { "-S", NULL };
-	const char *argv[STALE_WORDS + 1];
-	char *text, *line, *save, *copy;
+	const char *argv[STALE_WORDS + 1], *stale[64];
+	char *text, *line, *save;
+	size_t n = 0, i;
 
 	if (itm_ipt_mangle_read(family, legacy, list, &text) < 0)
 		return;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		copy = strdup(line);
-		if (copy && nfq_stale_jump(copy, ours, proc, argv, STALE_WORDS) > 0)
+		if (!strncmp(line, "-N ", 3)) {
+			if (nfq_stale_chain(line + 3, ours, proc) &&
+			    n < sizeof(stale) / sizeof(stale[0]))
+				stale[n++] = line + 3;
+		} else if (nfq_stale_jump(line, ours, proc, argv, STALE_WORDS) > 0) {
 			itm_ipt_mangle(family, legacy, argv);
-		free(copy);
+		}
 	}
-	free(text);
-	if (itm_ipt_mangle_read(family, legacy, list, &text) < 0)
-		return;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "-N ", 3) || !nfq_stale_chain(line + 3, ours, proc))
-			continue;
-		argv[0] = "-F", argv[1] = line + 3, argv[2] = NULL;
+	for (i = 0; i < n; i++) {
+		argv[0] = "-F", argv[1] = stale[i], argv[2] = NULL;
 		itm_ipt_mangle(family, legacy, argv);
 		argv[0] = "-X";
 		itm_ipt_mangle(family, legacy, argv);
