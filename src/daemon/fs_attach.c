@@ -61,11 +61,10 @@ static void fs_att_sweep(struct itm_fs *fs)
 
 	while (i--) {
 		struct att *a = &fs->atts.a[i];
+		const char *why = fs_vif_lost(q, a->minor, a->prio);
 
-		if (!q || !fs_vif_exists(q, a->minor))
-			fs_att_drop(fs, a, "its VIF is gone");
-		else if (fs_vif_prio(q, a->minor) != a->prio)
-			fs_att_drop(fs, a, "its VIF's class id changed");
+		if (why)
+			fs_att_drop(fs, a, why);
 		else if (!attach_alive(a))
 			fs_att_drop(fs, a, a->kind == ATT_PROC ? "exited" : "closed");
 	}

@@ -161,12 +161,11 @@ void fs_list_sweep(struct itm_fs *fs, struct itm_qdisc *q)
 	unsigned i = fs->lists.n;
 
 	while (i--) {
-		const struct atl *e = &fs->lists.a[i];
+		struct atl *e = &fs->lists.a[i];
+		const char *why = fs_vif_lost(q, e->minor, e->prio);
 
-		if (!q || !fs_vif_exists(q, e->minor))
-			fs_list_drop(fs, &fs->lists.a[i], "its VIF is gone");
-		else if (fs_vif_prio(q, e->minor) != e->prio)
-			fs_list_drop(fs, &fs->lists.a[i], "its VIF's class id changed");
+		if (why)
+			fs_list_drop(fs, e, why);
 	}
 }
 

@@ -37,6 +37,15 @@ uint32_t fs_vif_prio(const struct itm_qdisc *q, uint32_t minor)
 	return minor ? q->handle | minor : 0;
 }
 
+const char *fs_vif_lost(struct itm_qdisc *q, uint32_t minor, uint32_t prio)
+{
+	if (!q || !fs_vif_exists(q, minor))
+		return "its VIF is gone";
+	if (fs_vif_prio(q, minor) != prio)
+		return "its VIF's class id changed";
+	return NULL;
+}
+
 uint32_t fs_vif_child_next(struct itm_qdisc *q, uint32_t parent,
 			   uint32_t after)
 {

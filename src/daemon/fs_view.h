@@ -23,6 +23,10 @@ uint32_t fs_vif_parent(struct itm_qdisc *q, uint32_t minor);
 /* The skb->priority that names VIF minor: MAJ:MIN, 0 for the root (whose
  * packets go to its `default`). A reload may change MAJ. */
 uint32_t fs_vif_prio(const struct itm_qdisc *q, uint32_t minor);
+/* Why something attached to VIF minor with class id prio must end (its
+ * VIF is gone, or a reload gave it another class id), or NULL; q may be
+ * NULL (no vif root). */
+const char *fs_vif_lost(struct itm_qdisc *q, uint32_t minor, uint32_t prio);
 /* The child VIF of parent after `after` in minor order (0: the first);
  * 0 when there is none. */
 uint32_t fs_vif_child_next(struct itm_qdisc *q, uint32_t parent,

@@ -168,17 +168,25 @@ static bool port_up(const struct br_port *pt)
 	return ioctl(pt->fd, SIOCGIFFLAGS, &ifr) == 0 && ifr.ifr_flags & IFF_UP;
 }
 
-static int port_reopen(struct itm_live *lv, struct br_port *pt,
-		       itm_live_fn *fn, void *ctx, struct itm_err *err)
+int br_port_start(struct itm_live *lv, struct br_port *pt, itm_live_fn *fn,
+		  void *ctx, struct itm_err *err)
 {
 	int r = br_port_open(pt, err);
 
 	if (r == 0)
 		r = itm_live_watch(lv, pt->fd, fn, ctx, err);
-	if (r < 0) {
+	if (r < 0)
 		br_port_close(lv, pt);
+	return r;
+}
+
+static int port_reopen(struct itm_live *lv, struct br_port *pt,
+		       itm_live_fn *fn, void *ctx, struct itm_err *err)
+{
+	int r = br_port_start(lv, pt, fn, ctx, err);
+
+	if (r < 0)
 		return r;
-	}
 	pt->gone = pt->down = false;
 	itm_live_log("info", "bridge: %s is back (ifindex %u)", pt->name,
 		     pt->ifindex);

@@ -27,6 +27,9 @@ struct br_port {
 typedef void br_frame_fn(void *ctx, const struct tpacket3_hdr *th);
 
 int br_port_open(struct br_port *pt, struct itm_err *err);
+/* Open and watch with fn(ctx); closed again on failure. */
+int br_port_start(struct itm_live *lv, struct br_port *pt, itm_live_fn *fn,
+		  void *ctx, struct itm_err *err);
 void br_port_close(struct itm_live *lv, struct br_port *pt);
 /* Add the kernel's drop count (reading resets it) to ring_drops. */
 void br_port_stats(struct br_port *pt);

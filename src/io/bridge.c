@@ -440,11 +440,8 @@ static int br_open(struct itm_backend *b, struct itm_err *err)
 	itm_engine_set_free(b->live->e, br_engine_free, b);
 	r = br_twin(b->live->e, &q->twin, err);
 	for (i = 0; r == 0 && i < 2; i++)
-		r = br_port_open(&q->port[i], err);
-	if (r == 0)
-		r = itm_live_watch(b->live, q->port[0].fd, br_readable0, b, err);
-	if (r == 0)
-		r = itm_live_watch(b->live, q->port[1].fd, br_readable1, b, err);
+		r = br_port_start(b->live, &q->port[i],
+				  i ? br_readable1 : br_readable0, b, err);
 	if (r < 0) {
 		br_close(b);
 		return r;
