@@ -135,17 +135,18 @@ static void acked(const struct probe_msg *m, uint64_t rx_ns, uint64_t now)
 	path_probe_acked(p, &itmroute.cfg, m->seq, m->sent_ns, rtt, now);
 }
 
-/* The datagram's arrival on the monotonic clock: now (read with real,
- * the real-time clock) less the age its stamp gives; now without one, or
- * when the wall clock stepped back since it came. */
-static uint64_t rx_time(struct msghdr *mh, uint64_t now, uint64_t real)
+/* The datagram's arrival on the monotonic clock: now less the age its
+ * stamp gives by the real-time clock; now without one, or when the wall
+ * clock stepped back since it came. */
+static uint64_t rx_time(struct msghdr *mh, uint64_t now)
 {
 	struct cmsghdr *c;
 	struct timespec ts;
-	uint64_t stamp;
+	uint64_t stamp, real;
 
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			real = clock_ns(CLOCK_REALTIME);
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
 			stamp = (uint64_t)ts.tv_sec * 1000000000ull +
 				(uint64_t)ts.tv_nsec;
@@ -166,12 +167,13 @@ static bool receive_one(void)
 			     .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
 	ssize_t n = recvmsg(itmroute.sock, &mh, 0);
-	uint64_t now = prober_now_ns(), real = clock_ns(CLOCK_REALTIME), rx_ns;
+	uint64_t now, rx_ns;
 	struct probe_msg m;
 
 	if (n < 0)
 		return errno == EINTR;
-	rx_ns = rx_time(&mh, now, real);
+	now = prober_now_ns();
+	rx_ns = rx_time(&mh, now);
 	if (probe_decode(&m, buf, (size_t)n) < 0) {
 		itmroute.st.probes_bad++;
 		return true;

@@ -46,6 +46,13 @@ static void path_sample(struct path *p, uint64_t rtt_ns)
 		p->srtt_ns = 1;
 }
 
+/* A lost probe counts, and weighs in the RTT as the timeout. */
+static void path_lost(struct path *p, const struct path_cfg *c)
+{
+	p->lost++;
+	path_sample(p, c->timeout_ns);
+}
+
 uint32_t path_probe_sent(struct path *p, const struct path_cfg *c,
 			 uint64_t now)
 {
@@ -64,8 +71,7 @@ uint32_t path_probe_sent(struct path *p, const struct path_cfg *c,
 		/* the window is full: its oldest is lost, as one that timed
 		 * out (with short intervals, eight probes leave within the
 		 * timeout, and losses would otherwise never reach the RTT) */
-		p->lost++;
-		path_sample(p, c->timeout_ns);
+		path_lost(p, c);
 	}
 	if (!++p->next_seq)
 		p->next_seq = 1;
@@ -104,8 +110,7 @@ void path_expire(struct path *p, const struct path_cfg *c, uint64_t now)
 		if (p->out[i].seq && now > p->out[i].sent_ns &&
 		    now - p->out[i].sent_ns >= c->timeout_ns) {
 			p->out[i].seq = 0;
-			p->lost++;
-			path_sample(p, c->timeout_ns);
+			path_lost(p, c);
 		}
 	}
 }
