@@ -32,9 +32,11 @@ static void plot_cdf_data(FILE *g, const struct tgen_run *r, double *ms)
 	}
 }
 
-static void plot_bar_data(FILE *g, const struct tgen_run *r, double *ms)
+/* Returns how many flows completed in all. */
+static uint64_t plot_bar_data(FILE *g, const struct tgen_run *r, double *ms)
 {
 	struct tgen_stats st;
+	uint64_t all = 0;
 	int b;
 
 	fprintf(g, "$bars << EOD\n");
@@ -43,8 +45,11 @@ static void plot_bar_data(FILE *g, const struct tgen_run *r, double *ms)
 		fprintf(g, "\"%s\\n(n=%llu)\" %.6f %.6f\n",
 			tgen_bucket_name((enum tgen_bucket)b),
 			(unsigned long long)st.count, st.mean_ms, st.p99_ms);
+		if (b == TGEN_ALL)
+			all = st.count;
 	}
 	fprintf(g, "EOD\n");
+	return all;
 }
 
 /* With no completed flow gnuplot has nothing to autoscale on and fails:
@@ -93,7 +98,6 @@ static void plot_script(FILE *g, const struct tgen_run *r, const char *path,
 int tgen_plot(const struct tgen_run *r, const char *path)
 {
 	double *ms = malloc((r->n_flows + 1) * sizeof(*ms));
-	struct tgen_stats all;
 	FILE *g;
 	int st;
 
@@ -107,9 +111,7 @@ int tgen_plot(const struct tgen_run *r, const char *path)
 		return -errno;
 	}
 	plot_cdf_data(g, r, ms);
-	plot_bar_data(g, r, ms);
-	tgen_bucket_stats(r, TGEN_ALL, ms, &all);
-	plot_script(g, r, path, all.count == 0);
+	plot_script(g, r, path, plot_bar_data(g, r, ms) == 0);
 	free(ms);
 	st = pclose(g);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
