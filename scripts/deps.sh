@@ -7,7 +7,7 @@
 set -eu
 run_pkgs="gcc meson ninja-build pkg-config libpcap-dev libnetfilter-queue-dev libmnl-dev iptables gnuplot-nox libfuse3-dev fuse3"
 live_pkgs="iproute2 iperf3 jq"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev tshark python3-scapy ethtool iputils-ping tcpdump util-linux"
+test_pkgs="libcmocka-dev g++ clang libclang-rt-14-dev tshark python3-scapy ethtool iputils-ping tcpdump util-linux"
 
 case ${1:-run} in
 run) want="$run_pkgs" ;;

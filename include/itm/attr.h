@@ -15,6 +15,10 @@
 
 #include "itm/err.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum itm_attr_type {
 	ITM_ATTR_U32,		/* uint32_t, plain number */
 	ITM_ATTR_U64,		/* uint64_t, plain number */
@@ -100,5 +104,9 @@ void itm_attr_print_json(FILE *f, const struct itm_attr *tab,
 			 const void *base);
 /* One line per attribute for `help`: name, unit, range, default. */
 void itm_attr_print_help(FILE *f, const struct itm_attr *tab);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,7 @@
 #ifndef ITM_BACKEND_H
 #define ITM_BACKEND_H
 
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,7 +65,7 @@ struct itm_backend_ops {
 struct itm_backend {
 	const struct itm_backend_ops *ops;
 	struct itm_live *live;
-	_Alignas(16) uint8_t priv[];
+	alignas(16) uint8_t priv[];
 };
 
 static inline void *itm_backend_priv(struct itm_backend *b)

@@ -9,6 +9,10 @@
 
 #include <errno.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ITM_ERR_MSG_MAX 256
 #define ITM_ERR_TOK_MAX 64
 
@@ -27,5 +31,9 @@ int itm_err_tok(struct itm_err *err, const char *tok, int code,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 void itm_err_clear(struct itm_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -28,11 +28,16 @@
 #define ITM_FLOWTAB_H
 
 #include <assert.h>
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "itm/siphash.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Callers zero the whole key (padding and unused address bytes included):
  * it is hashed and compared as 40 raw bytes. */
@@ -49,7 +54,7 @@ static_assert(sizeof(struct itm_flow_key) == 40, "flow key is 40 bytes");
 struct itm_flow {
 	struct itm_flow_key key;
 	uint64_t created_ns, last_ns;
-	_Alignas(8) uint8_t state[];	/* zeroed on insert */
+	alignas(8) uint8_t state[];	/* zeroed on insert */
 };
 
 #define ITM_FLOWTAB_MAX_FLOWS (1u << 28)
@@ -115,5 +120,9 @@ void itm_flowtab_stats(const struct itm_flowtab *tab,
 
 /* Memory a table of cfg costs per flow of max_flows, index included. */
 size_t itm_flowtab_bytes_per_flow(const struct itm_flowtab_cfg *cfg);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -36,6 +36,7 @@
 #ifndef ITM_MOD_H
 #define ITM_MOD_H
 
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,10 @@
 #include "itm/flowtab.h"
 #include "itm/pkt.h"
 #include "itm/prefix.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 enum itm_hook {
 	ITM_HOOK_PRE_ROUTING,
@@ -159,7 +164,7 @@ struct itm_mod {
 	uint64_t timer_ns;	/* the period now: ops->timer_ns unless set */
 	struct itm_mod_stats stats;
 	struct itm_mod *next;	/* registration list */
-	_Alignas(16) uint8_t priv[];
+	alignas(16) uint8_t priv[];
 };
 
 static inline void *itm_mod_priv(struct itm_mod *m)
@@ -231,5 +236,9 @@ bool itm_interest_match(const struct itm_interest *in, const struct itm_pkt *p,
 int itm_interest_parse(struct itm_interest *in, int argc, char **argv,
 		       struct itm_err *err);
 void itm_interest_format(const struct itm_interest *in, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

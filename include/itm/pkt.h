@@ -13,6 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Link types we parse (pcap LINKTYPE_ values). */
 enum itm_link {
 	ITM_LINK_NULL = 0,		/* BSD loopback: 4-byte family, host order */
@@ -165,5 +169,9 @@ static inline uint8_t itm_l3_ecn(const struct itm_l3 *l3)
 #define ITM_TCP_RST 0x04
 #define ITM_TCP_PSH 0x08
 #define ITM_TCP_ACK 0x10
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

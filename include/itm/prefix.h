@@ -12,6 +12,10 @@
 
 #include "itm/err.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct itm_prefix {
 	uint8_t family;		/* 4 or 6; 0 = none (an unset address) */
 	uint8_t len;		/* prefix length in bits */
@@ -42,5 +46,9 @@ int itm_prefixes_parse(struct itm_prefixes *l, const char *s,
 bool itm_prefixes_match(const struct itm_prefixes *l, uint8_t family,
 			const uint8_t *addr);
 void itm_prefixes_format(const struct itm_prefixes *l, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,7 @@
 #ifndef ITM_QDISC_H
 #define ITM_QDISC_H
 
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -145,7 +146,7 @@ struct itm_qdisc {
 	 * engine's (reproducible in a replay) when it starts or adds the
 	 * qdisc; read it at each use, never copy it at init */
 	struct itm_siphash_key hash_key;
-	_Alignas(16) uint8_t priv[];
+	alignas(16) uint8_t priv[];
 };
 
 static inline void *itm_qdisc_priv(struct itm_qdisc *q)

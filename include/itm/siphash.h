@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct itm_siphash_key {
 	uint64_t k0, k1;
 };
@@ -146,14 +150,18 @@ uint64_t itm_siphash13_words(const uint8_t *p, unsigned nwords,
 static inline __attribute__((always_inline))
 uint64_t itm_siphash13_40(const void *data, const struct itm_siphash_key *k)
 {
-	return itm_siphash13_words(data, 5, k);
+	return itm_siphash13_words((const uint8_t *)data, 5, k);
 }
 
 /* SipHash-1-3 of exactly 16 bytes; equals itm_siphash13(data, 16, k). */
 static inline __attribute__((always_inline))
 uint64_t itm_siphash13_16(const void *data, const struct itm_siphash_key *k)
 {
-	return itm_siphash13_words(data, 2, k);
+	return itm_siphash13_words((const uint8_t *)data, 2, k);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

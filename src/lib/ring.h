@@ -26,6 +26,7 @@
 #define ITM_LIB_RING_H
 
 #include <errno.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,12 +35,12 @@
 
 /* The part in shared memory. */
 struct itm_ring_shm {
-	_Alignas(ITM_RING_CACHELINE) _Atomic uint32_t head;
-	_Alignas(ITM_RING_CACHELINE) _Atomic uint32_t tail;
-	_Alignas(ITM_RING_CACHELINE) _Atomic uint32_t sleeping;
+	alignas(ITM_RING_CACHELINE) _Atomic uint32_t head;
+	alignas(ITM_RING_CACHELINE) _Atomic uint32_t tail;
+	alignas(ITM_RING_CACHELINE) _Atomic uint32_t sleeping;
 	uint32_t n_slots;	/* as created: for the other side to check */
 	uint32_t slot_size;
-	_Alignas(ITM_RING_CACHELINE) uint8_t slots[];
+	alignas(ITM_RING_CACHELINE) uint8_t slots[];
 };
 
 /* One side's handle: where the ring is, and its geometry as agreed. */

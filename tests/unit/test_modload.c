@@ -150,6 +150,24 @@ static void test_load_list_unload(void **state)
 	itm_engine_destroy(e);
 }
 
+/* A module written in C++ loads and runs like one in C. */
+static void test_cxx_module(void **state)
+{
+	struct itm_engine *e = test_engine("", TEST_START);
+	char *text;
+
+	must_run(e, "module load " TESTMOD("cxx") " label af41 proto udp");
+	assert_int_equal(forward_tos(e, 0x02), 34 << 2 | 0x02);
+	must_run(e, "set af41.dscp 10");
+	assert_int_equal(forward_tos(e, 0), 10 << 2);
+	text = list(e, false);
+	assert_non_null(strstr(text, "module af41 kind cxxmark file /"));
+	free(text);
+	must_run(e, "module unload af41");
+	assert_int_equal(itm_modload_count(), 0);
+	itm_engine_destroy(e);
+}
+
 static void test_unload_builtin_refused(void **state)
 {
 	struct itm_engine *e = test_engine("module add sizeaware\n", 0);
@@ -385,6 +403,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_list_unload),
+		cmocka_unit_test(test_cxx_module),
 		cmocka_unit_test(test_unload_builtin_refused),
 		cmocka_unit_test(test_bad_loads),
 		cmocka_unit_test(test_list_json_escapes_file),
