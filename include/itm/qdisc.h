@@ -184,6 +184,11 @@ void itm_qdisc_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now);
 struct itm_pkt *itm_qdisc_dequeue(struct itm_qdisc *q, uint64_t now);
 /* The packet the next dequeue returns, kept until then (for shapers). */
 struct itm_pkt *itm_qdisc_peek(struct itm_qdisc *q, uint64_t now);
+/* For backends, after a dequeue from the root: if that was its last
+ * packet, dequeue once more, as Linux's qdisc_run dequeues until the
+ * discipline gives nothing. That dequeue lets a discipline tidy up (fq_pie
+ * takes its emptied flows off its lists, so their next packets are new). */
+void itm_qdisc_dequeued(struct itm_qdisc *root, uint64_t now);
 
 /* For disciplines: account for and hand back a packet they drop. */
 void itm_qdisc_drop(struct itm_qdisc *q, struct itm_pkt *p,

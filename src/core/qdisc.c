@@ -201,6 +201,12 @@ struct itm_pkt *itm_qdisc_dequeue(struct itm_qdisc *q, uint64_t now)
 	return p;
 }
 
+void itm_qdisc_dequeued(struct itm_qdisc *root, uint64_t now)
+{
+	if (!root->stats.qlen)
+		(void)itm_qdisc_dequeue(root, now);
+}
+
 struct itm_pkt *itm_qdisc_peek(struct itm_qdisc *q, uint64_t now)
 {
 	if (!q->peeked) {

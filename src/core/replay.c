@@ -125,6 +125,7 @@ static void replay_drain(struct replay *r, uint64_t until)
 		if (p) {
 			r->throttled = 0;
 			replay_depart(r, p);
+			itm_qdisc_dequeued(root, r->now);
 		} else if (root->wake_ns > r->now && root->wake_ns != UINT64_MAX) {
 			r->throttled = root->wake_ns;
 		} else {

@@ -230,6 +230,7 @@ static void br_kick_dir(struct br *q, int i, uint64_t now)
 				d->wake_ns = root->wake_ns;	/* a shaper waits */
 				return;
 			}
+			itm_qdisc_dequeued(root, now);
 		}
 		r = br_send(q, bp);
 		if (r == -EAGAIN || r == -ENOBUFS) {

@@ -318,8 +318,10 @@ static void nq_kick(struct itm_backend *b, uint64_t now)
 	struct itm_qdisc *root = b->live->e->root;
 	struct itm_pkt *p;
 
-	while (root->stats.qlen && (p = itm_qdisc_dequeue(root, now)) != NULL)
+	while (root->stats.qlen && (p = itm_qdisc_dequeue(root, now)) != NULL) {
+		itm_qdisc_dequeued(root, now);
 		nfq_verdict(q, (struct nq_pkt *)p, NF_ACCEPT);
+	}
 	nfq_pending(q);
 }
 

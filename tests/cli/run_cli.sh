@@ -64,6 +64,14 @@ expect 0 '"cdf":"[^,]*q\\"uote\.cdf","load":0\.5,' -- "$itm" pias thresholds --c
 expect 2 '\-\-load "1\.5": must be a number in \(0, 1\)' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 1.5 --queues 3
 expect 2 '\-\-queues "9": must be an integer in \[2, 8\]' -- "$itm" pias thresholds --cdf "$work/q\"uote.cdf" --load 0.5 --queues 9
 
+# fq_pie as tc-fq_pie(8): a flow whose queue empties leaves the lists at
+# the dequeue that finds nothing (Linux dequeues until then), so on an
+# unlimited link every packet arrives as a new flow and an idle qdisc shows
+# empty lists
+printf 'qdisc add root fq_pie\n' > "$work/fq_pie.conf"
+expect 0 '^  new_flow_count 60 new_flows_len 0 old_flows_len 0 memory_used 0' -- \
+	"$itm" replay -c "$work/fq_pie.conf" "$(dirname "$0")/../golden/pias/in.pcap"
+
 # an output file that cannot be written is refused before the run
 expect 2 'itm tgen: --log [^ ]*/nodir/x\.csv: No such file or directory' -- \
 	"$itm" tgen client 127.0.0.1:1 --cdf "$(dirname "$0")/../../data/cdf/web-search.txt" \

@@ -304,6 +304,32 @@ static void test_drr_deficit_trace(void **state)
 	itm_qdisc_destroy(q);
 }
 
+/* A backend dequeues once more after the last packet, as Linux's
+ * qdisc_run: the emptied flow leaves the lists with its deficit, and its
+ * next packet counts as a new flow with a fresh quantum. */
+static void test_drained_flows_leave_lists(void **state)
+{
+	struct itm_qdisc *q = make("fq_pie quantum 90");
+	struct fq_pie *f = FQ(q);
+	struct fq_pie_flow *a = &f->flow[0];
+
+	itm_qdisc_enqueue(q, cls_pkt(0, 120, 1), 0);
+	itm_qdisc_enqueue(q, cls_pkt(1, 60, 1), 0);
+	assert_ptr_equal(itm_qdisc_dequeue(q, 0), &pkts[0]);
+	itm_qdisc_dequeued(q, 0);	/* not the last: nothing happens */
+	assert_int_equal(a->list, FQP_NEW);
+	assert_ptr_equal(itm_qdisc_dequeue(q, 0), &pkts[1]);
+	assert_int_equal(a->deficit, -30 + 90 - 60);
+	itm_qdisc_dequeued(q, 0);
+	assert_int_equal(a->list, FQP_NONE);
+	assert_int_equal(f->new_flows.len + f->old_flows.len, 0);
+	itm_qdisc_enqueue(q, cls_pkt(2, 120, 1), MS);
+	assert_int_equal(a->list, FQP_NEW);
+	assert_int_equal(a->deficit, 90);
+	assert_int_equal(f->new_flow_count, 2);
+	itm_qdisc_destroy(q);
+}
+
 /* ns-3 FqPie tests 4 and 5: 3,1,1,2 packets in four queues. */
 static void check_five_tuple(uint8_t proto)
 {
@@ -602,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_drr_deficit_trace),
+		cmocka_unit_test(test_drained_flows_leave_lists),
 		cmocka_unit_test(test_five_tuple_separation),
 		cmocka_unit_test(test_tunnel_keys),
 		cmocka_unit_test(test_class_override),
