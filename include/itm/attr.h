@@ -52,6 +52,8 @@ enum itm_attr_flag {
 	/* text output: printed only when not the default */
 	ITM_ATTR_NONDEFAULT = 1u << 3,
 	ITM_ATTR_OMIT_ZERO = 1u << 4,	/* text output leaves it out when 0 */
+	/* TIME: a bare number is seconds, as tc's perturb, not microseconds */
+	ITM_ATTR_SECONDS = 1u << 5,
 };
 
 struct itm_attr {

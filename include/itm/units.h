@@ -20,6 +20,8 @@
 
 int itm_parse_u64(const char *s, uint64_t *out);	/* plain decimal or 0x */
 int itm_parse_time(const char *s, uint64_t *ns);
+/* As itm_parse_time, but a bare number is seconds (tc's perturb). */
+int itm_parse_time_secs(const char *s, uint64_t *ns);
 int itm_parse_size(const char *s, uint64_t *bytes);
 int itm_parse_rate(const char *s, uint64_t *bps);
 

@@ -313,7 +313,8 @@ static int attr_parse_value(const struct itm_attr *a, const char *text,
 		}
 		return itm_parse_u64(text, val);
 	case ITM_ATTR_TIME:
-		return itm_parse_time(text, val);
+		return a->flags & ITM_ATTR_SECONDS ? itm_parse_time_secs(text, val)
+						   : itm_parse_time(text, val);
 	case ITM_ATTR_SIZE:
 		return itm_parse_size(text, val);
 	case ITM_ATTR_RATE:

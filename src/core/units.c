@@ -82,8 +82,9 @@ int itm_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* bare: the scale of a number without unit, 0 for the table's */
 static int units_parse(const char *s, const struct unit_suffix *tab,
-		       uint64_t *out)
+		       double bare, uint64_t *out)
 {
 	const struct unit_suffix *u;
 	double v;
@@ -101,7 +102,7 @@ static int units_parse(const char *s, const struct unit_suffix *tab,
 	}
 	if (!u->name)
 		return -EINVAL;
-	v = round(v * u->scale);
+	v = round(v * (!u->name[0] && bare ? bare : u->scale));
 	if (v >= 18446744073709551615.0)
 		return -ERANGE;
 	*out = (uint64_t)v;
@@ -110,17 +111,22 @@ static int units_parse(const char *s, const struct unit_suffix *tab,
 
 int itm_parse_time(const char *s, uint64_t *ns)
 {
-	return units_parse(s, time_units, ns);
+	return units_parse(s, time_units, 0, ns);
+}
+
+int itm_parse_time_secs(const char *s, uint64_t *ns)
+{
+	return units_parse(s, time_units, 1e9, ns);
 }
 
 int itm_parse_size(const char *s, uint64_t *bytes)
 {
-	return units_parse(s, size_units, bytes);
+	return units_parse(s, size_units, 0, bytes);
 }
 
 int itm_parse_rate(const char *s, uint64_t *bps)
 {
-	return units_parse(s, rate_units, bps);
+	return units_parse(s, rate_units, 0, bps);
 }
 
 char *itm_fmt_time(char *buf, size_t len, uint64_t ns)

@@ -5,7 +5,8 @@
  *
  * Each packet gets a class: baseclass plus a value computed from its keys.
  *   hash mode: a keyed hash of the chosen keys, modulo divisor; the key is
- *              drawn at start and again every `perturb` seconds (0 = never).
+ *              drawn at start and again every `perturb` (0 = never; a bare
+ *              number is seconds, as tc's, where other times are microseconds).
  *   map mode:  one key, ((key & and | or) ^ xor) >> rshift, plus addend,
  *              modulo divisor (0 = none).
  * The class minor is (baseclass minor + value) & 0xffff, as in the kernel.
@@ -63,9 +64,12 @@ static const struct itm_attr flow_attrs[] = {
 		  .names = itm_flow_key_names, .help = "map mode: the key mapped"),
 	FLOW_ATTR("divisor", ITM_ATTR_U32, divisor, 0, 65536, 0,
 		  .unit = "classes", .help = "result modulo this; 0 = none"),
-	FLOW_ATTR("perturb", ITM_ATTR_TIME, perturb_ns, 0,
-		  UINT64_C(86400) * ITM_NSEC_PER_SEC, 0, .unit = "time",
-		  .help = "hash mode: new hash key this often; 0 = never"),
+	{ .name = "perturb", .type = ITM_ATTR_TIME,
+	  .off = offsetof(struct flow, perturb_ns),
+	  .max = UINT64_C(86400) * ITM_NSEC_PER_SEC,
+	  .flags = ITM_ATTR_WRITABLE | ITM_ATTR_SECONDS, .unit = "time",
+	  .help = "hash mode: new hash key this often (a bare number is "
+		  "seconds, as in tc); 0 = never" },
 	FLOW_ATTR("baseclass", ITM_ATTR_HANDLE, baseclass, 0, 0, 0x10001,
 		  .help = "class of value 0"),
 	FLOW_ATTR("and", ITM_ATTR_U32, and_mask, 0, UINT32_MAX, UINT32_MAX,

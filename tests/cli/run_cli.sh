@@ -72,6 +72,13 @@ printf 'qdisc add root fq_pie\n' > "$work/fq_pie.conf"
 expect 0 '^  new_flow_count 60 new_flows_len 0 old_flows_len 0 memory_used 0' -- \
 	"$itm" replay -c "$work/fq_pie.conf" "$(dirname "$0")/../golden/pias/in.pcap"
 
+# flow's perturb as tc-flow(8): a bare number is seconds (Siemon's script
+# has perturb 60), a unit still works
+printf 'module add flow keys src,dst perturb 60\n' > "$work/perturb.conf"
+expect 0 'perturb 60\.0s ' -- "$itm" check -c "$work/perturb.conf"
+printf 'module add flow keys src,dst perturb 500ms\n' > "$work/perturb.conf"
+expect 0 'perturb 500\.0ms ' -- "$itm" check -c "$work/perturb.conf"
+
 # an output file that cannot be written is refused before the run
 expect 2 'itm tgen: --log [^ ]*/nodir/x\.csv: No such file or directory' -- \
 	"$itm" tgen client 127.0.0.1:1 --cdf "$(dirname "$0")/../../data/cdf/web-search.txt" \

@@ -110,6 +110,25 @@ static void test_parse_time(void **state)
 	run_parse_cases("itm_parse_time", itm_parse_time, c, ARRAY_SIZE(c));
 }
 
+/* tc's perturb: a bare number is seconds; units mean what they always do */
+static void test_parse_time_secs(void **state)
+{
+	static const struct parse_case c[] = {
+		{ "60", 0, UINT64_C(60000000000) },
+		{ "0", 0, 0 },
+		{ "1.5", 0, 1500000000 },
+		{ "60s", 0, UINT64_C(60000000000) },
+		{ "500ms", 0, 500000000 },
+		{ "250us", 0, 250000 },
+		{ "-1", -EINVAL, 0 },
+		{ "60x", -EINVAL, 0 },
+		{ "20000000000", -ERANGE, 0 },
+	};
+
+	run_parse_cases("itm_parse_time_secs", itm_parse_time_secs, c,
+			ARRAY_SIZE(c));
+}
+
 static void test_parse_size(void **state)
 {
 	static const struct parse_case c[] = {
@@ -483,6 +502,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_time_secs),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_rate),
 		cmocka_unit_test(test_parse_u64),
