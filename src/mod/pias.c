@@ -82,7 +82,8 @@ struct pias_flow {
 
 /* Defaults: 8 priorities, DSCP 7..0, the web-search thresholds at 0.8 load
  * of pias4's 8-queue settings (in 1460-byte packets: 909 1329 1648 1960 2143
- * 2337 2484). The 2-queue setup: prio_num 2 prio_thresh_0 102400. */
+ * 2337 2484). pias4's shipped 2-queue setup: prio_num 2 prio_thresh_0
+ * 102400 prio_dscp_0 0 prio_dscp_1 -1. */
 static const struct itm_attr pias_attrs[] = {
 	PIAS_ATTR("prio_num", ITM_ATTR_U32, prio_num, 1, PIAS_PRIO_MAX, 8,
 		  "priorities", "how many priorities are used"),
