@@ -16,7 +16,10 @@
  *
  * A flow is created by a SYN and removed by FIN or RST, and, unlike pias4,
  * also by the shared table's idle expiry, so the table cannot leak. A data
- * packet of a flow never seen opening gets the highest priority, as pias4.
+ * segment of a flow not in the table (never seen opening, or expired after
+ * a pause) starts an entry counted from it, so it is demoted again like a
+ * new message (pias4 kept such a flow on top to its end); its pure ACKs,
+ * FIN and RST get the highest priority, as in pias4.
  *
  * ACKs travelling the other way advance the flow's last ACK: on a router
  * they cross the same hook; an end host sees them arrive, so pias runs
@@ -60,9 +63,9 @@ struct pias {
 struct pias_flow {
 	uint64_t bytes_sent;
 	uint64_t last_send_ns;
-	uint32_t last_seq, last_ack, last_timeout_seq;
+	uint32_t last_seq, last_ack, last_timeout_seq, syn_seq;
 	uint32_t timeouts, messages;
-	bool valid, have_ack, have_timeout;
+	bool valid, have_ack, have_timeout, have_syn;
 };
 
 #define PIAS_DSCP(i, d) \
@@ -254,6 +257,25 @@ static bool pias_filter_ok(struct pias *pi, const struct itm_pkt *p)
 	return pi->dev_index && (p->iif == pi->dev_index || p->oif == pi->dev_index);
 }
 
+/* Whether a packet of a flow not in the table starts an entry: a SYN opens
+ * one; a data segment without FIN or RST starts one counted from there, for
+ * a flow the table forgot (idle expiry) or that began before us. pias4
+ * gave such flows the highest priority to their end. */
+static bool pias_starts(uint8_t fl, uint32_t len)
+{
+	return fl & ITM_TCP_SYN || (len && !(fl & (ITM_TCP_FIN | ITM_TCP_RST)));
+}
+
+static void pias_start(struct pias *pi, struct pias_flow *f,
+		       const struct itm_pkt *p, uint32_t last_seq)
+{
+	memset(f, 0, sizeof(*f));
+	f->valid = true;
+	f->last_seq = last_seq;
+	f->last_send_ns = p->ts_ns;
+	pi->created++;
+}
+
 /* The class is the priority + 1: 0 means "not a PIAS packet". */
 static uint32_t pias_classify(struct itm_mod *m, struct itm_pkt *p)
 {
@@ -275,15 +297,15 @@ static uint32_t pias_classify(struct itm_mod *m, struct itm_pkt *p)
 	fl = l3->tcp_flags;
 	seq = itm_get32(p->data + l3->l4_off + 4);
 	len = tcp_payload(p, l3);
-	f = pias_state(m, &k, p->ts_ns, fl & ITM_TCP_SYN);
-	if (f && fl & ITM_TCP_SYN && !f->valid) {
-		memset(f, 0, sizeof(*f));
-		f->valid = true;
-		f->last_seq = seq;	/* the SYN takes one number */
-		f->last_send_ns = p->ts_ns;
-		pi->created++;
+	f = pias_state(m, &k, p->ts_ns, pias_starts(fl, len));
+	if (f && fl & ITM_TCP_SYN && !(f->valid && f->have_syn && f->syn_seq == seq)) {
+		pias_start(pi, f, p, seq);	/* the SYN takes one number */
+		f->have_syn = true;
+		f->syn_seq = seq;
 		return 1;
 	}
+	if (f && !f->valid && pias_starts(fl, len))
+		pias_start(pi, f, p, seq - 1);	/* counted from this segment */
 	if (!f || !f->valid)
 		return 1;		/* unknown flow: highest priority */
 	pias_account(pi, f, p, seq, len);

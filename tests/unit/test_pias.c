@@ -106,8 +106,10 @@ static void test_lifecycle(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 
-	/* data of a flow never opened: highest priority, no entry */
-	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, 5, 1, 1500, 1, 0)), 46);
+	/* data of a flow never opened: counted from there (1500 bytes) */
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, 5, 1, 1500, 1, 0)), 26);
+	/* a SYN starts the flow afresh, a retransmitted one changes nothing */
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_SYN, 10, 0, 0, 2, 0)), 46);
 	seg(e, 0, ITM_TCP_SYN, 10, 0, 0, 2, 0);
 	seg(e, 1, ITM_TCP_SYN | ITM_TCP_ACK, 70, 11, 0, 3, 0);
 	seg(e, 0, ITM_TCP_ACK, 11, 71, 1500, 4, 0);
@@ -227,6 +229,39 @@ static void test_end_host(void **state)
 	itm_engine_destroy(e);
 }
 
+/* A long flow that pauses longer than the flow table's idle time loses its
+ * entry; when it sends again it is counted from there, as a new message,
+ * and demoted again past the thresholds: not on top for the rest of its
+ * life, as pias4's rule for flows it never saw open would put it. */
+static void test_idle_expired_flow_demoted_again(void **state)
+{
+	char conf[512];
+	struct itm_engine *e;
+	uint64_t t = 3 * ITM_NSEC_PER_SEC;
+	uint32_t s = 1;
+
+	snprintf(conf, sizeof(conf), "flows limit 100 idle 1s\n%s", conf3);
+	e = engine(conf);
+	seg(e, 0, ITM_TCP_SYN, 0, 0, 0, 1, 0);
+	for (; s < 4000; s += 1000)
+		seg(e, 0, ITM_TCP_ACK, s, 1, 1000, 2, 0);
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, s, 1, 1000, 3, 0)), 8);
+	s += 1000;
+	/* 3 s of silence: expired; the next 1000 bytes go on top again */
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, s, 1, 1000, t, 0)), 46);
+	s += 1000;
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, s, 1, 1000, t + 1, 0)), 26);
+	s += 1000;
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, s, 1, 1000, t + 2, 0)), 26);
+	s += 1000;
+	assert_int_equal(DSCP(seg(e, 0, ITM_TCP_ACK, s, 1, 1000, t + 3, 0)), 8);
+	/* pure ACKs and the FIN of a flow not in the table make no entry */
+	assert_int_equal(DSCP(seg(e, 1, ITM_TCP_ACK, 9, s, 0, t + 4, 0)), 46);
+	assert_int_equal(DSCP(seg(e, 1, ITM_TCP_FIN | ITM_TCP_ACK, 9, s, 0, t + 5, 0)), 46);
+	assert_int_equal(itm_flowtab_count(itm_mod_flowtab(itm_engine_mod_find(e, "pias"))), 1);
+	itm_engine_destroy(e);
+}
+
 static void test_ecn_and_unmarked(void **state)
 {
 	struct itm_engine *e = engine("module add pias prio_num 2 prio_thresh_0 100 "
@@ -294,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_aging_gap_test_fixed),
 		cmocka_unit_test(test_message_detection),
 		cmocka_unit_test(test_end_host),
+		cmocka_unit_test(test_idle_expired_flow_demoted_again),
 		cmocka_unit_test(test_ecn_and_unmarked),
 		cmocka_unit_test(test_port_filter),
 		cmocka_unit_test(test_dev_filter),
