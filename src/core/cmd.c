@@ -564,6 +564,7 @@ static const struct cmd_def cmd_table[] = {
 	  "  at post-routing,local-in to see its flows' ACKs)\n"
 	  "  INTEREST := proto LIST | src PREFIX | dst PREFIX | sport P[-P] | dport P[-P]\n"
 	  "              | iif DEV | oif DEV     (LIST := tcp,udp,icmp,... or numbers)\n"
+	  "  src and dst may repeat (any of up to 4 each); the others come once.\n"
 	  "  DEV: the device a packet came in by or leaves by, in itmd (a trace knows\n"
 	  "  none; no oif before routing): a clause on an unknown device never matches.\n"
 	  "  Chains run in registration order; a lower prio runs earlier." },

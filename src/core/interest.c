@@ -107,6 +107,31 @@ static int interest_add_prefix(struct itm_prefix *tab, uint8_t *n,
 	return 0;
 }
 
+static bool protos_any(const uint8_t *bits)
+{
+	static const uint8_t zero[32];
+
+	return memcmp(bits, zero, sizeof(zero)) == 0;
+}
+
+/* proto, sport, dport, iif and oif are one clause each (src and dst add
+ * up): a second one would silently replace the first. */
+static int interest_twice(const struct itm_interest *in, const char *k,
+			  struct itm_err *err)
+{
+	if (!strcmp(k, "proto") && !protos_any(in->protos))
+		return itm_err_tok(err, k, EINVAL,
+				   "proto given twice: give one list (proto tcp,udp)");
+	if ((!strcmp(k, "sport") && in->sport_hi) ||
+	    (!strcmp(k, "dport") && in->dport_hi))
+		return itm_err_tok(err, k, EINVAL, "%s given twice: a module "
+				   "takes one port range (PORT or LO-HI)", k);
+	if ((!strcmp(k, "iif") && in->iif[0]) || (!strcmp(k, "oif") && in->oif[0]))
+		return itm_err_tok(err, k, EINVAL,
+				   "%s given twice: a module takes one device", k);
+	return 0;
+}
+
 int itm_interest_parse(struct itm_interest *in, int argc, char **argv,
 		       struct itm_err *err)
 {
@@ -119,6 +144,8 @@ int itm_interest_parse(struct itm_interest *in, int argc, char **argv,
 		return 0;
 	if (argc < 2)
 		return itm_err_tok(err, k, EINVAL, "%s needs a value", k);
+	if (interest_twice(in, k, err) < 0)
+		return -EINVAL;
 	if (!strcmp(k, "proto"))
 		r = protos_parse(in->protos, argv[1], err);
 	else if (!strcmp(k, "src"))
@@ -148,13 +175,6 @@ static bool prefixes_match(const struct itm_prefix *tab, uint8_t n,
 			return true;
 	}
 	return false;
-}
-
-static bool protos_any(const uint8_t *bits)
-{
-	static const uint8_t zero[32];
-
-	return memcmp(bits, zero, sizeof(zero)) == 0;
 }
 
 static bool port_match(uint16_t lo, uint16_t hi, const struct itm_l3 *l3,

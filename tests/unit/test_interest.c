@@ -95,10 +95,6 @@ static void test_parse_protos(void **state)
 	must_parse(&in, "proto 6,17,132,tcp");
 	assert_int_equal(n_protos(&in), 3);
 	assert_true(has_proto(&in, 132));
-	/* a second clause replaces the first */
-	must_parse(&in, "proto tcp proto udp");
-	assert_int_equal(n_protos(&in), 1);
-	assert_true(has_proto(&in, 17));
 }
 
 static void test_parse_errors(void **state)
@@ -151,6 +147,17 @@ static void test_parse_errors(void **state)
 		  "\"0123456789abcdef\" is not an interface name" },
 		{ "src 1.1.1.1 src 2.2.2.2 src 3.3.3.3 src 4.4.4.4 src 5.5.5.5",
 		  -E2BIG, "5.5.5.5", "at most 4 prefixes each" },
+		/* one clause each: a second one must not silently replace it */
+		{ "proto tcp proto udp", -EINVAL, "proto",
+		  "proto given twice: give one list (proto tcp,udp)" },
+		{ "dport 80 dport 443", -EINVAL, "dport",
+		  "dport given twice: a module takes one port range (PORT or LO-HI)" },
+		{ "sport 80 src 10.0.0.1 sport 81-90", -EINVAL, "sport",
+		  "sport given twice: a module takes one port range (PORT or LO-HI)" },
+		{ "iif eth0 iif eth1", -EINVAL, "iif",
+		  "iif given twice: a module takes one device" },
+		{ "oif eth0 oif eth0", -EINVAL, "oif",
+		  "oif given twice: a module takes one device" },
 	};
 	size_t i;
 
