@@ -169,12 +169,11 @@ static struct itm_pkt *prio_dequeue(struct itm_qdisc *q, uint64_t now)
 	struct prio *pr = itm_qdisc_priv(q);
 	unsigned b;
 
+	/* every band is asked, the empty ones too, as Linux's prio does: a
+	 * dequeue that finds nothing lets a band tidy up (fq_pie's lists) */
 	for (b = 0; b < pr->bands; b++) {
-		struct itm_pkt *p;
+		struct itm_pkt *p = itm_qdisc_dequeue(pr->child[b], now);
 
-		if (!pr->child[b]->stats.qlen)
-			continue;
-		p = itm_qdisc_dequeue(pr->child[b], now);
 		if (p)
 			return p;
 	}

@@ -71,6 +71,11 @@ expect 2 '\-\-queues "9": must be an integer in \[2, 8\]' -- "$itm" pias thresho
 printf 'qdisc add root fq_pie\n' > "$work/fq_pie.conf"
 expect 0 '^  new_flow_count 60 new_flows_len 0 old_flows_len 0 memory_used 0' -- \
 	"$itm" replay -c "$work/fq_pie.conf" "$(dirname "$0")/../golden/pias/in.pcap"
+# and under prio, which dequeues every band as Linux's prio does
+printf 'qdisc add root handle 1: prio priomap 1,1,1,1,1,1,1,1\nqdisc add parent 1:2 fq_pie\n' \
+	> "$work/prio_fq_pie.conf"
+expect 0 '^  new_flow_count 60 new_flows_len 0 old_flows_len 0 memory_used 0' -- \
+	"$itm" replay -c "$work/prio_fq_pie.conf" "$(dirname "$0")/../golden/pias/in.pcap"
 
 # flow's perturb as tc-flow(8): a bare number is seconds (Siemon's script
 # has perturb 60), a unit still works
