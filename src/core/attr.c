@@ -545,6 +545,18 @@ struct attr_pending {
 	uint64_t v;
 };
 
+static bool attr_pending_has(const struct attr_pending *pend, int n,
+			     const struct itm_attr *a)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pend[i].a == a)
+			return true;
+	}
+	return false;
+}
+
 int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 			char **argv, bool creating, struct itm_err *err)
 {
@@ -553,6 +565,7 @@ int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 
 	while (i < argc && n < ATTR_ARGS_MAX) {
 		const struct itm_attr *a = itm_attr_find(tab, argv[i]);
+		const char *word = argv[i];
 		uint64_t v = 1;
 
 		if (!a) {
@@ -579,6 +592,10 @@ int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 		if (!creating && (a->flags & ITM_ATTR_FIXED))
 			return itm_err_tok(err, a->name, EPERM,
 					   "%s is fixed at creation", a->name);
+		/* a typo's twin would otherwise win silently */
+		if (attr_pending_has(pend, n, a))
+			return itm_err_tok(err, word, EINVAL,
+					   "%s given twice", a->name);
 		pend[n].a = a;
 		pend[n++].v = v;
 	}

@@ -412,6 +412,18 @@ static int flows_show(struct itm_cmd_ctx *c)
 }
 
 /* flows limit N idle TIME: the shared flow table, before it is created. */
+/* NAME VALUE pairs from argv[1]: whether argv[i]'s name came before. */
+static bool pair_given(char **argv, int i)
+{
+	int j;
+
+	for (j = 1; j < i; j += 2) {
+		if (!strcmp(argv[j], argv[i]))
+			return true;
+	}
+	return false;
+}
+
 static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 		     struct itm_err *err)
 {
@@ -429,6 +441,9 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 		return itm_err_tok(err, argv[0], EBUSY,
 				   "the flow table is sized at start");
 	for (i = 1; i + 1 < argc; i += 2) {
+		if (pair_given(argv, i))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "flows %s given twice", argv[i]);
 		if (!strcmp(argv[i], "limit")) {
 			if (itm_parse_u64(argv[i + 1], &limit) < 0 ||
 			    limit < 1 || limit > (1u << 28))
@@ -513,6 +528,9 @@ static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
 	int i;
 
 	for (i = 1; i + 1 < argc; i += 2) {
+		if (pair_given(argv, i))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "link %s given twice", argv[i]);
 		if (!strcmp(argv[i], "rate")) {
 			if (!strcmp(argv[i + 1], "unlimited"))
 				rate = 0;
