@@ -35,6 +35,8 @@ printf 'flows limit 64 idle 1s limit 128\n' > "$work/twice-flows.conf"
 printf 'link rate 10mbit overhead 24 rate 20mbit\n' > "$work/twice-link.conf"
 printf 'not a pcap file at all, just text\n' > "$work/text.pcap"
 head -c 100 "$(dirname "$0")/../golden/sizeaware/in.pcap" > "$work/cut.pcap"
+# a pcap header of link type 147 (a private one, no name in libpcap)
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x93\0\0\0' > "$work/user0.pcap"
 
 expect 0 'itm replay -c CONF' -- "$itm" help
 expect 0 'qdisc add\|replace root\|parent MAJOR:MINOR' -- "$itm" qdisc help
@@ -60,6 +62,7 @@ expect 1 'missing.conf: No such file' -- "$itm" check -c "$work/missing.conf"
 expect 1 'text.pcap: unknown file format' -- "$itm" parse "$work/text.pcap"
 expect 1 'cut.pcap: after record [0-9]+: truncated' -- "$itm" parse "$work/cut.pcap"
 expect 1 'cut.pcap' -- "$itm" replay -c "$conf" "$work/cut.pcap" -w "$work/cut-out.pcap"
+expect 1 'user0.pcap: link type 147 is not supported' -- "$itm" replay -c "$conf" "$work/user0.pcap"
 expect 2 'usage: itm replay' -- "$itm" replay "$work/cut.pcap"
 expect 2 '"fast".*rate' -- "$itm" replay -c "$conf" --rate fast "$work/cut.pcap"
 expect 1 'badkind.conf:2' -- "$itm" replay -c "$work/badkind.conf" "$work/cut.pcap"
