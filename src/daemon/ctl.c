@@ -143,6 +143,10 @@ int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 	    strcmp(argv[1], "show"))
 		return itm_err_set(err, EBUSY,
 				   "the backend is fixed while itmd runs: edit the file and restart");
+	/* accepted, it would change nothing: say so instead */
+	if (argc > 0 && !strcmp(argv[0], "link"))
+		return itm_err_set(err, EOPNOTSUPP,
+				   "link rate is the output link of a replay: itmd sends at the interface's pace (shape with a tbf or vif root)");
 	r = itm_cmd_run(&cc, argc, argv, err);
 	if (r < 0)
 		return r;

@@ -2,7 +2,8 @@
 /*
  * The control socket (src/daemon/ctl.c) driven in-process: a command's
  * output and status line, a refused command leaving the engine as it was,
- * the backend fixed while running and its counters shown, a line too long
+ * the backend fixed while running and its counters shown, the replay's
+ * link refused, a line too long
  * or too slow refused without running it, a stale socket
  * file replaced and a live one refused, and (as root) another uid refused by the file mode and, with
  * the mode opened, by the peer-credential check.
@@ -134,7 +135,13 @@ static void test_commands(void **state)
 			    "edit the file and restart\n");
 	assert_string_equal(ask(f, "frobnicate\n"),
 			    "itm-status -2 unknown command \"frobnicate\" (try help)\n");
-	assert_int_equal(f->ctl.commands, 7);
+	/* the replay's virtual link: itmd sends at the interface's pace, so
+	 * a rate set here would be accepted and do nothing */
+	assert_string_equal(ask(f, "link rate 1mbit\n"),
+			    "itm-status -95 link rate is the output link of a replay: "
+			    "itmd sends at the interface's pace (shape with a tbf or vif root)\n");
+	assert_int_equal(f->lv.e->link_rate_bps, 0);
+	assert_int_equal(f->ctl.commands, 8);
 }
 
 static void fake_dump(const struct itm_backend *b, FILE *f, bool json)
