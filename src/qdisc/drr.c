@@ -117,6 +117,12 @@ static void drr_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 	}
 }
 
+/* Rounds of quantum q it takes to cover `owed` more bytes. */
+static uint64_t drr_rounds(uint64_t owed, uint64_t q)
+{
+	return (owed + q - 1) / q;
+}
+
 static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 {
 	struct drr *d = itm_qdisc_priv(q);
@@ -137,6 +143,14 @@ static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 			if (!c->child->stats.qlen)
 				drr_deactivate(d, c);
 			return p;
+		}
+		if (d->head == d->tail) {
+			/* alone, each round is its own: take them at once
+			 * (a 4 GB packet of a trace against a 1-byte quantum
+			 * would otherwise cost billions of passes) */
+			c->deficit += drr_rounds(itm_pkt_len(p) - c->deficit,
+						 c->opts.quantum) * c->opts.quantum;
+			continue;
 		}
 		c->deficit += c->opts.quantum;
 		drr_deactivate(d, c);

@@ -3,8 +3,8 @@
  * drr.c: shares by quantum, the exact round-robin order with deficits,
  * classes found by priority before class, unclassified drops, a class
  * leaving the active list when empty and coming back with a fresh quantum,
- * deleting a class with packets, a reset reaching idle classes, and the
- * deficit in class statistics.
+ * deleting a class with packets, a reset reaching idle classes, the
+ * deficit in class statistics, and a lone class's rounds taken at once.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -149,6 +149,24 @@ static void test_delete_busy_class(void **state)
 
 /* A reset resets idle classes' children too: a tbf that went into debt
  * and emptied starts again with a full bucket, as Linux's drr_reset. */
+/* A lone class owed many rounds gets them at once, not one quantum per
+ * pass: a trace may claim a packet of 4 GB, a GSO packet is 64 KB, and a
+ * quantum may be 1 byte. The deficit left is what the rounds leave. */
+static void test_lone_class_big_packet(void **state)
+{
+	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
+			      "class add parent 1: classid 1:1 drr quantum 1\n");
+	struct itm_pkt *p;
+
+	(void)state;
+	p = to_class(t, 0, 100, 0x10001);
+	p->wirelen = 4000000000u;
+	to_class(t, 1, 100, 0x10001);
+	assert_ptr_equal(qt_deq(t, 0), p);
+	assert_int_equal(class_of(qt_deq(t, 0)), 1);	/* 100 more rounds */
+	qt_del(t);
+}
+
 static void test_reset_idle_child(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
@@ -173,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_reactivation),
 		cmocka_unit_test(test_delete_busy_class),
 		cmocka_unit_test(test_reset_idle_child),
+		cmocka_unit_test(test_lone_class_big_packet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
