@@ -33,6 +33,8 @@ printf 'qdisc add root pfifo limit 100\nqdisc change root pfifo limit 10 limit 1
 printf 'qdisc add root fq_pie ecn noecn\n' > "$work/twice-bool.conf"
 printf 'flows limit 64 idle 1s limit 128\n' > "$work/twice-flows.conf"
 printf 'link rate 10mbit overhead 24 rate 20mbit\n' > "$work/twice-link.conf"
+printf 'module add sizeaware hook forward threshold 3 hook local-in\n' > "$work/twice-param.conf"
+printf 'module add sizeaware label a hook forward label b\n' > "$work/twice-label.conf"
 printf 'not a pcap file at all, just text\n' > "$work/text.pcap"
 head -c 100 "$(dirname "$0")/../golden/sizeaware/in.pcap" > "$work/cut.pcap"
 # a pcap header of link type 147 (a private one, no name in libpcap)
@@ -58,6 +60,8 @@ expect 1 'twice.conf:2: "limit": limit given twice' -- "$itm" check -c "$work/tw
 expect 1 'twice-bool.conf:1: "noecn": ecn given twice' -- "$itm" check -c "$work/twice-bool.conf"
 expect 1 'twice-flows.conf:1: "limit": flows limit given twice' -- "$itm" check -c "$work/twice-flows.conf"
 expect 1 'twice-link.conf:1: "rate": link rate given twice' -- "$itm" check -c "$work/twice-link.conf"
+expect 1 'twice-param.conf:1: "hook": sizeaware: what is "hook"' -- "$itm" check -c "$work/twice-param.conf"
+expect 1 'twice-label.conf:1: "label": label given twice' -- "$itm" check -c "$work/twice-label.conf"
 expect 1 'missing.conf: No such file' -- "$itm" check -c "$work/missing.conf"
 expect 1 'text.pcap: unknown file format' -- "$itm" parse "$work/text.pcap"
 expect 1 'cut.pcap: after record [0-9]+: truncated' -- "$itm" parse "$work/cut.pcap"
