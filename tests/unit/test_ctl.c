@@ -3,7 +3,7 @@
  * The control socket (src/daemon/ctl.c) driven in-process: a command's
  * output and status line, a refused command leaving the engine as it was,
  * the backend fixed while running and its counters shown, the replay's
- * link refused, a line too long
+ * link refused, a line with a NUL, too long
  * or too slow refused without running it, a stale socket
  * file replaced and a live one refused, and (as root) another uid refused by the file mode and, with
  * the mode opened, by the peer-credential check.
@@ -211,6 +211,23 @@ static void test_long_line(void **state)
 	assert_int_equal(f->ctl.commands, 1);
 }
 
+/* A NUL inside the line is refused, not taken as its end with the rest
+ * dropped: "qdisc show" ran and "qdisc del root" vanished. */
+static void test_nul_in_line(void **state)
+{
+	static const char line[] = "qdisc show\0qdisc del root\n";
+	struct fixture *f = *state;
+	int fd = client(f->path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+	shutdown(fd, SHUT_WR);
+	serve(f);
+	assert_string_equal(reply_of(fd),
+			    "itm-status -84 command line holds a NUL byte\n");
+	assert_int_equal(f->ctl.commands, 0);
+}
+
 /* A client sending its line a byte at a time, each byte well within the
  * timeout but the whole not: the child drips "qdisc change ... 70" at
  * 50 ms a byte, 1.6 s in all, and must be told it was too slow. */
@@ -312,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backend_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_uid, setup, teardown),
 	};
