@@ -4,7 +4,8 @@
  * classes found by priority before class, unclassified drops, a class
  * leaving the active list when empty and coming back with a fresh quantum,
  * deleting a class with packets, a reset reaching idle classes, the
- * deficit in class statistics, and a lone class's rounds taken at once.
+ * deficit in class statistics, and rounds in which no class can send
+ * taken at once.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -167,6 +168,28 @@ static void test_lone_class_big_packet(void **state)
 	qt_del(t);
 }
 
+/* Two classes, both owed many rounds: the one owed fewer goes first, the
+ * other next, as round after round would have it, at once. Class 1:2
+ * (quantum 2) needs 1.5e9 rounds for 3e9 bytes, class 1:1 (quantum 1)
+ * 4e9 rounds; after 1:2's packet, 1:1 is owed 2.5e9 more. */
+static void test_idle_rounds_skipped(void **state)
+{
+	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
+			      "class add parent 1: classid 1:1 drr quantum 1\n"
+			      "class add parent 1: classid 1:2 drr quantum 2\n");
+	struct itm_pkt *a, *b;
+
+	(void)state;
+	a = to_class(t, 0, 100, 0x10001);
+	a->wirelen = 4000000000u;
+	b = to_class(t, 1, 100, 0x10002);
+	b->wirelen = 3000000000u;
+	assert_ptr_equal(qt_deq(t, 0), b);
+	assert_ptr_equal(qt_deq(t, 0), a);
+	assert_null(qt_deq(t, 0));
+	qt_del(t);
+}
+
 static void test_reset_idle_child(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
@@ -192,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_delete_busy_class),
 		cmocka_unit_test(test_reset_idle_child),
 		cmocka_unit_test(test_lone_class_big_packet),
+		cmocka_unit_test(test_idle_rounds_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
