@@ -61,10 +61,11 @@ fi
 
 # Fuzz smoke: each target over its corpus for a few seconds, clang-built.
 fuzz_build=build-fuzz
+fuzz_targets="parse config pcap probe tgen fs modreg route_probe ctl remote attach nfq_stale cdf"
 if CC=clang CXX=clang++ meson setup $fuzz_build -Dfuzz=true -Db_sanitize=address,undefined \
 	-Db_lundef=false --buildtype=debugoptimized >/dev/null 2>&1 || [ -f $fuzz_build/build.ninja ]; then
 	ninja -C $fuzz_build >/dev/null || { echo "fuzz build failed"; fail=$((fail + 1)); }
-	for t in parse config pcap probe tgen fs modreg route_probe; do
+	for t in $fuzz_targets; do
 		mkdir -p "$fuzz_build/corpus-$t"
 		if "$fuzz_build/tests/fuzz/fuzz_$t" -max_total_time="$fuzz_secs" -timeout=10 \
 			-print_final_stats=1 -artifact_prefix="$fuzz_build/" \
@@ -80,7 +81,7 @@ if CC=clang CXX=clang++ meson setup $fuzz_build -Dfuzz=true -Db_sanitize=address
 	done
 else
 	echo "fuzz targets skipped: clang with libFuzzer not usable"
-	skip=$((skip + 6))
+	skip=$((skip + $(wc -w <<< "$fuzz_targets")))
 fi
 
 [ "$meson_rc" = 0 ] || [ "$fail" -gt 0 ] || fail=$((fail + 1))

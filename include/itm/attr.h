@@ -98,6 +98,12 @@ char *itm_attr_format(const struct itm_attr *a, const void *base, char *buf,
  */
 int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 			char **argv, bool creating, struct itm_err *err);
+/* The same over several runs of one command (options between other
+ * words): *given holds the names earlier runs took, and a name given
+ * again is refused. Start it at 0. */
+int itm_attr_parse_args_given(const struct itm_attr *tab, void *base,
+			      int argc, char **argv, bool creating,
+			      uint64_t *given, struct itm_err *err);
 
 /* Print "name value name value" (text) in table order. */
 void itm_attr_print(FILE *f, const struct itm_attr *tab, const void *base);

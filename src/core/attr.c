@@ -546,14 +546,43 @@ struct attr_pending {
 	uint64_t v;
 };
 
+static bool attr_pending_has(const struct attr_pending *pend, int n,
+			     const struct itm_attr *a)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pend[i].a == a)
+			return true;
+	}
+	return false;
+}
+
+/* Bit of a in the mask of names given, 0 past the 64th entry. */
+static uint64_t attr_bit(const struct itm_attr *tab, const struct itm_attr *a)
+{
+	return a - tab < 64 ? UINT64_C(1) << (a - tab) : 0;
+}
+
 int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 			char **argv, bool creating, struct itm_err *err)
+{
+	uint64_t given = 0;
+
+	return itm_attr_parse_args_given(tab, base, argc, argv, creating,
+					 &given, err);
+}
+
+int itm_attr_parse_args_given(const struct itm_attr *tab, void *base,
+			      int argc, char **argv, bool creating,
+			      uint64_t *given, struct itm_err *err)
 {
 	struct attr_pending pend[ATTR_ARGS_MAX];
 	int i = 0, n = 0, r;
 
 	while (i < argc && n < ATTR_ARGS_MAX) {
 		const struct itm_attr *a = itm_attr_find(tab, argv[i]);
+		const char *word = argv[i];
 		uint64_t v = 1;
 
 		if (!a) {
@@ -580,11 +609,17 @@ int itm_attr_parse_args(const struct itm_attr *tab, void *base, int argc,
 		if (!creating && (a->flags & ITM_ATTR_FIXED))
 			return itm_err_tok(err, a->name, EPERM,
 					   "%s is fixed at creation", a->name);
+		/* a typo's twin would otherwise win silently */
+		if (attr_pending_has(pend, n, a) || (*given & attr_bit(tab, a)))
+			return itm_err_tok(err, word, EINVAL,
+					   "%s given twice", a->name);
 		pend[n].a = a;
 		pend[n++].v = v;
 	}
-	for (r = 0; r < n; r++)
+	for (r = 0; r < n; r++) {
 		itm_attr_store(pend[r].a, base, pend[r].v);
+		*given |= attr_bit(tab, pend[r].a);
+	}
 	return i;
 }
 

@@ -9,6 +9,8 @@
 #include "itm/cdf.h"
 #include "itm/file.h"
 
+#define CDF_SIZE_MAX 9007199254740992.0	/* 2^53 */
+
 static int cdf_line(struct itm_cdf *c, const char *line, const char **why)
 {
 	double s, p;
@@ -18,8 +20,9 @@ static int cdf_line(struct itm_cdf *c, const char *line, const char **why)
 		*why = "expected \"SIZE PROBABILITY\"";
 		return -EINVAL;
 	}
-	if (!isfinite(s) || !isfinite(p) || s < 0 || p < 0 || p > 1) {
-		*why = "size must be >= 0 and probability in [0, 1]";
+	/* sizes stay exact in a double and their quantiles fit a uint64_t */
+	if (!(s >= 0 && s <= CDF_SIZE_MAX) || !(p >= 0 && p <= 1)) {
+		*why = "size must be in [0, 2^53] bytes and probability in [0, 1]";
 		return -EINVAL;
 	}
 	if (c->n && (s < c->size[c->n - 1] || p < c->prob[c->n - 1])) {

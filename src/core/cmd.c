@@ -55,6 +55,18 @@ static bool is_help(int argc, char **argv)
 	       (argc > 0 && strcmp(argv[argc - 1], "help") == 0);
 }
 
+/* NAME VALUE pairs from argv[1]: whether argv[i]'s name came before. */
+static bool pair_given(char **argv, int i)
+{
+	int j;
+
+	for (j = 1; j < i; j += 2) {
+		if (!strcmp(argv[j], argv[i]))
+			return true;
+	}
+	return false;
+}
+
 /* What `module add` and `module load` take before the module's own words. */
 struct module_opts {
 	const char *label;
@@ -71,6 +83,10 @@ static int module_opts_parse(struct module_opts *o, int argc, char **argv,
 	int i = 1;
 
 	for (; i + 1 < argc; i += 2) {
+		if ((!strcmp(argv[i], "label") || !strcmp(argv[i], "hook") ||
+		     !strcmp(argv[i], "prio")) && pair_given(argv, i))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "%s given twice", argv[i]);
 		if (!strcmp(argv[i], "label")) {
 			o->label = argv[i + 1];
 		} else if (!strcmp(argv[i], "hook")) {
@@ -429,6 +445,9 @@ static int cmd_flows(struct itm_cmd_ctx *c, int argc, char **argv,
 		return itm_err_tok(err, argv[0], EBUSY,
 				   "the flow table is sized at start");
 	for (i = 1; i + 1 < argc; i += 2) {
+		if (pair_given(argv, i))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "flows %s given twice", argv[i]);
 		if (!strcmp(argv[i], "limit")) {
 			if (itm_parse_u64(argv[i + 1], &limit) < 0 ||
 			    limit < 1 || limit > (1u << 28))
@@ -513,6 +532,9 @@ static int cmd_link(struct itm_cmd_ctx *c, int argc, char **argv,
 	int i;
 
 	for (i = 1; i + 1 < argc; i += 2) {
+		if (pair_given(argv, i))
+			return itm_err_tok(err, argv[i], EINVAL,
+					   "link %s given twice", argv[i]);
 		if (!strcmp(argv[i], "rate")) {
 			if (!strcmp(argv[i + 1], "unlimited"))
 				rate = 0;

@@ -180,13 +180,15 @@ static int mod_unknown_kind(const char *kind, struct itm_err *err)
 static int mod_parse_args(struct itm_mod *m, int argc, char **argv,
 			  struct itm_err *err)
 {
+	uint64_t given = 0;
 	int i = 0, n;
 
 	while (i < argc) {
 		n = itm_interest_parse(&m->interest, argc - i, argv + i, err);
 		if (n == 0)
-			n = itm_attr_parse_args(m->ops->attrs, m->priv,
-						argc - i, argv + i, true, err);
+			n = itm_attr_parse_args_given(m->ops->attrs, m->priv,
+						      argc - i, argv + i, true,
+						      &given, err);
 		if (n < 0)
 			return n;
 		if (n == 0)

@@ -31,6 +31,9 @@ static int class_words(int argc, char **argv, uint32_t *parent,
 				!strcmp(argv[i], "classid"))) {
 		uint32_t *dst = argv[i][0] == 'p' ? parent : classid;
 
+		if (*dst)
+			return itm_err_tok(err, argv[i], EINVAL, "%s given twice",
+					   argv[i]);
 		if (itm_handle_parse(argv[i + 1], dst, err) < 0)
 			return -EINVAL;
 		i += 2;

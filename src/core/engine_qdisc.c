@@ -27,6 +27,12 @@ static int loc_token(int *i, int argc, char **argv,
 	const char *w = argv[*i];
 	uint32_t *dst;
 
+	/* one place: "root parent 1:3" or a second handle is a typo, not
+	 * an order to go to the last one */
+	if (((!strcmp(w, "root") || !strcmp(w, "parent")) && l->parent) ||
+	    (!strcmp(w, "handle") && l->handle))
+		return itm_err_tok(err, w, EINVAL, "%s given twice",
+				   w[0] == 'h' ? "handle" : "root or parent");
 	if (!strcmp(w, "root")) {
 		l->parent = ITM_H_ROOT;
 		(*i)++;

@@ -178,9 +178,11 @@ int itm_replay_run(struct itm_engine *e, const char *in_path,
 	if (ret < 0)
 		return ret;
 	if (!in.known) {
-		snprintf(msg, len, "%s: link type %s is not supported (Ethernet, raw IP, Linux cooked, BSD loopback)",
-			 in_path, pcap_datalink_val_to_name(in.dlt) ?
-			 pcap_datalink_val_to_name(in.dlt) : "?");
+		const char *name = pcap_datalink_val_to_name(in.dlt);
+
+		snprintf(msg, len, "%s: link type %d%s%s%s is not supported (Ethernet, raw IP, Linux cooked, BSD loopback)",
+			 in_path, in.dlt, name ? " (" : "", name ? name : "",
+			 name ? ")" : "");
 		itm_pcap_close(&in);
 		return -ENOTSUP;
 	}

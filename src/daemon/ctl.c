@@ -62,11 +62,12 @@ static uint64_t ctl_deadline(void)
 
 /* One line, newline cut off: its length, 0 at once at end of file,
  * -ETIMEDOUT past the budget, -E2BIG when it does not fit in LEN - 1
- * bytes (it is not run cut short). */
+ * bytes, -EILSEQ when it holds a NUL (it is not run cut short). */
 static ssize_t ctl_read_line(int fd, char *buf, size_t len)
 {
 	uint64_t deadline = ctl_deadline();
 	size_t o = 0;
+	char *nl;
 
 	while (!memchr(buf, '\n', o)) {
 		ssize_t n;
@@ -83,6 +84,10 @@ static ssize_t ctl_read_line(int fd, char *buf, size_t len)
 		o += (size_t)n;
 	}
 	buf[o] = '\0';
+	nl = memchr(buf, '\n', o);
+	/* a NUL would cut the line short, the rest unrun and unsaid */
+	if (memchr(buf, '\0', nl ? (size_t)(nl - buf) : o))
+		return -EILSEQ;
 	buf[strcspn(buf, "\n")] = '\0';
 	return (ssize_t)o;
 }
@@ -143,6 +148,10 @@ int itm_ctl_exec(struct itm_live *lv, int argc, char **argv, FILE *out,
 	    strcmp(argv[1], "show"))
 		return itm_err_set(err, EBUSY,
 				   "the backend is fixed while itmd runs: edit the file and restart");
+	/* accepted, it would change nothing: say so instead */
+	if (argc > 0 && !strcmp(argv[0], "link"))
+		return itm_err_set(err, EOPNOTSUPP,
+				   "link rate is the output link of a replay: itmd sends at the interface's pace (shape with a tbf or vif root)");
 	r = itm_cmd_run(&cc, argc, argv, err);
 	if (r < 0)
 		return r;
@@ -188,6 +197,8 @@ static void ctl_unread(int fd, ssize_t r)
 	else if (r == -ETIMEDOUT)
 		snprintf(msg, sizeof(msg), "command line not received within %d ms",
 			 CTL_TIMEOUT_MS);
+	else if (r == -EILSEQ)
+		snprintf(msg, sizeof(msg), "command line holds a NUL byte");
 	else
 		return;
 	itm_live_log("warning", "control: %s", msg);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fs_cmd.h"
+#include "itm/qdisc.h"
 
 int fs_name_minor(const char *name, uint32_t *minor)
 {
@@ -202,6 +203,8 @@ int fs_cmd_vif_set(struct fs_cmd *c, uint32_t major, uint32_t minor,
 int fs_cmd_vif_qdisc(struct fs_cmd *c, uint32_t major, uint32_t minor,
 		     const char *words)
 {
+	int r;
+
 	fs_cmd_init(c);
 	if (!minor)
 		return -EINVAL;
@@ -209,7 +212,12 @@ int fs_cmd_vif_qdisc(struct fs_cmd *c, uint32_t major, uint32_t minor,
 	    fs_cmd_push(c, "parent") ||
 	    fs_cmd_push(c, "%x:%x", (unsigned)(major >> 16), (unsigned)minor))
 		return -E2BIG;
-	return fs_cmd_words(c, words);
+	r = fs_cmd_words(c, words);
+	/* the kind first: a place ("root", "parent", "handle") would move
+	 * the command off this leaf, to the root or another user's VIF */
+	if (r == 0 && !itm_qdisc_find(c->argv[4]))
+		return -EINVAL;
+	return r;
 }
 
 int fs_cmd_mod_set(struct fs_cmd *c, const char *label, const char *name,

@@ -124,8 +124,12 @@ static int fs_apply(struct itm_fs *fs, const struct fs_obj *o,
 	if (r < 0) {
 		int len = (int)h->wr_len - (h->wr_len && h->wr[h->wr_len - 1] == '\n');
 
-		itm_live_log("warning", "fs: \"%.*s\" refused: not one value "
-			     "(one word, no control characters)", len, h->wr);
+		if (o->n.kind == FS_VIF_FILE && o->n.a == FS_VF_QDISC)
+			itm_live_log("warning", "fs: \"%.*s\" refused: not KIND [OPTIONS] "
+				     "of a discipline (itm qdisc help)", len, h->wr);
+		else
+			itm_live_log("warning", "fs: \"%.*s\" refused: not one value "
+				     "(one word, no control characters)", len, h->wr);
 		return r;
 	}
 	if (o->n.kind == FS_MOD_FILE && o->n.a == FS_MOD_CTL)

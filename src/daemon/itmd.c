@@ -53,6 +53,9 @@ static int load(const char *path, struct itm_engine **e)
 		itm_live_log("error", "%s: no backend line (e.g. backend nfqueue)", path);
 		itm_engine_destroy(*e);
 		r = -EINVAL;
+	} else if ((*e)->link_rate_bps) {
+		itm_live_log("warning", "%s: link rate is for replays: itmd sends at the interface's pace",
+			     path);
 	}
 	return r;
 }

@@ -117,10 +117,52 @@ static void drr_enqueue(struct itm_qdisc *q, struct itm_pkt *p, uint64_t now)
 	}
 }
 
+/* Rounds of quantum q it takes to cover `owed` more bytes. */
+static uint64_t drr_rounds(uint64_t owed, uint64_t q)
+{
+	return (owed + q - 1) / q;
+}
+
+/* Whole rounds before any active class can send: 0 if one can now, or a
+ * child holds its packet back (a shaper: nothing to skip to). */
+static uint64_t drr_idle_rounds(struct drr *d, uint64_t now)
+{
+	uint64_t min = UINT64_MAX, r;
+	struct drr_class *c;
+
+	for (c = d->head; c; c = c->next) {
+		struct itm_pkt *p = itm_qdisc_peek(c->child, now);
+
+		if (!p || itm_pkt_len(p) <= c->deficit)
+			return 0;
+		r = drr_rounds(itm_pkt_len(p) - c->deficit, c->opts.quantum);
+		if (r < min)
+			min = r;
+	}
+	return min == UINT64_MAX ? 0 : min;
+}
+
+/*
+ * Rounds in which no class can send (a trace's 4 GB packet against a
+ * 1-byte quantum) are given at once, each class its quanta: the first to
+ * send, the order and the deficits are the rounds' own, without billions
+ * of passes. True if it skipped any.
+ */
+static bool drr_skip_idle(struct drr *d, uint64_t now)
+{
+	uint64_t n = drr_idle_rounds(d, now);
+	struct drr_class *c;
+
+	for (c = d->head; n && c; c = c->next)
+		c->deficit += n * c->opts.quantum;
+	return n != 0;
+}
+
 static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 {
 	struct drr *d = itm_qdisc_priv(q);
 	struct drr_class *c;
+	bool skipped = false;
 
 	while ((c = d->head) != NULL) {
 		struct itm_pkt *p = itm_qdisc_peek(c->child, now);
@@ -137,6 +179,11 @@ static struct itm_pkt *drr_dequeue(struct itm_qdisc *q, uint64_t now)
 			if (!c->child->stats.qlen)
 				drr_deactivate(d, c);
 			return p;
+		}
+		if (!skipped) {
+			skipped = true;
+			if (drr_skip_idle(d, now))
+				continue;
 		}
 		c->deficit += c->opts.quantum;
 		drr_deactivate(d, c);

@@ -29,8 +29,19 @@ printf '# comment\n\nset sizeaware.threshold 5\n' > "$work/nomod.conf"
 printf 'qdisc add root pfifo limit 0\n' > "$work/range.conf"
 printf 'link rate 10furlongs\n' > "$work/unit.conf"
 printf 'module add sizeaware threshold -1\n' > "$work/neg.conf"
+printf 'qdisc add root pfifo limit 100\nqdisc change root pfifo limit 10 limit 100\n' > "$work/twice.conf"
+printf 'qdisc add root fq_pie ecn noecn\n' > "$work/twice-bool.conf"
+printf 'flows limit 64 idle 1s limit 128\n' > "$work/twice-flows.conf"
+printf 'link rate 10mbit overhead 24 rate 20mbit\n' > "$work/twice-link.conf"
+printf 'module add sizeaware hook forward threshold 3 hook local-in\n' > "$work/twice-param.conf"
+printf 'module add sizeaware label a hook forward label b\n' > "$work/twice-label.conf"
+printf 'module add sizeaware threshold 3 proto tcp threshold 5\n' > "$work/twice-split.conf"
+printf 'qdisc add root handle 1: prio\nqdisc add parent 1:1 root pfifo\n' > "$work/twice-place.conf"
+printf 'qdisc add root handle 1: drr\nclass add parent 1: classid 1:3 classid 1:4 drr\n' > "$work/twice-classid.conf"
 printf 'not a pcap file at all, just text\n' > "$work/text.pcap"
 head -c 100 "$(dirname "$0")/../golden/sizeaware/in.pcap" > "$work/cut.pcap"
+# a pcap header of link type 147 (a private one, no name in libpcap)
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x93\0\0\0' > "$work/user0.pcap"
 
 expect 0 'itm replay -c CONF' -- "$itm" help
 expect 0 'qdisc add\|replace root\|parent MAJOR:MINOR' -- "$itm" qdisc help
@@ -47,10 +58,21 @@ expect 1 'nomod.conf:3: "sizeaware.threshold": no module "sizeaware"' -- "$itm" 
 expect 1 'range.conf:1: "0": limit must be in \[1p\.\.' -- "$itm" check -c "$work/range.conf"
 expect 1 'unit.conf:1: "10furlongs": link rate' -- "$itm" check -c "$work/unit.conf"
 expect 1 'neg.conf:1: "-1": threshold' -- "$itm" check -c "$work/neg.conf"
+# an option given twice is a typo's twin: refused, not the last one taken
+expect 1 'twice.conf:2: "limit": limit given twice' -- "$itm" check -c "$work/twice.conf"
+expect 1 'twice-bool.conf:1: "noecn": ecn given twice' -- "$itm" check -c "$work/twice-bool.conf"
+expect 1 'twice-flows.conf:1: "limit": flows limit given twice' -- "$itm" check -c "$work/twice-flows.conf"
+expect 1 'twice-link.conf:1: "rate": link rate given twice' -- "$itm" check -c "$work/twice-link.conf"
+expect 1 'twice-param.conf:1: "hook": sizeaware: what is "hook"' -- "$itm" check -c "$work/twice-param.conf"
+expect 1 'twice-label.conf:1: "label": label given twice' -- "$itm" check -c "$work/twice-label.conf"
+expect 1 'twice-split.conf:1: "threshold": threshold given twice' -- "$itm" check -c "$work/twice-split.conf"
+expect 1 'twice-place.conf:2: "root": root or parent given twice' -- "$itm" check -c "$work/twice-place.conf"
+expect 1 'twice-classid.conf:2: "classid": classid given twice' -- "$itm" check -c "$work/twice-classid.conf"
 expect 1 'missing.conf: No such file' -- "$itm" check -c "$work/missing.conf"
 expect 1 'text.pcap: unknown file format' -- "$itm" parse "$work/text.pcap"
 expect 1 'cut.pcap: after record [0-9]+: truncated' -- "$itm" parse "$work/cut.pcap"
 expect 1 'cut.pcap' -- "$itm" replay -c "$conf" "$work/cut.pcap" -w "$work/cut-out.pcap"
+expect 1 'user0.pcap: link type 147 is not supported' -- "$itm" replay -c "$conf" "$work/user0.pcap"
 expect 2 'usage: itm replay' -- "$itm" replay "$work/cut.pcap"
 expect 2 '"fast".*rate' -- "$itm" replay -c "$conf" --rate fast "$work/cut.pcap"
 expect 1 'badkind.conf:2' -- "$itm" replay -c "$work/badkind.conf" "$work/cut.pcap"
@@ -93,6 +115,9 @@ expect 2 'itm tgen: --log [^ ]*/nodir/x\.csv: No such file or directory' -- \
 # queue (of one) is full, so the kernel drops every further SYN
 cdf=$(dirname "$0")/../../data/cdf/web-search.txt
 if command -v python3 >/dev/null; then
+	# a port file of an earlier run would be read before the new one is
+	# written: connection refused instead of silence
+	rm -f "$work/silent.port"
 	python3 -c '
 import socket, time
 s = socket.socket()

@@ -45,9 +45,11 @@ static void fuzz_write(struct itm_engine *e, uint8_t pick, const char *text,
 	}
 	if (r == 0)
 		itm_cmd_run(&cc, c.argc, c.argv, &err);
+	/* the command may have replaced the discipline: look it up again */
+	q = fs_vif_root(e);
 	if (pick % 4 == 3 && file != FS_MOD_CTL)
 		fs_mod_read(m, file, null);
-	else if (pick % 4 != 3 && fs_vif_exists(q, minor) &&
+	else if (pick % 4 != 3 && q && fs_vif_exists(q, minor) &&
 		 fs_vif_file_at(q, minor, pick / 4u, &file) == 0)
 		fs_vif_read(q, minor, file, null);
 }

@@ -353,9 +353,16 @@ static void test_parse_args_applies_all(void **state)
 	assert_true(o.big == 99);
 	assert_true(o.ecn);
 	assert_int_equal(o.guard, 0xa5a5a5a5);
-	/* the same name twice: the last one wins */
-	assert_int_equal(parse_args(&o, "count 3 count 4", false, &err), 4);
-	assert_int_equal(o.count, 4);
+	/* the same name twice is refused, whatever its spelling */
+	assert_int_equal(parse_args(&o, "count 3 count 4", false, &err), -EINVAL);
+	assert_string_equal(err.tok, "count");
+	assert_string_equal(err.msg, "count given twice");
+	assert_int_equal(o.count, 7);
+	assert_int_equal(parse_args(&o, "ecn count 1 no_ecn", false, &err), -EINVAL);
+	assert_string_equal(err.tok, "no_ecn");
+	assert_string_equal(err.msg, "ecn given twice");
+	assert_true(o.ecn);
+	assert_int_equal(o.count, 7);
 	/* nothing to do */
 	assert_int_equal(itm_attr_parse_args(tab, &o, 0, NULL, false, &err), 0);
 }

@@ -62,7 +62,12 @@ static void test_parse_errors(void **state)
 {
 	static const struct { const char *text, *msg; } bad[] = {
 		{ "0 0\n10 0.5\n5 1\n", "t:3: sizes and probabilities must not decrease" },
-		{ "0 0\n10 1.5\n", "t:2: size must be >= 0 and probability in [0, 1]" },
+		{ "0 0\n10 1.5\n", "t:2: size must be in [0, 2^53] bytes and probability in [0, 1]" },
+		/* beyond 2^63 the thresholds would not fit their integers */
+		{ "0 0\n1e30 0.5\n1e300 1\n",
+		  "t:2: size must be in [0, 2^53] bytes and probability in [0, 1]" },
+		{ "0 0\n9007199254740994 1\n",
+		  "t:2: size must be in [0, 2^53] bytes and probability in [0, 1]" },
 		{ "0 0\n10 x\n", "t:2: expected \"SIZE PROBABILITY\"" },
 		{ "0 0\n10 0.5 7\n", "t:2: expected \"SIZE PROBABILITY\"" },
 		{ "0 0\n10 0.9\n", "t: needs at least two points, the last with probability 1" },

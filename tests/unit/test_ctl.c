@@ -2,7 +2,8 @@
 /*
  * The control socket (src/daemon/ctl.c) driven in-process: a command's
  * output and status line, a refused command leaving the engine as it was,
- * the backend fixed while running and its counters shown, a line too long
+ * the backend fixed while running and its counters shown, the replay's
+ * link refused, a line with a NUL, too long
  * or too slow refused without running it, a stale socket
  * file replaced and a live one refused, and (as root) another uid refused by the file mode and, with
  * the mode opened, by the peer-credential check.
@@ -134,7 +135,13 @@ static void test_commands(void **state)
 			    "edit the file and restart\n");
 	assert_string_equal(ask(f, "frobnicate\n"),
 			    "itm-status -2 unknown command \"frobnicate\" (try help)\n");
-	assert_int_equal(f->ctl.commands, 7);
+	/* the replay's virtual link: itmd sends at the interface's pace, so
+	 * a rate set here would be accepted and do nothing */
+	assert_string_equal(ask(f, "link rate 1mbit\n"),
+			    "itm-status -95 link rate is the output link of a replay: "
+			    "itmd sends at the interface's pace (shape with a tbf or vif root)\n");
+	assert_int_equal(f->lv.e->link_rate_bps, 0);
+	assert_int_equal(f->ctl.commands, 8);
 }
 
 static void fake_dump(const struct itm_backend *b, FILE *f, bool json)
@@ -202,6 +209,23 @@ static void test_long_line(void **state)
 	assert_string_equal(ask(f, line),
 			    "qdisc pfifo 1: root limit 50p\nitm-status 0\n");
 	assert_int_equal(f->ctl.commands, 1);
+}
+
+/* A NUL inside the line is refused, not taken as its end with the rest
+ * dropped: "qdisc show" ran and "qdisc del root" vanished. */
+static void test_nul_in_line(void **state)
+{
+	static const char line[] = "qdisc show\0qdisc del root\n";
+	struct fixture *f = *state;
+	int fd = client(f->path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, line, sizeof(line) - 1), (ssize_t)sizeof(line) - 1);
+	shutdown(fd, SHUT_WR);
+	serve(f);
+	assert_string_equal(reply_of(fd),
+			    "itm-status -84 command line holds a NUL byte\n");
+	assert_int_equal(f->ctl.commands, 0);
 }
 
 /* A client sending its line a byte at a time, each byte well within the
@@ -305,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backend_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_uid, setup, teardown),
 	};

@@ -3,8 +3,9 @@
  * drr.c: shares by quantum, the exact round-robin order with deficits,
  * classes found by priority before class, unclassified drops, a class
  * leaving the active list when empty and coming back with a fresh quantum,
- * deleting a class with packets, a reset reaching idle classes, and the
- * deficit in class statistics.
+ * deleting a class with packets, a reset reaching idle classes, the
+ * deficit in class statistics, and rounds in which no class can send
+ * taken at once.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -149,6 +150,46 @@ static void test_delete_busy_class(void **state)
 
 /* A reset resets idle classes' children too: a tbf that went into debt
  * and emptied starts again with a full bucket, as Linux's drr_reset. */
+/* A lone class owed many rounds gets them at once, not one quantum per
+ * pass: a trace may claim a packet of 4 GB, a GSO packet is 64 KB, and a
+ * quantum may be 1 byte. The deficit left is what the rounds leave. */
+static void test_lone_class_big_packet(void **state)
+{
+	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
+			      "class add parent 1: classid 1:1 drr quantum 1\n");
+	struct itm_pkt *p;
+
+	(void)state;
+	p = to_class(t, 0, 100, 0x10001);
+	p->wirelen = 4000000000u;
+	to_class(t, 1, 100, 0x10001);
+	assert_ptr_equal(qt_deq(t, 0), p);
+	assert_int_equal(class_of(qt_deq(t, 0)), 1);	/* 100 more rounds */
+	qt_del(t);
+}
+
+/* Two classes, both owed many rounds: the one owed fewer goes first, the
+ * other next, as round after round would have it, at once. Class 1:2
+ * (quantum 2) needs 1.5e9 rounds for 3e9 bytes, class 1:1 (quantum 1)
+ * 4e9 rounds; after 1:2's packet, 1:1 is owed 2.5e9 more. */
+static void test_idle_rounds_skipped(void **state)
+{
+	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
+			      "class add parent 1: classid 1:1 drr quantum 1\n"
+			      "class add parent 1: classid 1:2 drr quantum 2\n");
+	struct itm_pkt *a, *b;
+
+	(void)state;
+	a = to_class(t, 0, 100, 0x10001);
+	a->wirelen = 4000000000u;
+	b = to_class(t, 1, 100, 0x10002);
+	b->wirelen = 3000000000u;
+	assert_ptr_equal(qt_deq(t, 0), b);
+	assert_ptr_equal(qt_deq(t, 0), a);
+	assert_null(qt_deq(t, 0));
+	qt_del(t);
+}
+
 static void test_reset_idle_child(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
@@ -173,6 +214,8 @@ int main(void)
 		cmocka_unit_test(test_reactivation),
 		cmocka_unit_test(test_delete_busy_class),
 		cmocka_unit_test(test_reset_idle_child),
+		cmocka_unit_test(test_lone_class_big_packet),
+		cmocka_unit_test(test_idle_rounds_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

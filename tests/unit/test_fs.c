@@ -107,6 +107,12 @@ static void test_commands(void **state)
 	expect_line(&c, "qdisc replace parent 1:1 fq_pie limit 100");
 	assert_int_equal(c.argc, 7);
 	assert_int_equal(fs_cmd_vif_qdisc(&c, 0x10000, 0, "fq_pie"), -EINVAL);
+	/* a leaf's qdisc file names a discipline, never another place: its
+	 * owner may not replace the root or another user's leaf */
+	assert_int_equal(fs_cmd_vif_qdisc(&c, 0x10000, 1, "root\tpfifo"), -EINVAL);
+	assert_int_equal(fs_cmd_vif_qdisc(&c, 0x10000, 1, "parent 1:3 drr"), -EINVAL);
+	assert_int_equal(fs_cmd_vif_qdisc(&c, 0x10000, 1, "handle 5: pfifo"), -EINVAL);
+	assert_int_equal(fs_cmd_vif_qdisc(&c, 0x10000, 1, "pfifoo"), -EINVAL);
 	assert_int_equal(fs_cmd_mod_set(&c, "pias", "prio_thresh_0", "51200"), 0);
 	expect_line(&c, "set pias.prio_thresh_0 51200");
 	assert_int_equal(fs_cmd_mod_ctl(&c, "pias", "print --json"), 0);

@@ -239,7 +239,6 @@ static void test_create_with_options(void **state)
 		{ "bfifo limit 2mb", "bfifo", "qdisc bfifo 1: root limit 2Mb\n" },
 		{ "pfifo_head_drop limit 3", "pfifo_head_drop",
 		  "qdisc pfifo_head_drop 1: root limit 3p\n" },
-		{ "pfifo limit 5 limit 6", "pfifo", "qdisc pfifo 1: root limit 6p\n" },
 	};
 	size_t i;
 
@@ -272,6 +271,7 @@ static void test_create_errors(void **state)
 		{ "pfifo limit 5 burst 3", -EINVAL, "burst",
 		  "pfifo: what is \"burst\"?" },
 		{ "pfifo bogus", -EINVAL, "bogus", "pfifo: what is \"bogus\"?" },
+		{ "pfifo limit 5 limit 6", -EINVAL, "limit", "limit given twice" },
 		{ "bfifo 100", -EINVAL, "100", "bfifo: what is \"100\"?" },
 		{ "pfifo limit 0", -ERANGE, "0", "limit must be in [1p..2147483647p]" },
 		{ "pfifo limit 2147483648", -ERANGE, "2147483648",
