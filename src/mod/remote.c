@@ -509,13 +509,12 @@ static enum itm_verdict remote_process(struct itm_mod *m, struct itm_pkt *p,
 static void remote_timer(struct itm_mod *m, uint64_t now_ns)
 {
 	struct remote *r = itm_mod_priv(m);
-	struct pollfd pf = { .fd = r->c.sock, .events = POLLIN };
 
 	if (r->gone)
 		return;
 	remote_settle(m, now_ns, false);
-	if (++r->timer_runs % 20 == 0 && !r->gone && poll(&pf, 1, 0) > 0)
-		remote_fail(m, REMOTE_EXITED);
+	if (++r->timer_runs % 20 == 0)
+		itm_remote_exited(m);
 }
 
 static int remote_init(struct itm_mod *m, struct itm_err *err)
@@ -657,6 +656,16 @@ bool itm_mod_is_remote(const struct itm_mod *m)
 bool itm_remote_gone(const struct itm_mod *m)
 {
 	return ((const struct remote *)(const void *)m->priv)->gone;
+}
+
+bool itm_remote_exited(struct itm_mod *m)
+{
+	struct remote *r = itm_mod_priv(m);
+	struct pollfd pf = { .fd = r->c.sock, .events = POLLIN };
+
+	if (!r->gone && poll(&pf, 1, 0) > 0)
+		remote_fail(m, REMOTE_EXITED);
+	return r->gone;
 }
 
 uint64_t itm_remote_deadline(const struct itm_mod *m)
