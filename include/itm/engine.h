@@ -39,6 +39,7 @@ struct itm_engine {
 	size_t flow_state_size;
 	uint32_t flow_limit;
 	uint64_t flow_idle_ns;
+	uint64_t flow_sweep_ns;		/* next whole sweep for idle flows */
 	struct itm_flowtab *flows;	/* created by itm_engine_start */
 	struct itm_qdisc *root;
 	uint64_t link_rate_bps;		/* 0 = unlimited */
@@ -162,7 +163,7 @@ void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 void itm_engine_settle(struct itm_engine *e, uint64_t now, bool wait);
 
 /* Periodic work due by `now`: module timers, flow expiry. Returns the time
- * of the next timer, or UINT64_MAX. */
+ * of the next timer or flow sweep, or UINT64_MAX. */
 uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now);
 
 /*
