@@ -779,15 +779,49 @@ static void test_idle_exit_noticed(void **state)
 	kill(g.pid, SIGKILL);
 	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
 	assert_false(itm_remote_gone(g.m));
-	/* the socket is looked at every 20th run of the 5 ms timer */
+	/* the socket is looked at within 100 ms */
 	for (t = 1; t <= 20; t++)
 		itm_engine_timers(g.e, t * 5 * ITM_NSEC_PER_SEC / 1000);
 	assert_true(itm_remote_gone(g.m));
 	assert_false(g.m->enabled);
+	/* a gone entry wakes nobody any more */
+	assert_true(itm_engine_timers(g.e, ITM_NSEC_PER_SEC) == UINT64_MAX);
 	close(g.pipe[0]);
 	itm_engine_destroy(g.e);
 	itm_modsock_close(&g.ms);
 	rmdir(g.dir);
+}
+
+/* An idle process costs itmd a look at its socket every 100 ms, not a
+ * wake-up every 5 ms; a held packet brings the 5 ms deadline check back,
+ * until nothing is held. */
+static void test_idle_timer_slow(void **state)
+{
+	const uint64_t ms = ITM_NSEC_PER_SEC / 1000;
+	unsigned seen, sum;
+	struct itm_pkt *p;
+	struct rig g;
+	uint64_t t, next;
+	int rc, status;
+
+	rig_start(&g, ACT_PASS, LIBITM_META, NULL, 0);
+	next = itm_engine_timers(g.e, 5 * ms);
+	assert_true(next >= 105 * ms);
+	assert_true(itm_engine_timers(g.e, 50 * ms) == next);
+	p = pkt_new(17, 1000, 53);
+	itm_engine_forward(g.e, p, 60 * ms);
+	assert_int_equal(g.e->held, 1);
+	assert_true(itm_engine_timers(g.e, 60 * ms) == 65 * ms);
+	/* the verdict comes: nothing held, slow again */
+	for (t = 65 * ms; g.e->held && t < 10000 * ms; t += 5 * ms) {
+		next = itm_engine_timers(g.e, t);
+		usleep(1000);
+	}
+	assert_int_equal(g.e->held, 0);
+	assert_true(next >= t - 5 * ms + 100 * ms);
+	assert_ptr_equal(itm_qdisc_dequeue(g.e->root, t), p);
+	pkt_free(p);
+	rig_stop(&g, &seen, &sum, &rc, &status);
 }
 
 /* A process that comes back after its entry went keeps the deadline the
@@ -842,6 +876,7 @@ int main(void)
 		cmocka_unit_test(test_hang_meets_deadline),
 		cmocka_unit_test(test_observe_never_waits),
 		cmocka_unit_test(test_idle_exit_noticed),
+		cmocka_unit_test(test_idle_timer_slow),
 		cmocka_unit_test(test_next_life_keeps_deadline),
 		cmocka_unit_test(test_next_life_at_once),
 		cmocka_unit_test(test_held_batch_in_order),
