@@ -65,6 +65,9 @@ struct itm_engine {
 	bool may_hold;		/* the running path can resume held packets */
 	bool destroying;	/* held packets cannot go on: they are freed */
 	uint64_t held;		/* packets modules hold (ITM_HELD) */
+	/* a module stopped by itself (a module process gone): the live
+	 * backend's settings follow at the next itm_live_service */
+	bool mods_changed;
 	struct itm_ifnames ifnames;	/* for modules' device clauses */
 };
 
@@ -91,6 +94,9 @@ void itm_engine_mod_set_hooks(struct itm_engine *e, struct itm_mod *m,
 struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label);
 int itm_engine_mod_del(struct itm_engine *e, const char *label,
 		       struct itm_err *err);
+/* The hooks where an enabled module runs: bit h (what a live backend must
+ * see). */
+unsigned itm_engine_running_hooks(const struct itm_engine *e);
 int itm_engine_mod_enable(struct itm_engine *e, const char *label, bool on,
 			  struct itm_err *err);
 

@@ -152,6 +152,7 @@ static void remote_fail(struct itm_mod *m, enum remote_cause why)
 	r->gone = true;
 	r->why = why;
 	m->enabled = false;
+	m->eng->mods_changed = true;	/* its hook need not be queued */
 	itm_mod_set_timer(m, 0);	/* nothing to look at any more */
 	remote_close(r);
 	remote_release(m, why);

@@ -784,8 +784,11 @@ static void test_idle_exit_noticed(void **state)
 		itm_engine_timers(g.e, t * 5 * ITM_NSEC_PER_SEC / 1000);
 	assert_true(itm_remote_gone(g.m));
 	assert_false(g.m->enabled);
-	/* a gone entry wakes nobody any more */
+	/* a gone entry wakes nobody any more, and the backend is told that
+	 * its hook need not be queued */
 	assert_true(itm_engine_timers(g.e, ITM_NSEC_PER_SEC) == UINT64_MAX);
+	assert_true(g.e->mods_changed);
+	assert_int_equal(itm_engine_running_hooks(g.e), 0);
 	close(g.pipe[0]);
 	itm_engine_destroy(g.e);
 	itm_modsock_close(&g.ms);
