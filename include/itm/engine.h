@@ -39,6 +39,7 @@ struct itm_engine {
 	size_t flow_state_size;
 	uint32_t flow_limit;
 	uint64_t flow_idle_ns;
+	uint64_t flow_sweep_ns;		/* next whole sweep for idle flows */
 	struct itm_flowtab *flows;	/* created by itm_engine_start */
 	struct itm_qdisc *root;
 	uint64_t link_rate_bps;		/* 0 = unlimited */
@@ -64,6 +65,9 @@ struct itm_engine {
 	bool may_hold;		/* the running path can resume held packets */
 	bool destroying;	/* held packets cannot go on: they are freed */
 	uint64_t held;		/* packets modules hold (ITM_HELD) */
+	/* a module stopped by itself (a module process gone): the live
+	 * backend's settings follow at the next itm_live_service */
+	bool mods_changed;
 	struct itm_ifnames ifnames;	/* for modules' device clauses */
 };
 
@@ -90,6 +94,9 @@ void itm_engine_mod_set_hooks(struct itm_engine *e, struct itm_mod *m,
 struct itm_mod *itm_engine_mod_find(struct itm_engine *e, const char *label);
 int itm_engine_mod_del(struct itm_engine *e, const char *label,
 		       struct itm_err *err);
+/* The hooks where an enabled module runs: bit h (what a live backend must
+ * see). */
+unsigned itm_engine_running_hooks(const struct itm_engine *e);
 int itm_engine_mod_enable(struct itm_engine *e, const char *label, bool on,
 			  struct itm_err *err);
 
@@ -162,7 +169,7 @@ void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 void itm_engine_settle(struct itm_engine *e, uint64_t now, bool wait);
 
 /* Periodic work due by `now`: module timers, flow expiry. Returns the time
- * of the next timer, or UINT64_MAX. */
+ * of the next timer or flow sweep, or UINT64_MAX. */
 uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now);
 
 /*

@@ -64,6 +64,10 @@ bool itm_mod_is_remote(const struct itm_mod *m);
 /* Unregistered: it failed or left; the entry stays for its counters. A
  * process that exits while idle is noticed by the proxy's 100 ms timer. */
 bool itm_remote_gone(const struct itm_mod *m);
+/* Gone, or its process has just exited (its socket closed): then it is
+ * unregistered now rather than by the next look of the timer, e.g. when
+ * its next life registers under the same label. */
+bool itm_remote_exited(struct itm_mod *m);
 /* The deadline (ns): a gone entry's lives on in its label's next
  * registration, so that what the operator set survives a reconnection. */
 uint64_t itm_remote_deadline(const struct itm_mod *m);

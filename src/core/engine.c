@@ -313,6 +313,18 @@ int itm_engine_mod_del(struct itm_engine *e, const char *label,
 	return 0;
 }
 
+unsigned itm_engine_running_hooks(const struct itm_engine *e)
+{
+	const struct itm_mod *m;
+	unsigned hooks = 0;
+
+	for (m = e->mods; m; m = m->next) {
+		if (m->enabled)
+			hooks |= m->hooks;
+	}
+	return hooks;
+}
+
 int itm_engine_mod_enable(struct itm_engine *e, const char *label, bool on,
 			  struct itm_err *err)
 {

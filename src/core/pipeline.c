@@ -301,9 +301,31 @@ static void mod_run_timer(struct itm_mod *m, uint64_t now)
 	}
 }
 
+/*
+ * Idle flows go a few at a time as packets come, and in one whole sweep
+ * every quarter of the idle timeout (1 s at least), so that they also go
+ * when no packet comes. While the table holds flows, that sweep is the time
+ * to be woken; an empty table wakes nobody.
+ */
+static uint64_t engine_expire_flows(struct itm_engine *e, uint64_t now)
+{
+	uint64_t period = e->flow_idle_ns / 4;
+
+	if (!e->flows || !e->flow_idle_ns)
+		return UINT64_MAX;
+	if (now < e->flow_sweep_ns) {
+		itm_flowtab_expire(e->flows, now, 256);
+	} else {
+		itm_flowtab_expire(e->flows, now, SIZE_MAX);
+		e->flow_sweep_ns = now + (period > ITM_NSEC_PER_SEC ?
+					  period : ITM_NSEC_PER_SEC);
+	}
+	return itm_flowtab_count(e->flows) ? e->flow_sweep_ns : UINT64_MAX;
+}
+
 uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = UINT64_MAX, sweep;
 	struct itm_mod *m;
 
 	if (now > e->now)
@@ -316,7 +338,6 @@ uint64_t itm_engine_timers(struct itm_engine *e, uint64_t now)
 		if (m->next_timer_ns && m->next_timer_ns < next)	/* 0: stopped */
 			next = m->next_timer_ns;
 	}
-	if (e->flows && e->flow_idle_ns)
-		itm_flowtab_expire(e->flows, now, 256);
-	return next;
+	sweep = engine_expire_flows(e, now);
+	return sweep < next ? sweep : next;
 }

@@ -138,6 +138,11 @@ void itm_live_service(struct itm_live *lv)
 	uint64_t next = itm_engine_timers(lv->e, now);
 	uint64_t wake;
 
+	if (lv->e->mods_changed) {
+		lv->e->mods_changed = false;
+		if (lv->backend->ops->changed)
+			lv->backend->ops->changed(lv->backend);
+	}
 	lv->backend->ops->kick(lv->backend, now);
 	if (lv->backend->ops->deadline)
 		wake = lv->backend->ops->deadline(lv->backend);

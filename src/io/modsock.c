@@ -179,9 +179,9 @@ static int modsock_register(struct itm_modsock *ms, struct itm_engine *e,
 		return itm_err_set(err, E2BIG, "rings over %u bytes",
 				   ITM_WIRE_SHM_MAX);
 	/* a gone module's entry gives its label and its deadline to the
-	 * process's next life */
+	 * process's next life, also when its exit is not yet noticed */
 	*out = itm_engine_mod_find(e, reg->label);
-	if (*out && itm_mod_is_remote(*out) && itm_remote_gone(*out)) {
+	if (*out && itm_mod_is_remote(*out) && itm_remote_exited(*out)) {
 		deadline = itm_remote_deadline(*out);
 		itm_engine_mod_del(e, reg->label, NULL);
 	}

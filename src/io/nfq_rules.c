@@ -210,12 +210,5 @@ void nfq_rules_remove(struct nfq_rules *r)
  * discipline is there), any other only if a module runs on it. */
 unsigned nfq_rules_hooks(const struct itm_engine *e)
 {
-	unsigned hooks = 1u << ITM_HOOK_POST_ROUTING;
-	int h;
-
-	for (h = 0; h < ITM_HOOK_MAX; h++) {
-		if (e->chain_len[h])
-			hooks |= 1u << h;
-	}
-	return hooks;
+	return 1u << ITM_HOOK_POST_ROUTING | itm_engine_running_hooks(e);
 }

@@ -214,24 +214,13 @@ static void nq_set_copy(struct nq *q, bool whole)
 		     "headers only (no module, no discipline rewrites packets)");
 }
 
-/* Some module instance lengthens packets (ITM_MOD_NEED_SEGMENTS). */
+/* Some enabled module instance lengthens packets (ITM_MOD_NEED_SEGMENTS). */
 static bool nq_mods_need_segments(const struct itm_engine *e)
 {
 	const struct itm_mod *m;
 
 	for (m = e->mods; m; m = m->next) {
-		if (m->needs & ITM_MOD_NEED_SEGMENTS)
-			return true;
-	}
-	return false;
-}
-
-static bool nq_has_modules(const struct itm_engine *e)
-{
-	int h;
-
-	for (h = 0; h < ITM_HOOK_MAX; h++) {
-		if (e->chain_len[h])
+		if (m->enabled && m->needs & ITM_MOD_NEED_SEGMENTS)
 			return true;
 	}
 	return false;
@@ -248,7 +237,7 @@ static void nq_configure(struct itm_backend *b)
 	struct itm_err err;
 
 	nq_set_gso(q, !(needs & ITM_QNEED_SEGMENTS) && !nq_mods_need_segments(e));
-	nq_set_copy(q, (needs & ITM_QNEED_WHOLE) || nq_has_modules(e));
+	nq_set_copy(q, (needs & ITM_QNEED_WHOLE) || itm_engine_running_hooks(e) != 0);
 	if (hooks != q->hooks) {
 		nfq_rules_remove(&q->rules);
 		if (nfq_rules_install(&q->rules, hooks, &err) < 0)

@@ -38,6 +38,9 @@
 #define REMOTE_SPINS 4000	/* empty looks at the ring before sleeping */
 #define REMOTE_YIELD 64		/* looks between yields of the CPU */
 #define REMOTE_WHOLE_PACKETS 1280	/* bufsize that asks for whole packets */
+/* the timer: held packets' deadlines; an idle process's exit */
+#define REMOTE_TICK_NS (5 * ITM_NSEC_PER_SEC / 1000)
+#define REMOTE_IDLE_NS (100 * ITM_NSEC_PER_SEC / 1000)
 
 enum remote_cause {
 	REMOTE_DEADLINE,	/* no verdict within the deadline */
@@ -149,6 +152,8 @@ static void remote_fail(struct itm_mod *m, enum remote_cause why)
 	r->gone = true;
 	r->why = why;
 	m->enabled = false;
+	m->eng->mods_changed = true;	/* its hook need not be queued */
+	itm_mod_set_timer(m, 0);	/* nothing to look at any more */
 	remote_close(r);
 	remote_release(m, why);
 }
@@ -490,6 +495,8 @@ static uint32_t remote_classify(struct itm_mod *m, struct itm_pkt *p)
 	if (!hold)
 		return remote_inline(m, r, p);
 	remote_hold(r, p);
+	if (m->timer_ns != REMOTE_TICK_NS)
+		itm_mod_set_timer(m, REMOTE_TICK_NS);
 	r->verdict = ITM_HELD;
 	return 1;
 }
@@ -501,21 +508,23 @@ static enum itm_verdict remote_process(struct itm_mod *m, struct itm_pkt *p,
 }
 
 /*
- * Live, a held packet's deadline is checked here (every 5 ms), and a
- * process that exits while nothing is in flight is noticed: its socket
- * becomes readable (it sends nothing after registering), looked at every
- * 100 ms.
+ * Live, a held packet's deadline is checked here, every 5 ms while packets
+ * are held, and a process that exits is noticed: its socket becomes
+ * readable (it sends nothing after registering), looked at every 100 ms.
+ * With nothing held the timer runs only every 100 ms, so an idle itmd
+ * sleeps.
  */
 static void remote_timer(struct itm_mod *m, uint64_t now_ns)
 {
 	struct remote *r = itm_mod_priv(m);
-	struct pollfd pf = { .fd = r->c.sock, .events = POLLIN };
 
 	if (r->gone)
 		return;
 	remote_settle(m, now_ns, false);
-	if (++r->timer_runs % 20 == 0 && !r->gone && poll(&pf, 1, 0) > 0)
-		remote_fail(m, REMOTE_EXITED);
+	if (r->n_held && ++r->timer_runs % 20)
+		return;
+	if (!itm_remote_exited(m) && !r->n_held)
+		itm_mod_set_timer(m, REMOTE_IDLE_NS);
 }
 
 static int remote_init(struct itm_mod *m, struct itm_err *err)
@@ -659,6 +668,16 @@ bool itm_remote_gone(const struct itm_mod *m)
 	return ((const struct remote *)(const void *)m->priv)->gone;
 }
 
+bool itm_remote_exited(struct itm_mod *m)
+{
+	struct remote *r = itm_mod_priv(m);
+	struct pollfd pf = { .fd = r->c.sock, .events = POLLIN };
+
+	if (!r->gone && poll(&pf, 1, 0) > 0)
+		remote_fail(m, REMOTE_EXITED);
+	return r->gone;
+}
+
 uint64_t itm_remote_deadline(const struct itm_mod *m)
 {
 	return ((const struct remote *)(const void *)m->priv)->deadline_ns;
@@ -682,6 +701,6 @@ const struct itm_mod_ops itm_mod_remote = {
 	.process = remote_process,
 	.dump = remote_dump,
 	.settle = remote_settle,
-	.timer_ns = 5 * ITM_NSEC_PER_SEC / 1000,
+	.timer_ns = REMOTE_TICK_NS,
 	.timer = remote_timer,
 };

@@ -19,7 +19,8 @@
 #             clean stop under load
 #   libitm    a module process (examples/libitm/sizeaware) marks short
 #             flows through NFQUEUE, its packets held for their verdicts;
-#             killed under load, traffic goes on and it is unregistered
+#             killed under load, traffic goes on and it is unregistered,
+#             its hook no longer queued
 #   drops     tbf 5mbit as root: goodput 3.5..5.5 Mbit/s, drops counted at
 #             the root (qdisc show -s, text and JSON), GSO packets segmented
 #             by the kernel under the shaper
@@ -392,12 +393,18 @@ case_libitm() {
 	sleep 1.5
 	kill -9 "$pid"
 	wait "$client" || rc=$?
+	# nothing runs at forward any more: that hook is no longer queued,
+	# without a command to itmd to notice
+	check "the forward hook's jump is gone with the process" \
+		wait_for 2 bash -c '! ip netns exec "$1" iptables-save -t mangle | grep -q -- "-A FORWARD -j itm"' _ "$I"
 	list=$("$itm" -S "$sock" module list)
 	echo "killed 1.5 s into a 3 s transfer: $(iperf_goodput "$work/iperf-kill.txt") Mbit/s"
 	echo "$list" | sed 's/^/  /'
 	check "the transfer survives the process's death" [ "$rc" = 0 ]
 	check "the process is unregistered (state gone)" bash -c 'grep -Eq "state gone" <<<"$1"' _ "$list"
 	check "ping through itmd after the process died" ping_ok 10.77.2.2
+	check "backend show: hooks post-routing, copy headers" \
+		bash -c '"$1" -S "$2" backend show -s | grep -q "hooks post-routing gso .* copy headers"' _ "$itm" "$sock"
 	stop_itmd TERM
 	check "itmd exits 0" [ "$itmd_rc" = 0 ]
 }

@@ -503,6 +503,26 @@ static void test_several_hooks(void **state)
 	itm_engine_destroy(e);
 }
 
+/* The hooks a live backend must queue are those where an enabled module
+ * runs: a disabled one (or a module process that is gone) costs nothing. */
+static void test_running_hooks(void **state)
+{
+	struct itm_engine *e = new_engine();
+	struct itm_err err;
+
+	add_rec(e, "a", ITM_HOOK_FORWARD, 0, 0, ITM_ACCEPT);
+	add_rec(e, "z", ITM_HOOK_LOCAL_IN, 0, 0, ITM_ACCEPT);
+	assert_int_equal(itm_engine_running_hooks(e),
+			 1u << ITM_HOOK_FORWARD | 1u << ITM_HOOK_LOCAL_IN);
+	assert_int_equal(itm_engine_mod_enable(e, "a", false, &err), 0);
+	assert_int_equal(itm_engine_running_hooks(e), 1u << ITM_HOOK_LOCAL_IN);
+	assert_int_equal(itm_engine_mod_enable(e, "z", false, &err), 0);
+	assert_int_equal(itm_engine_running_hooks(e), 0);
+	assert_int_equal(itm_engine_mod_enable(e, "a", true, &err), 0);
+	assert_int_equal(itm_engine_running_hooks(e), 1u << ITM_HOOK_FORWARD);
+	itm_engine_destroy(e);
+}
+
 static void test_flow_key(void **state)
 {
 	struct itm_flow_key k, r;
@@ -541,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_hook_names),
 		cmocka_unit_test(test_hook_sets),
 		cmocka_unit_test(test_several_hooks),
+		cmocka_unit_test(test_running_hooks),
 		cmocka_unit_test(test_flow_key),
 	};
 

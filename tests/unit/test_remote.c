@@ -213,6 +213,39 @@ static struct itm_pkt *rig_send(struct rig *g, uint8_t proto, uint16_t dport)
 	return rig_send_at(g, proto, dport, 0);
 }
 
+/* The child registers again (after its last life ended, pipe closed): a
+ * new process, accepted under the same label. */
+static void rig_next_life(struct rig *g)
+{
+	struct pollfd pf;
+	struct itm_err err;
+
+	assert_int_equal(pipe(g->pipe), 0);
+	g->pid = fork();
+	assert_true(g->pid >= 0);
+	if (g->pid == 0) {
+		close(g->pipe[0]);
+		child_main(g->pipe[1], LIBITM_META, NULL, 0);
+	}
+	close(g->pipe[1]);
+	pf = (struct pollfd){ .fd = g->ms.fd, .events = POLLIN };
+	assert_int_equal(poll(&pf, 1, 20000), 1);
+	if (itm_modsock_accept(&g->ms, g->e, &g->m, &err) < 0)
+		fail_msg("registration refused: %s", err.msg);
+	assert_false(itm_remote_gone(g->m));
+}
+
+/* The child killed and the rig taken down without waiting for a report. */
+static void rig_kill(struct rig *g)
+{
+	kill(g->pid, SIGKILL);
+	assert_int_equal(waitpid(g->pid, NULL, 0), g->pid);
+	close(g->pipe[0]);
+	itm_engine_destroy(g->e);
+	itm_modsock_close(&g->ms);
+	rmdir(g->dir);
+}
+
 /* Unregister from the engine's side and collect the child's report. */
 static void rig_stop(struct rig *g, unsigned *seen, unsigned *sum, int *rc,
 		     int *status)
@@ -746,23 +779,58 @@ static void test_idle_exit_noticed(void **state)
 	kill(g.pid, SIGKILL);
 	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
 	assert_false(itm_remote_gone(g.m));
-	/* the socket is looked at every 20th run of the 5 ms timer */
+	/* the socket is looked at within 100 ms */
 	for (t = 1; t <= 20; t++)
 		itm_engine_timers(g.e, t * 5 * ITM_NSEC_PER_SEC / 1000);
 	assert_true(itm_remote_gone(g.m));
 	assert_false(g.m->enabled);
+	/* a gone entry wakes nobody any more, and the backend is told that
+	 * its hook need not be queued */
+	assert_true(itm_engine_timers(g.e, ITM_NSEC_PER_SEC) == UINT64_MAX);
+	assert_true(g.e->mods_changed);
+	assert_int_equal(itm_engine_running_hooks(g.e), 0);
 	close(g.pipe[0]);
 	itm_engine_destroy(g.e);
 	itm_modsock_close(&g.ms);
 	rmdir(g.dir);
 }
 
+/* An idle process costs itmd a look at its socket every 100 ms, not a
+ * wake-up every 5 ms; a held packet brings the 5 ms deadline check back,
+ * until nothing is held. */
+static void test_idle_timer_slow(void **state)
+{
+	const uint64_t ms = ITM_NSEC_PER_SEC / 1000;
+	unsigned seen, sum;
+	struct itm_pkt *p;
+	struct rig g;
+	uint64_t t, next;
+	int rc, status;
+
+	rig_start(&g, ACT_PASS, LIBITM_META, NULL, 0);
+	next = itm_engine_timers(g.e, 5 * ms);
+	assert_true(next >= 105 * ms);
+	assert_true(itm_engine_timers(g.e, 50 * ms) == next);
+	p = pkt_new(17, 1000, 53);
+	itm_engine_forward(g.e, p, 60 * ms);
+	assert_int_equal(g.e->held, 1);
+	assert_true(itm_engine_timers(g.e, 60 * ms) == 65 * ms);
+	/* the verdict comes: nothing held, slow again */
+	for (t = 65 * ms; g.e->held && t < 10000 * ms; t += 5 * ms) {
+		next = itm_engine_timers(g.e, t);
+		usleep(1000);
+	}
+	assert_int_equal(g.e->held, 0);
+	assert_true(next >= t - 5 * ms + 100 * ms);
+	assert_ptr_equal(itm_qdisc_dequeue(g.e->root, t), p);
+	pkt_free(p);
+	rig_stop(&g, &seen, &sum, &rc, &status);
+}
+
 /* A process that comes back after its entry went keeps the deadline the
  * operator set (rig_start sets 10 s) instead of the 10 ms default. */
 static void test_next_life_keeps_deadline(void **state)
 {
-	struct pollfd pf;
-	struct itm_err err;
 	struct rig g;
 	uint64_t t;
 	int status;
@@ -774,25 +842,31 @@ static void test_next_life_keeps_deadline(void **state)
 		itm_engine_timers(g.e, t * 5 * ITM_NSEC_PER_SEC / 1000);
 	assert_true(itm_remote_gone(g.m));
 	close(g.pipe[0]);
-	assert_int_equal(pipe(g.pipe), 0);
-	g.pid = fork();
-	assert_true(g.pid >= 0);
-	if (g.pid == 0) {
-		close(g.pipe[0]);
-		child_main(g.pipe[1], LIBITM_META, NULL, 0);
-	}
-	close(g.pipe[1]);
-	pf = (struct pollfd){ .fd = g.ms.fd, .events = POLLIN };
-	assert_int_equal(poll(&pf, 1, 20000), 1);
-	assert_int_equal(itm_modsock_accept(&g.ms, g.e, &g.m, &err), 0);
-	assert_false(itm_remote_gone(g.m));
+	rig_next_life(&g);
 	assert_true(itm_remote_deadline(g.m) == 10 * ITM_NSEC_PER_SEC);
-	kill(g.pid, SIGKILL);
-	assert_int_equal(waitpid(g.pid, &status, 0), g.pid);
-	close(g.pipe[0]);
-	itm_engine_destroy(g.e);
-	itm_modsock_close(&g.ms);
-	rmdir(g.dir);
+	rig_kill(&g);
+}
+
+/* A process restarted at once after a crash (a supervisor's restart), before
+ * any timer looked at the old connection, takes its label back: the old
+ * process is gone, so its entry is, rather than the new one refused as a
+ * duplicate. Over and over, with nothing left open behind. */
+static void test_next_life_at_once(void **state)
+{
+	struct rig g;
+	int i, fds;
+
+	rig_start(&g, ACT_PASS, LIBITM_META, NULL, 0);
+	fds = test_count_fds();
+	for (i = 0; i < 20; i++) {
+		kill(g.pid, SIGKILL);
+		assert_int_equal(waitpid(g.pid, NULL, 0), g.pid);
+		close(g.pipe[0]);
+		rig_next_life(&g);
+		assert_int_equal(test_count_fds(), fds);
+	}
+	assert_non_null(strstr(dump(&g), "state connected"));
+	rig_kill(&g);
 }
 
 int main(void)
@@ -805,7 +879,9 @@ int main(void)
 		cmocka_unit_test(test_hang_meets_deadline),
 		cmocka_unit_test(test_observe_never_waits),
 		cmocka_unit_test(test_idle_exit_noticed),
+		cmocka_unit_test(test_idle_timer_slow),
 		cmocka_unit_test(test_next_life_keeps_deadline),
+		cmocka_unit_test(test_next_life_at_once),
 		cmocka_unit_test(test_held_batch_in_order),
 		cmocka_unit_test(test_single_hook_holds),
 		cmocka_unit_test(test_single_hook_hang_fails_open),

@@ -20,9 +20,10 @@ static struct itm_engine *engine(const char *conf)
 	return test_engine(conf, TEST_START);
 }
 
-/* Send one packet through the forward path and return its TOS on exit. */
-static int send_pkt(struct itm_engine *e, int v6, uint8_t tos, uint8_t proto,
-		uint16_t sport, uint8_t flags)
+/* Send one packet through the forward path at time ts and return its TOS
+ * on exit. */
+static int send_pkt_at(struct itm_engine *e, uint64_t ts, int v6, uint8_t tos,
+		       uint8_t proto, uint16_t sport, uint8_t flags)
 {
 	struct itm_pkt *p = calloc(1, sizeof(*p)), *out;
 	struct pb *b = calloc(1, sizeof(*b));
@@ -41,14 +42,21 @@ static int send_pkt(struct itm_engine *e, int v6, uint8_t tos, uint8_t proto,
 	else
 		pb_udp(b, sport, 53, 50);
 	pb_finish(b, p);
-	itm_engine_forward(e, p, 0);
-	out = itm_qdisc_dequeue(e->root, 0);
+	p->ts_ns = ts;
+	itm_engine_forward(e, p, ts);
+	out = itm_qdisc_dequeue(e->root, ts);
 	assert_ptr_equal(out, p);
 	assert_int_equal(itm_csum_verify(p), 0);
 	r = p->v.outer.tos;
 	free(b);
 	free(p);
 	return r;
+}
+
+static int send_pkt(struct itm_engine *e, int v6, uint8_t tos, uint8_t proto,
+		    uint16_t sport, uint8_t flags)
+{
+	return send_pkt_at(e, 0, v6, tos, proto, sport, flags);
 }
 
 static void test_short_then_long(void **state)
@@ -65,6 +73,33 @@ static void test_short_then_long(void **state)
 			 0x10);
 	/* another flow starts SHORT */
 	assert_int_equal(send_pkt(e, 0, 0x00, 6, 1001, ITM_TCP_SYN), 0x10);
+	itm_engine_destroy(e);
+}
+
+/* Flows go after their idle timeout when no packet comes to sweep them (a
+ * daemon gone quiet): while the table holds flows, the engine's timers ask
+ * to be run again, and an empty table asks for nothing. More flows than
+ * one sweep's step of 256. */
+static void test_flows_expire_without_traffic(void **state)
+{
+	struct itm_engine *e = engine("flows idle 2s\nmodule add sizeaware\n");
+	uint64_t t = ITM_NSEC_PER_SEC, next;
+	int i, wakes = 0;
+
+	for (i = 0; i < 600; i++)
+		send_pkt_at(e, ITM_NSEC_PER_SEC, 0, 0, 6, (uint16_t)(1000 + i),
+			    ITM_TCP_ACK);
+	assert_int_equal(itm_flowtab_count(e->flows), 600);
+	while ((next = itm_engine_timers(e, t)) != UINT64_MAX) {
+		assert_true(next > t);
+		t = next;
+		assert_true(++wakes <= 10);
+	}
+	assert_int_equal(itm_flowtab_count(e->flows), 0);
+	/* gone within the idle time and one sweep period (1 s) of the last
+	 * packet */
+	assert_true(t <= 4 * ITM_NSEC_PER_SEC);
+	assert_true(itm_engine_timers(e, t + 60 * ITM_NSEC_PER_SEC) == UINT64_MAX);
 	itm_engine_destroy(e);
 }
 
@@ -146,6 +181,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_short_then_long),
+		cmocka_unit_test(test_flows_expire_without_traffic),
 		cmocka_unit_test(test_keeps_ecn_and_other_bits),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_udp_untouched),

@@ -3,6 +3,7 @@
 #ifndef ITM_TESTS_TESTUTIL_H
 #define ITM_TESTS_TESTUTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,19 @@ static inline char *test_mkdtemp(char *buf, size_t len, const char *prefix)
 	memset(buf + n, 'X', 6);	/* the template mkdtemp fills in */
 	buf[n + 6] = '\0';
 	return mkdtemp(buf);
+}
+
+/* How many file descriptors this process has open. */
+static inline int test_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 3;	/* ".", ".." and the listing's own */
 }
 
 struct itm_backend;
