@@ -62,4 +62,23 @@ void itm_live_service(struct itm_live *lv);
 void itm_live_log(const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * For an error that may come with every packet (a refused verdict, a
+ * receive the kernel could not fill): the first is logged, then at most
+ * one line every ITM_LIVE_LOG_EVERY_NS, which says how many came between.
+ * One limiter per kind of error; safe from several threads.
+ */
+#define ITM_LIVE_LOG_EVERY_NS (10 * ITM_NSEC_PER_SEC)
+
+struct itm_live_loglimit {
+	uint64_t next_ns;	/* no line before this */
+	uint64_t held;		/* errors since the last line */
+};
+
+/* Whether a line is due now; if so, *held is how many were not logged. */
+bool itm_live_log_due(struct itm_live_loglimit *l, uint64_t now,
+		      uint64_t *held);
+void itm_live_log_limited(struct itm_live_loglimit *l, const char *level,
+			  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

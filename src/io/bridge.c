@@ -154,10 +154,15 @@ static int br_send(struct br *q, struct br_pkt *bp)
 	return 0;
 }
 
-static void br_sent(struct br_dir *d, struct br_pkt *bp, int r)
+static void br_sent(struct br *q, struct br_pkt *bp, int r)
 {
+	struct br_dir *d = &q->dir[bp->dir];
+
 	if (r < 0) {
 		d->errors++;
+		itm_live_log_limited(&d->log_send, "warning", "bridge: sending "
+				     "on %s: %s", q->port[!bp->dir].name,
+				     strerror(-r));
 	} else {
 		d->sent++;
 		d->sent_bytes += bp->p.caplen;
@@ -176,7 +181,7 @@ static void br_send_release(struct br *q, struct br_pkt *bp)
 	if ((r == -EAGAIN || r == -ENOBUFS) && poll(&pfd, 1, BR_CLOSE_WAIT_MS) >= 0)
 		r = br_send(q, bp);
 	d->released++;
-	br_sent(d, bp, r);
+	br_sent(q, bp, r);
 }
 
 /* The engine's free callback: a refused packet, or one being released or
@@ -242,7 +247,7 @@ static void br_kick_dir(struct br *q, int i, uint64_t now)
 		d->held = NULL;
 		if (d->rate_bps)
 			d->next_ns += br_pace_ns(bp->pace_bytes, d->rate_bps);
-		br_sent(d, bp, r);
+		br_sent(q, bp, r);
 	}
 }
 
@@ -312,6 +317,9 @@ static struct br_pkt *br_frame(struct br *q, int i,
 	bp = malloc(sizeof(*bp) + ITM_PKT_HEADROOM + len + (vlan ? BR_VLAN_HLEN : 0));
 	if (!bp) {
 		q->dir[i].errors++;
+		itm_live_log_limited(&q->dir[i].log_nomem, "warning", "bridge: "
+				     "no memory for a frame from %s: dropped",
+				     q->port[i].name);
 		return NULL;
 	}
 	memset(bp, 0, sizeof(*bp));

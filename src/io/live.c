@@ -11,6 +11,7 @@
  * earliest of the next module timer and the discipline's wake_ns.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,40 @@ void itm_live_log(const char *level, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+bool itm_live_log_due(struct itm_live_loglimit *l, uint64_t now,
+		      uint64_t *held)
+{
+	uint64_t next = __atomic_load_n(&l->next_ns, __ATOMIC_RELAXED);
+
+	if (now < next || !__atomic_compare_exchange_n(&l->next_ns, &next,
+			now + ITM_LIVE_LOG_EVERY_NS, false, __ATOMIC_RELAXED,
+			__ATOMIC_RELAXED)) {
+		__atomic_add_fetch(&l->held, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	*held = __atomic_exchange_n(&l->held, 0, __ATOMIC_RELAXED);
+	return true;
+}
+
+void itm_live_log_limited(struct itm_live_loglimit *l, const char *level,
+			  const char *fmt, ...)
+{
+	char line[256];
+	uint64_t held;
+	va_list ap;
+
+	if (!itm_live_log_due(l, itm_live_now(), &held))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (held)
+		itm_live_log(level, "%s (%" PRIu64 " more since the last "
+			     "such line)", line, held);
+	else
+		itm_live_log(level, "%s", line);
 }
 
 static void live_timer_fired(void *ctx)

@@ -66,6 +66,8 @@ struct nq {
 	struct itm_engine *move_to;	/* NFQ_MOVE: the new engine */
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
 	uint64_t unsent;		/* rewrites of header-only copies not sent */
+	/* errors are counted above and logged, limited, by kind */
+	struct itm_live_loglimit log_msg, log_nomem, log_rx;
 };
 
 extern const char *const nfq_spread_names[];	/* by enum nfq_spread */

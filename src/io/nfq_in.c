@@ -99,14 +99,21 @@ static int nq_cb(const struct nlmsghdr *nlh, void *data)
 	    mnl_attr_get_payload_len(a[NFQA_PACKET_HDR]) <
 	    sizeof(struct nfqnl_msg_packet_hdr)) {
 		q->errors++;
+		itm_live_log_limited(&q->log_msg, "warning", "nfqueue: queue %u: "
+				     "a message without a packet header or payload, "
+				     "ignored", q->queue + nqq->qi);
 		return MNL_CB_OK;
 	}
 	hook = ((const struct nfqnl_msg_packet_hdr *)
 		mnl_attr_get_payload(a[NFQA_PACKET_HDR]))->hook;
 	np = nq_packet(q, a, nqq->qi, now);
 	nqq->received++;
-	if (!np) {
-		q->errors++;	/* no memory: the kernel fails open on a full queue */
+	if (!np) {	/* no memory: the packet goes on unmanaged */
+		q->errors++;
+		nfq_out_accept(&nqq->out, ntohl(((const struct nfqnl_msg_packet_hdr *)
+			mnl_attr_get_payload(a[NFQA_PACKET_HDR]))->packet_id), false);
+		itm_live_log_limited(&q->log_nomem, "warning", "nfqueue: no memory "
+				     "for a packet: accepted unmanaged");
 		return MNL_CB_OK;
 	}
 	if (hook >= ITM_HOOK_MAX)
@@ -132,6 +139,19 @@ static int nq_read(struct nq_queue *nqq, struct mmsghdr *msg, int flags)
 	return n < 0 ? -errno : n;
 }
 
+/* Under the engine's lock. ENOBUFS: the kernel could not hand packets to
+ * the socket; with F_FAIL_OPEN it accepted them unmanaged. */
+static void nq_read_failed(struct nq_queue *nqq, int r)
+{
+	struct nq *q = itm_backend_priv(nqq->b);
+
+	q->errors++;
+	itm_live_log_limited(&q->log_rx, "warning", "nfqueue: queue %u: "
+			     "receive: %s%s", q->queue + nqq->qi, strerror(-r),
+			     r == -ENOBUFS ? " (packets the socket could not "
+			     "take went on unmanaged)" : "");
+}
+
 /* Under the engine's lock: run the burst, then what it let go. */
 static void nq_run(struct nq_queue *nqq, struct mmsghdr *msg, int n)
 {
@@ -140,8 +160,12 @@ static void nq_run(struct nq_queue *nqq, struct mmsghdr *msg, int n)
 
 	for (i = 0; i < n; i++) {
 		if (mnl_cb_run(nqq->rx + (size_t)i * NFQ_BUF, msg[i].msg_len, 0,
-			       nqq->link.portid, nq_cb, nqq) < 0)
+			       nqq->link.portid, nq_cb, nqq) < 0) {
 			q->errors++;	/* a netlink error: counted, not fatal */
+			itm_live_log_limited(&q->log_msg, "warning", "nfqueue: "
+					     "queue %u: netlink: %s", q->queue + nqq->qi,
+					     strerror(errno));
+		}
 	}
 }
 
@@ -154,7 +178,7 @@ void nfq_readable(void *ctx)
 	int n = nq_read(nqq, msg, MSG_DONTWAIT);
 
 	if (n < 0 && n != -EAGAIN && n != -EINTR)
-		q->errors++;
+		nq_read_failed(nqq, n);
 	nq_run(nqq, msg, n);
 	nfq_pending(q);
 }
@@ -179,7 +203,7 @@ static void *nq_reader(void *arg)
 			continue;
 		itm_live_lock(lv);
 		if (n < 0)
-			q->errors++;
+			nq_read_failed(nqq, n);
 		nq_run(nqq, msg, n);
 		itm_live_service(lv);
 		nfq_pending(q);

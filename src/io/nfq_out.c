@@ -76,6 +76,9 @@ static void msg_put(struct nfq_out *o, uint32_t id, int verdict, int type,
 		 * kernel then accepts it); counted, not lost silently */
 		__atomic_add_fetch(&o->errors, 1, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&o->fill_lock);
+		itm_live_log_limited(&o->log_room, "warning", "nfqueue: queue %u: "
+				     "no memory for a verdict: the packet waits "
+				     "until itmd exits", o->qnum);
 		return;
 	}
 	nlh = nfq_nlmsg_put((char *)o->fill.data + o->fill.len, type, (int)o->qnum);
@@ -152,8 +155,12 @@ static void dgram_send(struct nfq_out *o, uint8_t *at, size_t len)
 		return;
 	__atomic_add_fetch(&o->split, 1, __ATOMIC_RELAXED);
 	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
-		if (mnl_socket_sendto(o->nl, nlh, nlh->nlmsg_len) < 0)
+		if (mnl_socket_sendto(o->nl, nlh, nlh->nlmsg_len) < 0) {
 			__atomic_add_fetch(&o->errors, 1, __ATOMIC_RELAXED);
+			itm_live_log_limited(&o->log_send, "warning", "nfqueue: "
+					     "queue %u: a verdict refused: %s",
+					     o->qnum, strerror(errno));
+		}
 	}
 }
 

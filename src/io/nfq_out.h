@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "itm/err.h"
+#include "itm/live.h"
 #include "itm/pkt.h"
 
 struct mnl_socket;
@@ -39,6 +40,7 @@ struct nfq_out {
 	uint64_t batched;		/* accepts sent as part of a batch */
 	uint64_t split;			/* datagrams refused whole (atomic) */
 	uint64_t errors;		/* verdicts the kernel refused (atomic) */
+	struct itm_live_loglimit log_room, log_send;	/* errors' lines */
 };
 
 int nfq_out_init(struct nfq_out *o, struct mnl_socket *nl, uint32_t qnum,

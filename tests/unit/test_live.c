@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -87,10 +88,42 @@ static void test_loop_and_wakeup(void **state)
 	itm_live_fini(&lv);
 }
 
+/* An error on the packet path: the first logged, then one line per
+ * ITM_LIVE_LOG_EVERY_NS saying how many came between. */
+static void test_log_limited(void **state)
+{
+	struct itm_live_loglimit l = { 0 };
+	uint64_t t = 5 * ITM_NSEC_PER_SEC, held = 99;
+	struct test_stderr cap;
+	char *out;
+	int i;
+
+	(void)state;
+	assert_true(itm_live_log_due(&l, t, &held));
+	assert_int_equal(held, 0);
+	for (i = 0; i < 3; i++)
+		assert_false(itm_live_log_due(&l, t + ITM_LIVE_LOG_EVERY_NS - 1, &held));
+	assert_true(itm_live_log_due(&l, t + ITM_LIVE_LOG_EVERY_NS, &held));
+	assert_int_equal(held, 3);
+	assert_false(itm_live_log_due(&l, t + ITM_LIVE_LOG_EVERY_NS + 1, &held));
+
+	/* by the monotonic clock: the first line, then the count with the next */
+	memset(&l, 0, sizeof(l));
+	cap = test_stderr_start();
+	for (i = 0; i < 4; i++)
+		itm_live_log_limited(&l, "warning", "x: %d", i);
+	l.next_ns = 0;	/* as if the period had passed */
+	itm_live_log_limited(&l, "warning", "x: %d", 4);
+	out = test_stderr_stop(cap);
+	assert_string_equal(out, "itmd: warning: x: 0\n"
+			    "itmd: warning: x: 4 (3 more since the last such line)\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loop_and_wakeup),
+		cmocka_unit_test(test_log_limited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

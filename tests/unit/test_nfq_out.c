@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "io/nfq_out.h"
+#include "testutil.h"
 
 struct msg {
 	int type;		/* NFQNL_MSG_VERDICT or _BATCH */
@@ -219,7 +220,9 @@ static void test_send_in_datagrams(void **state)
  * by verdict, and all of it counted; the buffer is empty after. */
 static void test_refused_counted(void **state)
 {
+	struct test_stderr cap;
 	struct mnl_socket *nl;
+	char *log;
 	struct nfq_out o;
 	int sv[2];
 
@@ -229,9 +232,14 @@ static void test_refused_counted(void **state)
 	out_open(&o, nl);
 	nfq_out_put(&o, 1, NF_DROP, NULL, false);
 	nfq_out_put(&o, 2, NF_DROP, NULL, false);
+	cap = test_stderr_start();
 	nfq_out_send(&o);
+	log = test_stderr_stop(cap);
 	assert_int_equal(o.split, 1);
 	assert_int_equal(o.errors, 2);
+	/* one line for both, naming the queue and the error */
+	assert_string_equal(log, "itmd: warning: nfqueue: queue 1000: a verdict "
+			    "refused: Broken pipe\n");
 	assert_int_equal(o.fill.len, 0);
 	nfq_out_fini(&o);
 	mnl_socket_close(nl);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "itm/cmd.h"
 
@@ -54,6 +55,39 @@ static inline int test_count_fds(void)
 		n++;
 	closedir(d);
 	return n - 3;	/* ".", ".." and the listing's own */
+}
+
+/* Standard error from test_stderr_start to test_stderr_stop, which
+ * returns it in a buffer reused by the next capture. */
+struct test_stderr {
+	int saved;
+	FILE *f;
+};
+
+static inline struct test_stderr test_stderr_start(void)
+{
+	struct test_stderr c = { dup(2), tmpfile() };
+
+	assert_true(c.saved >= 0);
+	assert_non_null(c.f);
+	fflush(stderr);
+	assert_true(dup2(fileno(c.f), 2) == 2);
+	return c;
+}
+
+static inline char *test_stderr_stop(struct test_stderr c)
+{
+	static char out[4096];
+	size_t n;
+
+	fflush(stderr);
+	assert_true(dup2(c.saved, 2) == 2);
+	close(c.saved);
+	rewind(c.f);
+	n = fread(out, 1, sizeof(out) - 1, c.f);
+	out[n] = '\0';
+	fclose(c.f);
+	return out;
 }
 
 struct itm_backend;
