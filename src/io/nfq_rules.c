@@ -188,6 +188,41 @@ int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
 			   r->chain);
 }
 
+/*
+ * Another set of hooks at run time (a module added, disabled or gone):
+ * the chain stays, the new jumps are added before the old ones go, so a
+ * hook in both sets is never left unqueued (not even for the moment a
+ * remove and install would take).
+ */
+int nfq_rules_set_hooks(struct nfq_rules *r, unsigned hooks,
+			struct itm_err *err)
+{
+	static const int families[] = { 4, 6 };
+	int i, h;
+
+	for (i = 0; i < 2; i++) {
+		for (h = 0; h < ITM_HOOK_MAX; h++) {
+			if (!(hooks & ~r->hooks[i] & 1u << h))
+				continue;
+			if (jump(r, families[i], "-A", (enum itm_hook)h) < 0)
+				return itm_err_set(err, EIO, "iptables: could not "
+						   "add the %s jump to chain %s",
+						   builtin[h], r->chain);
+			r->hooks[i] |= 1u << h;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		for (h = 0; h < ITM_HOOK_MAX; h++) {
+			if (!(r->hooks[i] & ~hooks & 1u << h))
+				continue;
+			while (jump(r, families[i], "-D", (enum itm_hook)h) == 0)
+				;
+			r->hooks[i] &= ~(1u << h);
+		}
+	}
+	return 0;
+}
+
 /* Removes the jumps and the chain as this run installs them. */
 void nfq_rules_remove(struct nfq_rules *r)
 {

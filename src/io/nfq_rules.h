@@ -28,6 +28,8 @@ struct nfq_rules {
 void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,
 		    uint32_t first, uint32_t count, enum nfq_spread spread);
 int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err);
+int nfq_rules_set_hooks(struct nfq_rules *r, unsigned hooks,
+			struct itm_err *err);
 void nfq_rules_remove(struct nfq_rules *r);
 unsigned nfq_rules_hooks(const struct itm_engine *e);
 

@@ -353,6 +353,13 @@ assert s["hooks"] == ["post-routing"], s
 # kernel when the process does, going on with other packets meanwhile.
 # Short flows are marked on the wire, the proxy's counters show the
 # crossings, and killing the process under load leaves traffic flowing.
+# postrouting_pkts: the packets the IPv4 post-routing jump to itmd's chain
+# counted (iptables-save -c)
+postrouting_pkts() {
+	ip netns exec "$I" iptables-save -c -t mangle |
+		sed -n 's/^\[\([0-9]*\):[0-9]*\] -A POSTROUTING -j itm-q.*/\1/p' | head -1
+}
+
 case_libitm() {
 	need tshark tcpdump
 	local proc=${ITM_SIZEAWARE_PROCESS:-} cap=$work/libitm f=$work/libitm.fields
@@ -405,6 +412,16 @@ case_libitm() {
 	check "ping through itmd after the process died" ping_ok 10.77.2.2
 	check "backend show: hooks post-routing, copy headers" \
 		bash -c '"$1" -S "$2" backend show -s | grep -q "hooks post-routing gso .* copy headers"' _ "$itm" "$sock"
+	# a module at forward added and removed: that jump comes and goes, the
+	# post-routing one stays (deleted and added again it would count from
+	# 0, and for that moment packets would pass unshaped)
+	local post
+	post=$(postrouting_pkts)
+	"$itm" -S "$sock" module add dscp hook forward || fail "module add dscp hook forward"
+	"$itm" -S "$sock" module del dscp || fail "module del dscp"
+	echo "post-routing jump: $post packets before forward came and went, $(postrouting_pkts) after"
+	check "the post-routing jump kept through hook changes" \
+		[ "${post:-0}" -gt 0 -a "$(postrouting_pkts)" -ge "${post:-1}" ]
 	stop_itmd TERM
 	check "itmd exits 0" [ "$itmd_rc" = 0 ]
 }
