@@ -432,10 +432,12 @@ static void attr_fmt_value(const struct itm_attr *a, uint64_t v, char *buf,
 	}
 }
 
-/* A range's bound as the user may type it. tc's display rounds ("4295.0s"
- * for 2^32-1 us), and a quoted bound that is then refused misleads: a
- * bound that does not read back as itself is printed exactly. */
-static void attr_fmt_bound(const struct itm_attr *a, uint64_t v, char *buf,
+/* A value as the user may type it back: tc's form, which rounds ("4295.0s"
+ * for 2^32-1 us, "1Mb" for 1 MiB + 1000 bytes), unless it would then read
+ * back as another value; then exactly. A quoted bound that is refused,
+ * or a value shown (qdisc show, a file read) that changes when written
+ * back, would mislead. */
+static void attr_fmt_exact(const struct itm_attr *a, uint64_t v, char *buf,
 			   size_t len)
 {
 	uint64_t back;
@@ -461,8 +463,8 @@ static int attr_range_err(const struct itm_attr *a, const char *text,
 {
 	char lo[32], hi[32];
 
-	attr_fmt_bound(a, a->min, lo, sizeof(lo));
-	attr_fmt_bound(a, a->max, hi, sizeof(hi));
+	attr_fmt_exact(a, a->min, lo, sizeof(lo));
+	attr_fmt_exact(a, a->max, hi, sizeof(hi));
 	return itm_err_tok(err, text, ERANGE, "%s must be in [%s..%s]",
 			   a->name, lo, hi);
 }
@@ -522,7 +524,7 @@ int itm_attr_set(const struct itm_attr *a, void *base, const char *text,
 char *itm_attr_format(const struct itm_attr *a, const void *base, char *buf,
 		      size_t len)
 {
-	attr_fmt_value(a, itm_attr_load(a, base), buf, len);
+	attr_fmt_exact(a, itm_attr_load(a, base), buf, len);
 	return buf;
 }
 
@@ -690,8 +692,8 @@ static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
 	if (a->type == ITM_ATTR_BOOL) {
 		snprintf(buf, len, "on|off");
 	} else if (attr_min_word(a)) {
-		attr_fmt_bound(a, a->min + 1, lo, sizeof(lo));
-		attr_fmt_bound(a, a->max, hi, sizeof(hi));
+		attr_fmt_exact(a, a->min + 1, lo, sizeof(lo));
+		attr_fmt_exact(a, a->max, hi, sizeof(hi));
 		snprintf(buf, len, "%s or %s%sin [%s..%s]", attr_min_word(a),
 			 a->unit ? a->unit : "", a->unit ? " " : "", lo, hi);
 	} else if (a->names) {
@@ -711,8 +713,8 @@ static void attr_help_range(const struct itm_attr *a, char *buf, size_t len)
 		snprintf(buf, len, "%d numbers a,b,... each in [0..%" PRIu64 "]",
 			 ITM_ATTR_MAP_LEN, a->max);
 	} else {
-		attr_fmt_bound(a, a->min, lo, sizeof(lo));
-		attr_fmt_bound(a, a->max, hi, sizeof(hi));
+		attr_fmt_exact(a, a->min, lo, sizeof(lo));
+		attr_fmt_exact(a, a->max, hi, sizeof(hi));
 		snprintf(buf, len, "%s%sin [%s..%s]", a->unit ? a->unit : "",
 			 a->unit ? " " : "", lo, hi);
 	}

@@ -496,8 +496,12 @@ static void test_format(void **state)
 		{ "target", "15ms", "15.0ms" },
 		{ "target", "1s", "1.0s" },
 		{ "target", "250us", "250us" },
+		/* tc's form would round these; shown exactly, they read back */
+		{ "target", "1234567us", "1234567us" },
+		{ "target", "1500001ns", "1500001ns" },
 		{ "quantum", "1514", "1514b" },
 		{ "quantum", "32kb", "32Kb" },
+		{ "quantum", "2033", "2033b" },
 		{ "rate", "100mbit", "100Mbit" },
 		{ "rate", "1500kbit", "1500Kbit" },
 		{ "level", "0", "0" },
