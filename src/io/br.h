@@ -32,6 +32,7 @@ struct br_dir {
 	struct br_pkt *held;		/* dequeued, the socket was full */
 	uint64_t received, sent, sent_bytes, dropped, released, truncated;
 	uint64_t errors, retries, gso;
+	uint64_t taken;			/* a module took them (ITM_TAKEN) */
 };
 
 enum br_release { BR_DROP, BR_SEND, BR_MOVE };
