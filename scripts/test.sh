@@ -64,7 +64,7 @@ fuzz_build=build-fuzz
 if CC=clang CXX=clang++ meson setup $fuzz_build -Dfuzz=true -Db_sanitize=address,undefined \
 	-Db_lundef=false --buildtype=debugoptimized >/dev/null 2>&1 || [ -f $fuzz_build/build.ninja ]; then
 	ninja -C $fuzz_build >/dev/null || { echo "fuzz build failed"; fail=$((fail + 1)); }
-	for t in parse config pcap probe tgen fs modreg route_probe; do
+	for t in parse config pcap probe tgen fs modreg route_probe tun_frame; do
 		mkdir -p "$fuzz_build/corpus-$t"
 		if "$fuzz_build/tests/fuzz/fuzz_$t" -max_total_time="$fuzz_secs" -timeout=10 \
 			-print_final_stats=1 -artifact_prefix="$fuzz_build/" \
