@@ -96,15 +96,32 @@ static void test_limits(void **state)
 	assert_int_equal(ctl_next(&c, 1, 10 * MBIT, false), 3);
 }
 
-static void test_no_demand_no_change(void **state)
+static void test_no_demand(void **state)
 {
 	struct ctl_cfg c = cfg();
 
 	(void)state;
-	/* a quiet tunnel says nothing about its share */
+	/* below the target, a quiet tunnel says nothing about its share */
 	assert_int_equal(ctl_next(&c, 4, 1 * MBIT, false), 4);
 	assert_int_equal(ctl_next(&c, 4, 0, false), 4);
-	assert_int_equal(ctl_next(&c, 4, 50 * MBIT, false), 4);
+	/* above it, it takes too much from the cross traffic all the same */
+	assert_int_equal(ctl_next(&c, 4, 20 * MBIT, false), 2);
+	assert_int_equal(ctl_next(&c, 11, 13 * MBIT, false), 9);
+}
+
+/* After a change one interval only measures; then decisions again. */
+static void test_step_settles(void **state)
+{
+	struct ctl k = { .cfg = cfg(), .n = 1 };
+
+	(void)state;
+	assert_int_equal(ctl_step(&k, 2 * MBIT, true), 3);
+	assert_int_equal(ctl_step(&k, 1 * MBIT, true), 3);	/* settling */
+	assert_int_equal(ctl_step(&k, 6 * MBIT, true), 5);
+	assert_int_equal(ctl_step(&k, 30 * MBIT, true), 5);	/* settling */
+	assert_int_equal(ctl_step(&k, 10 * MBIT, true), 5);	/* in the band */
+	assert_int_equal(ctl_step(&k, 20 * MBIT, true), 3);
+	assert_int_equal(k.n, 3);
 }
 
 static void test_no_target_fixed(void **state)
@@ -126,7 +143,8 @@ int main(void)
 		cmocka_unit_test(test_band_holds),
 		cmocka_unit_test(test_shrinks_above),
 		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_no_demand_no_change),
+		cmocka_unit_test(test_no_demand),
+		cmocka_unit_test(test_step_settles),
 		cmocka_unit_test(test_no_target_fixed),
 	};
 

@@ -34,7 +34,8 @@ int ctl_next(const struct ctl_cfg *c, int n, uint64_t rate_bps, bool demand)
 	int w;
 
 	n = clamp(n, c->min, c->max);
-	if (!c->target_bps || !demand || (rate_bps >= lo && rate_bps <= hi))
+	if (!c->target_bps || (rate_bps >= lo && rate_bps <= hi) ||
+	    (rate_bps < lo && !demand))
 		return n;
 	w = wanted(c, n, rate_bps);
 	if (rate_bps < lo) {
@@ -43,4 +44,18 @@ int ctl_next(const struct ctl_cfg *c, int n, uint64_t rate_bps, bool demand)
 	}
 	w = clamp(w, n - c->step, n - 1);
 	return clamp(w, c->min, c->max);
+}
+
+int ctl_step(struct ctl *c, uint64_t rate_bps, bool demand)
+{
+	int next;
+
+	if (c->settling) {
+		c->settling = false;
+		return c->n;
+	}
+	next = ctl_next(&c->cfg, c->n, rate_bps, demand);
+	c->settling = next != c->n;
+	c->n = next;
+	return next;
 }

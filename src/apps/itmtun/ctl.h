@@ -23,14 +23,29 @@ struct ctl_cfg {
 void ctl_cfg_default(struct ctl_cfg *c);
 
 /*
- * n for the next interval. With demand (packets waited) and B below the
- * band, n moves up toward ceil(target / (B / n)), the count at which the
- * per-connection share B / n carries the target (at least one more,
- * everything when nothing was delivered); above the band, down toward it
- * (at least one fewer). Each move is at most @step, n stays within
- * [min, max]; without demand n stays (a quiet tunnel says nothing of its
- * share).
+ * n for the next interval. Below the band, with demand (packets waited),
+ * n moves up toward ceil(target / (B / n)), the count at which the
+ * per-connection share B / n carries the target (at least one more; by
+ * the step when nothing was delivered); below it without demand n stays
+ * (the users sent less than the tunnel could carry: that says nothing of
+ * its share). Above the band n moves down toward the same count (at least
+ * one fewer), demand or not: the tunnel takes more than its target from
+ * the cross traffic. Each move is at most @step, n stays within [min, max].
  */
 int ctl_next(const struct ctl_cfg *c, int n, uint64_t rate_bps, bool demand);
+
+/* The controller's state between intervals. */
+struct ctl {
+	struct ctl_cfg cfg;
+	int n;
+	bool settling;	/* n just changed: the next interval only measures */
+};
+
+/*
+ * One interval's decision: ctl_next, except in the interval right after a
+ * change, whose rate mixes new connections still in slow start with the
+ * flows that moved: it is measured, not acted on. Returns the new n.
+ */
+int ctl_step(struct ctl *c, uint64_t rate_bps, bool demand);
 
 #endif

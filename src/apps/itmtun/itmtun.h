@@ -43,7 +43,7 @@ struct itmtun {
 	size_t qmax;
 	bool verbose;
 	/* state */
-	struct ctl_cfg ctl;
+	struct ctl ctl;
 	struct pool pool;
 	uint64_t next_ctl_ns, rate_bps, changes;
 	struct ingress_stats in;

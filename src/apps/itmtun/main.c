@@ -49,7 +49,7 @@ static void control(uint64_t now)
 	itmtun.rate_bps = bytes * 8 * 1000000000u / (elapsed ? elapsed : 1);
 	if (itmtun.verbose)
 		report_interval(itmtun.rate_bps, demand);
-	next = ctl_next(&itmtun.ctl, n, itmtun.rate_bps, demand);
+	next = ctl_step(&itmtun.ctl, itmtun.rate_bps, demand);
 	if (next == n)
 		return;
 	report_change(n, next, itmtun.rate_bps, demand);
@@ -135,8 +135,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "itmtun: listen: %s\n", strerror(-r));
 		return 1;
 	}
+	itmtun.ctl.n = itmtun.ctl.cfg.min;
 	pool_init(&itmtun.pool, &itmtun.peer, itmtun.peer_len, itmtun.qmax,
-		  itmtun.ctl.min);
+		  itmtun.ctl.n);
 	itmtun.next_ctl_ns = now_ns() + itmtun.interval_ns;
 	setenv("ITM_MODULE_SOCKET", sock, 1);
 	signals_init();

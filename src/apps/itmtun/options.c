@@ -137,11 +137,11 @@ static int option(int c, const char *arg, const char **sock, long *port)
 			return bad("-d", arg, "a device name of 1..15 characters");
 		itmtun.tun_name = arg;
 		return 0;
-	case 't': return rate(arg, &itmtun.ctl.target_bps);
+	case 't': return rate(arg, &itmtun.ctl.cfg.target_bps);
 	case 'n': if (number("-n", arg, 1, CTL_MAX, &v) < 0) return -1;
-		itmtun.ctl.min = (int)v; return 0;
+		itmtun.ctl.cfg.min = (int)v; return 0;
 	case 'N': if (number("-N", arg, 1, CTL_MAX, &v) < 0) return -1;
-		itmtun.ctl.max = (int)v; return 0;
+		itmtun.ctl.cfg.max = (int)v; return 0;
 	case 'i': if (number("-i", arg, 100, 60000, &v) < 0) return -1;
 		itmtun.interval_ns = (uint64_t)v * 1000000u; return 0;
 	case 'q': if (number("-q", arg, FRAME_HDR + FRAME_PKT_MAX, 64 << 20, &v) < 0)
@@ -161,7 +161,7 @@ int options_parse(int argc, char **argv, const char **sock)
 	itmtun.tun_name = "itmtun0";
 	itmtun.interval_ns = 1000000000ull;
 	itmtun.qmax = 131072;
-	ctl_cfg_default(&itmtun.ctl);
+	ctl_cfg_default(&itmtun.ctl.cfg);
 	while ((c = getopt(argc, argv, "s:r:p:l:P:d:t:n:N:i:q:vh")) != -1) {
 		if (option(c, optarg, sock, &port) < 0)
 			return -1;
@@ -171,9 +171,9 @@ int options_parse(int argc, char **argv, const char **sock)
 		usage(stderr);
 		return -1;
 	}
-	if (itmtun.ctl.min > itmtun.ctl.max) {
-		fprintf(stderr, "itmtun: -n %d is above -N %d\n", itmtun.ctl.min,
-			itmtun.ctl.max);
+	if (itmtun.ctl.cfg.min > itmtun.ctl.cfg.max) {
+		fprintf(stderr, "itmtun: -n %d is above -N %d\n", itmtun.ctl.cfg.min,
+			itmtun.ctl.cfg.max);
 		return -1;
 	}
 	if (itmtun.peer.ss_family != itmtun.local.ss_family) {

@@ -46,7 +46,6 @@ void pool_init(struct pool *p, const struct sockaddr_storage *peer,
 	p->peer_len = len;
 	p->qmax = qmax;
 	p->n = n;
-	p->gen = 1;
 	for (i = 0; i < CTL_MAX; i++)
 		p->c[i].fd = -1;
 }
@@ -81,6 +80,7 @@ static void conn_close(struct pool *p, struct conn *c, bool failed,
 	c->len = 0;
 	c->written = c->acked_seen = 0;
 	c->flows = 0;
+	c->epoch++;
 	if (!failed) {
 		c->backoff_ns = 0;
 		c->retry_ns = 0;
@@ -205,25 +205,62 @@ static bool usable(const struct pool *p, int i)
 	return i < p->n && p->c[i].up;
 }
 
-/* The connection of flow @key: its own, or the least used one. */
-static int flow_conn(struct pool *p, uint32_t key)
+/* Whether bucket @f is counted in its connection's flows. */
+static bool counted(const struct pool *p, const struct pool_flow *f)
 {
-	__typeof__(p->flow[0]) *f = &p->flow[key % POOL_FLOWS];
+	return f->used && f->epoch == p->c[f->conn].epoch;
+}
+
+static void bucket_drop(struct pool *p, struct pool_flow *f)
+{
+	if (counted(p, f))
+		p->c[f->conn].flows--;
+	f->used = false;
+}
+
+static int least_used(const struct pool *p)
+{
 	int i, best = -1;
 
-	if (f->gen == p->gen && f->key == key && usable(p, f->conn))
-		return f->conn;
 	for (i = 0; i < p->n; i++) {
 		if (usable(p, i) && (best < 0 || p->c[i].flows < p->c[best].flows))
 			best = i;
 	}
+	return best;
+}
+
+/* The connection of flow @key: its bucket's, or the least used one. */
+static int flow_conn(struct pool *p, uint32_t key)
+{
+	struct pool_flow *f = &p->flow[key % POOL_FLOWS];
+	int best = least_used(p);
+	bool stays = counted(p, f) && usable(p, f->conn);
+
 	if (best < 0)
 		return -1;
-	f->key = key;
-	f->gen = p->gen;
-	f->conn = (uint8_t)best;
+	if (stays && p->c[f->conn].flows <= p->c[best].flows + 1) {
+		f->last_ns = p->now;
+		return f->conn;
+	}
+	p->st.moves += stays;
+	bucket_drop(p, f);
+	*f = (struct pool_flow){ .last_ns = p->now, .epoch = p->c[best].epoch,
+				 .conn = (uint8_t)best, .used = true };
 	p->c[best].flows++;
 	return best;
+}
+
+/* Forget the buckets that had no packet for FLOW_IDLE_NS. */
+static void buckets_expire(struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < POOL_FLOWS; i++) {
+		struct pool_flow *f = &p->flow[i];
+
+		if (f->used && f->last_ns + FLOW_IDLE_NS < p->now)
+			bucket_drop(p, f);
+	}
 }
 
 /* Write header and packet; what the socket refuses goes to the buffer. */
@@ -290,6 +327,7 @@ uint64_t pool_measure(struct pool *p, bool *demand)
 	uint64_t acked = p->acked, drops = p->st.drops[POOL_DROP_QUEUE];
 	int i;
 
+	buckets_expire(p);
 	*demand = drops != p->drops_seen;
 	p->drops_seen = drops;
 	p->acked = 0;
@@ -303,12 +341,7 @@ uint64_t pool_measure(struct pool *p, bool *demand)
 
 void pool_resize(struct pool *p, int n)
 {
-	int i;
-
 	p->n = n;
-	p->gen++;
-	for (i = 0; i < CTL_MAX; i++)
-		p->c[i].flows = 0;
 }
 
 int pool_up(const struct pool *p)

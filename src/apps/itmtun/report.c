@@ -29,7 +29,7 @@ void report_change(int from, int to, uint64_t rate_bps, bool demand)
 	stamp();
 	fprintf(stderr, "itmtun: connections %d -> %d (rate %.2f Mbit/s, "
 		"target %.2f Mbit/s%s)\n", from, to, mbit(rate_bps),
-		mbit(itmtun.ctl.target_bps), demand ? ", packets waited" : "");
+		mbit(itmtun.ctl.cfg.target_bps), demand ? ", packets waited" : "");
 }
 
 void report_interval(uint64_t rate_bps, bool demand)
@@ -53,7 +53,7 @@ void report_counters(void)
 
 	fprintf(stderr, "itmtun: connections %d up %d target_bps %" PRIu64
 		" rate_bps %" PRIu64 " changes %" PRIu64 "\n", itmtun.pool.n,
-		pool_up(&itmtun.pool), itmtun.ctl.target_bps, itmtun.rate_bps,
+		pool_up(&itmtun.pool), itmtun.ctl.cfg.target_bps, itmtun.rate_bps,
 		itmtun.changes);
 	fprintf(stderr, " ingress: packets %" PRIu64 " bytes %" PRIu64,
 		p->pkts, p->bytes);
@@ -61,8 +61,9 @@ void report_counters(void)
 		fprintf(stderr, " %s %" PRIu64, pool_drop_name((enum pool_drop)d),
 			p->drops[d]);
 	fprintf(stderr, " cut %" PRIu64 " not_ip %" PRIu64 " connects %" PRIu64
-		" connect_fails %" PRIu64 " lost %" PRIu64 "\n", itmtun.in.cut,
-		itmtun.in.not_ip, p->connects, p->connect_fails, p->conn_lost);
+		" connect_fails %" PRIu64 " lost %" PRIu64 " moves %" PRIu64 "\n",
+		itmtun.in.cut, itmtun.in.not_ip, p->connects, p->connect_fails,
+		p->conn_lost, p->moves);
 	fprintf(stderr, " egress: accepted %" PRIu64 " refused %" PRIu64
 		" frames %" PRIu64 " bytes %" PRIu64 " injected %" PRIu64
 		" bad_frames %" PRIu64 " tun_errors %" PRIu64 "\n",
