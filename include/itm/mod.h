@@ -209,7 +209,7 @@ void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json);
  * here, or to such a function, bumps ITM_MOD_ABI; the sizes recorded next
  * to it catch a change made without the bump.
  */
-#define ITM_MOD_ABI 3
+#define ITM_MOD_ABI 4
 #define ITM_MOD_EXPORT_SYMBOL "itm_module"
 
 struct itm_mod_export {
