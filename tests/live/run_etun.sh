@@ -21,6 +21,8 @@
 #     from A to B (16 Mbit/s offered) get about 20 * n / (n + 16) Mbit/s:
 #     with n fixed at 1 clearly less than with the controller on (target
 #     10 Mbit/s), which gets close to the target and logs each change of n;
+#   - EA's egress closes a connection that sends no frames (counted,
+#     logged) and refuses one from another address than the peer's;
 #   - EB's connections to EA come back after EA's itmtun restarts;
 #   - everything is removed afterwards.
 # Root only; 77 (skip) without it or a tool.
@@ -207,6 +209,22 @@ btaken=$(awk '{ for (i = 1; i < NF; i++) if ($i == "taken") print $(i + 1) }' "$
 echo "itmd EA: module itmtun taken ${taken:-?} dropped ${dropped:-?}; backend taken ${btaken:-?}"
 check "itmd EA counts the tunnelled packets as taken" [ "${taken:-0}" -ge 100 -a "${btaken:-0}" -ge 100 ]
 check "itmd EA counts (almost) none as dropped" [ "${dropped:-1}" -le 5 ]
+
+# ---- 1b. the egress trusts nothing -------------------------------------------
+# bytes that are no frame, from the peer's address: that connection is
+# closed and counted; a connection from another address is refused
+counters ea
+b0=$(value ea egress: bad_frames) r0=$(value ea egress: refused)
+in_ns $EB timeout 5 bash -c 'printf "GET / HTTP/1.0\r\n\r\n" >/dev/tcp/10.61.2.1/7090' ||
+	fail "connect from EB's address to EA's listener"
+in_ns $C timeout 5 bash -c 'printf "x" >/dev/tcp/10.61.2.1/7090' 2>/dev/null
+sleep 0.5
+counters ea
+echo "egress EA: bad_frames $b0 -> $(value ea egress: bad_frames), refused $r0 -> $(value ea egress: refused)"
+check "a stream of no frames is closed and counted" [ "$(value ea egress: bad_frames)" = $((b0 + 1)) ]
+check "the bad frame is logged with its reason" grep -q "bad frame (bad magic): closed" "$work/tun-ea.log"
+check "a connection from another address is refused" [ "$(value ea egress: refused)" = $((r0 + 1)) ]
+check "ping A -> B still passes" in_ns $A ping -c 2 -i 0.2 -W 2 -q 10.61.4.2
 
 # ---- 2. cross traffic: n fixed at 1, then the controller ----------------------
 # rate LOG SKIP: the mean of a receiving iperf3's [SUM] lines of whole

@@ -56,8 +56,11 @@ static void test_at_least_one_step(void **state)
 	assert_int_equal(ctl_next(&c, 10, 8990000, true), 12);
 	c.step = 1;
 	assert_int_equal(ctl_next(&c, 10, 8990000, true), 11);
-	/* above the band by a little: one fewer */
-	assert_int_equal(ctl_next(&c, 4, 11500000, true), 3);
+	/* above the band, but 3 at the share 11.5 / 4 would carry 8.6: 4 stay */
+	assert_int_equal(ctl_next(&c, 4, 11500000, true), 4);
+	assert_int_equal(ctl_next(&c, 2, 12450000, true), 2);
+	/* 10 at 11.5: 9 carry 10.35, so one fewer */
+	assert_int_equal(ctl_next(&c, 10, 11500000, true), 9);
 }
 
 static void test_band_holds(void **state)

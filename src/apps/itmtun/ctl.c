@@ -42,7 +42,9 @@ int ctl_next(const struct ctl_cfg *c, int n, uint64_t rate_bps, bool demand)
 		w = clamp(w, n + 1, n + c->step);
 		return clamp(w, c->min, c->max);
 	}
-	w = clamp(w, n - c->step, n - 1);
+	/* above: down to the count, if one fewer still carries the target at
+	 * this share (the share grows as connections go: no overshoot) */
+	w = clamp(w, n - c->step, n);
 	return clamp(w, c->min, c->max);
 }
 

@@ -28,9 +28,12 @@ void ctl_cfg_default(struct ctl_cfg *c);
  * per-connection share B / n carries the target (at least one more; by
  * the step when nothing was delivered); below it without demand n stays
  * (the users sent less than the tunnel could carry: that says nothing of
- * its share). Above the band n moves down toward the same count (at least
- * one fewer), demand or not: the tunnel takes more than its target from
- * the cross traffic. Each move is at most @step, n stays within [min, max].
+ * its share). Above the band n moves down toward the same count, demand or
+ * not, the tunnel taking more than its target from the cross traffic; but
+ * only when that count is below n, i.e. n - 1 connections at the share
+ * B / n would still carry the target (a share rises as connections go:
+ * shrinking on less would overshoot below). Each move is at most @step,
+ * n stays within [min, max].
  */
 int ctl_next(const struct ctl_cfg *c, int n, uint64_t rate_bps, bool demand);
 
