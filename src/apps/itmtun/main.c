@@ -101,8 +101,8 @@ static int run(void)
 		libitm_init(ITMTUN_BUFSIZE, LIBITM_PACKET);
 		r = hooks_register();
 		if (r < 0) {
-			fprintf(stderr, "itmtun: register: %s; again in 200 ms\n",
-				strerror(-r));
+			fprintf(stderr, "itmtun: register with %s: %s; again in "
+				"200 ms\n", getenv("ITM_MODULE_SOCKET"), strerror(-r));
 			nanosleep(&pause, NULL);
 			pool_tick(&itmtun.pool, now_ns());
 			continue;
