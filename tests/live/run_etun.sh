@@ -24,6 +24,7 @@
 #   - EA's egress closes a connection that sends no frames (counted,
 #     logged) and refuses one from another address than the peer's;
 #   - EB's connections to EA come back after EA's itmtun restarts;
+#   - both restarted with IPv6 addresses: the tunnel runs over IPv6;
 #   - everything is removed afterwards.
 # Root only; 77 (skip) without it or a tool.
 #   run_etun.sh ITM ITMD ITMTUN WORKDIR
@@ -289,6 +290,21 @@ counters eb
 check "EB's connection came back after EA restarted (connects $(value eb ingress: connects))" \
 	[ "$(value eb ingress: connects)" -ge 2 -a "$(value eb itmtun: up)" -ge 1 ]
 check "ping A -> B after the restart" in_ns $A ping -c 3 -i 0.2 -W 2 -q 10.61.4.2
+
+# ---- 4. the tunnel's connections over IPv6 -----------------------------------
+for n in ea eb; do
+	eval "kill -TERM \$tun_$n"
+	eval "wait \$tun_$n" 2>/dev/null
+done
+start_tun ea $EA fd61:3::1 fd61:2::1 4
+start_tun eb $EB fd61:2::1 fd61:3::1 1
+wait_until 10 tunnel_up ea && wait_until 10 tunnel_up eb || fail "the tunnel over IPv6 came up"
+counters ea; p0=$(value ea ingress: packets)
+check "ping A -> B (IPv4) through a tunnel over IPv6" in_ns $A ping -c 3 -i 0.2 -W 2 -q 10.61.4.2
+check "ping A -> B (IPv6) through a tunnel over IPv6" in_ns $A ping -6 -c 3 -i 0.2 -W 2 -q fd61:4::2
+counters ea
+check "EA's itmtun took them ($(($(value ea ingress: packets) - p0)))" \
+	[ $(($(value ea ingress: packets) - p0)) -ge 6 ]
 
 for n in ea eb; do
 	counters $n
