@@ -61,7 +61,7 @@ fi
 
 # Fuzz smoke: each target over its corpus for a few seconds, clang-built.
 fuzz_build=build-fuzz
-fuzz_targets="parse config pcap probe tgen fs modreg route_probe ctl remote attach nfq_stale cdf"
+fuzz_targets="parse config pcap probe tgen fs modreg route_probe ctl remote attach nfq_stale cdf tun_frame"
 if CC=clang CXX=clang++ meson setup $fuzz_build -Dfuzz=true -Db_sanitize=address,undefined \
 	-Db_lundef=false --buildtype=debugoptimized >/dev/null 2>&1 || [ -f $fuzz_build/build.ninja ]; then
 	ninja -C $fuzz_build >/dev/null || { echo "fuzz build failed"; fail=$((fail + 1)); }

@@ -45,6 +45,7 @@ struct itm_engine {
 	uint64_t link_rate_bps;		/* 0 = unlimited */
 	uint32_t link_overhead;		/* bytes added per packet for rate */
 	uint64_t drops[ITM_DROP_CAUSE_MAX];
+	uint64_t taken;			/* packets modules took (ITM_TAKEN) */
 	uint64_t csum_fixed;		/* checksums rewritten after changes */
 	itm_pkt_free_fn *free_fn;
 	void *free_ctx;
@@ -131,7 +132,8 @@ void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c);
 /* Create the flow table and arm timers; call once configuration is done. */
 int itm_engine_start(struct itm_engine *e, uint64_t now, struct itm_err *err);
 
-/* Run one hook's chain. On ITM_DROP the packet is still the caller's. */
+/* Run one hook's chain. On ITM_DROP or ITM_TAKEN the packet is still the
+ * caller's. */
 enum itm_verdict itm_engine_run_hook(struct itm_engine *e, enum itm_hook h,
 				     struct itm_pkt *p, uint64_t now);
 
@@ -146,7 +148,8 @@ void itm_engine_forward_to(struct itm_engine *e, struct itm_qdisc *root,
 /* Live backends: a packet the kernel queued at hook h. Runs that hook's
  * chain; at post-routing the packet then enters the root discipline. */
 enum itm_fate {
-	ITM_FATE_DROPPED,	/* refused: already given to the drop callback */
+	ITM_FATE_DROPPED,	/* refused or taken by a module (ITM_PKT_TAKEN
+				 * set): already given to the drop callback */
 	ITM_FATE_QUEUED,	/* in the root discipline: leaves by dequeue */
 	ITM_FATE_PASS,		/* let it go on now (bytes may have changed) */
 	ITM_FATE_HELD,		/* a module holds it (only with a pass callback):

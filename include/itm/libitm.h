@@ -10,7 +10,7 @@
  *
  *   cls = classify(p)        the packet's class; 0 = none
  *   log(p, cls)
- *   v = process(p, cls)      skipped when cls == 0; LIBITM_ACCEPT/DROP
+ *   v = process(p, cls)      skipped when cls == 0; LIBITM_ACCEPT/DROP/TAKEN
  *   class_update(p, cls)
  *   ctl_update(now_ns)
  *
@@ -54,6 +54,10 @@ enum libitm_mode {
 enum libitm_verdict {
 	LIBITM_ACCEPT = 0,
 	LIBITM_DROP = 1,
+	LIBITM_TAKEN = 2,	/* the process carried the packet away (sent it
+				 * through a tunnel of its own): it goes no
+				 * further, counted by itmd as taken, not
+				 * dropped */
 };
 
 #define LIBITM_LABEL_MAX 32

@@ -12,7 +12,9 @@
  *   ctl_update(m, now)         adapt controller parameters
  *
  * `process` returns ITM_ACCEPT, ITM_DROP or ITM_MODIFIED (headers changed:
- * the framework re-parses the packet and fixes IPv4 and L4 checksums).
+ * the framework re-parses the packet and fixes IPv4 and L4 checksums), or
+ * ITM_TAKEN (the module carried the packet away itself: it leaves the
+ * path like a drop but is counted as taken).
  * A module whose answer comes later (one in its own process) may return
  * ITM_HELD when the engine allows it (itm_mod_may_hold): it keeps the
  * packet, as a queueing discipline would, and gives it back with
@@ -65,6 +67,9 @@ enum itm_verdict {
 	ITM_DROP,
 	ITM_MODIFIED,
 	ITM_HELD,	/* the module keeps it: see itm_engine_resume */
+	ITM_TAKEN,	/* the module took it off the path (a tunnel sent it
+			 * elsewhere): it goes no further, counted as taken,
+			 * not as a drop; the kernel's verdict is a drop */
 };
 
 const char *itm_hook_name(enum itm_hook h);
@@ -132,6 +137,7 @@ struct itm_mod_stats {
 	uint64_t interested;	/* passed the interest filter */
 	uint64_t classified;	/* classify returned non-zero */
 	uint64_t accepted, dropped, modified;
+	uint64_t taken;		/* ITM_TAKEN: carried away by the module */
 	uint64_t timer_runs;
 	uint64_t timer_skips;	/* runs not made after a long gap */
 };
@@ -203,7 +209,7 @@ void itm_flow_print(FILE *f, const struct itm_flow *fl, bool json);
  * here, or to such a function, bumps ITM_MOD_ABI; the sizes recorded next
  * to it catch a change made without the bump.
  */
-#define ITM_MOD_ABI 3
+#define ITM_MOD_ABI 4
 #define ITM_MOD_EXPORT_SYMBOL "itm_module"
 
 struct itm_mod_export {

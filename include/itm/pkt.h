@@ -83,6 +83,8 @@ enum itm_pkt_flag {
 					 * only IP header checksums are ours */
 	ITM_PKT_ONE_HOOK = 1u << 2,	/* held at a live hook: resumes there
 					 * only (itm_engine_hook) */
+	ITM_PKT_TAKEN = 1u << 3,	/* a module took it (ITM_TAKEN): the
+					 * backend counts it apart from drops */
 };
 
 /*

@@ -464,9 +464,10 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 			itm_attr_print_json(f, m->ops->attrs, m->priv);
 			fprintf(f, "},\"seen\":%" PRIu64 ",\"interested\":%" PRIu64
 				",\"classified\":%" PRIu64 ",\"accepted\":%" PRIu64
-				",\"dropped\":%" PRIu64 ",\"modified\":%" PRIu64,
+				",\"dropped\":%" PRIu64 ",\"modified\":%" PRIu64
+				",\"taken\":%" PRIu64,
 				s->seen, s->interested, s->classified,
-				s->accepted, s->dropped, s->modified);
+				s->accepted, s->dropped, s->modified, s->taken);
 			if (m->ops->dump) {
 				fputs(",\"state\":", f);
 				m->ops->dump(m, f, true);
@@ -482,9 +483,12 @@ void itm_engine_print_modules(struct itm_engine *e, FILE *f, bool json)
 		itm_attr_print(f, m->ops->attrs, m->priv);
 		fprintf(f, "\n  seen %" PRIu64 " interested %" PRIu64
 			" classified %" PRIu64 " accepted %" PRIu64
-			" dropped %" PRIu64 " modified %" PRIu64 "\n",
+			" dropped %" PRIu64 " modified %" PRIu64,
 			s->seen, s->interested, s->classified, s->accepted,
 			s->dropped, s->modified);
+		if (s->taken)	/* only modules that carry packets away */
+			fprintf(f, " taken %" PRIu64, s->taken);
+		fputc('\n', f);
 		if (m->ops->dump)
 			m->ops->dump(m, f, false);
 	}

@@ -81,9 +81,12 @@ static enum itm_verdict chain_run(struct itm_engine *e, enum itm_hook h,
 			e->held++;
 			return ITM_HELD;
 		}
-		if (v == ITM_DROP) {
-			m->stats.dropped++;
-			return ITM_DROP;
+		if (v == ITM_DROP || v == ITM_TAKEN) {
+			if (v == ITM_DROP)
+				m->stats.dropped++;
+			else
+				m->stats.taken++;
+			return v;
 		}
 		if (v == ITM_MODIFIED) {
 			/* the next module must see the packet as it is now */
@@ -114,9 +117,16 @@ static const enum itm_hook forward_path[] = {
 };
 #define FORWARD_STEPS (sizeof(forward_path) / sizeof(forward_path[0]))
 
-static void engine_drop_module(struct itm_engine *e, struct itm_pkt *p)
+/* A module refused the packet (ITM_DROP) or took it (ITM_TAKEN). */
+static void engine_drop_module(struct itm_engine *e, struct itm_pkt *p,
+			       enum itm_verdict v)
 {
-	e->drops[ITM_DROP_MODULE]++;
+	if (v == ITM_TAKEN) {
+		e->taken++;
+		p->flags |= ITM_PKT_TAKEN;
+	} else {
+		e->drops[ITM_DROP_MODULE]++;
+	}
 	if (e->free_fn)
 		e->free_fn(e->free_ctx, p);
 }
@@ -132,7 +142,7 @@ static void forward_from(struct itm_engine *e, struct itm_qdisc *root,
 	e->may_hold = true;
 	for (; step < FORWARD_STEPS; step++, from = 0) {
 		v = chain_run(e, forward_path[step], p, now, from);
-		if (v == ITM_HELD || v == ITM_DROP)
+		if (v == ITM_HELD || v == ITM_DROP || v == ITM_TAKEN)
 			break;
 	}
 	e->may_hold = outer;
@@ -140,8 +150,8 @@ static void forward_from(struct itm_engine *e, struct itm_qdisc *root,
 		p->resume_root = root;
 		return;
 	}
-	if (v == ITM_DROP) {
-		engine_drop_module(e, p);
+	if (v == ITM_DROP || v == ITM_TAKEN) {
+		engine_drop_module(e, p, v);
 		return;
 	}
 	if (p->flags & ITM_PKT_MODIFIED)
@@ -163,8 +173,8 @@ static enum itm_fate hook_fate(struct itm_engine *e, enum itm_hook h,
 		p->flags |= ITM_PKT_ONE_HOOK;
 		return ITM_FATE_HELD;
 	}
-	if (v == ITM_DROP) {
-		engine_drop_module(e, p);
+	if (v == ITM_DROP || v == ITM_TAKEN) {
+		engine_drop_module(e, p, v);
 		return ITM_FATE_DROPPED;
 	}
 	if (p->flags & ITM_PKT_MODIFIED)
@@ -209,6 +219,8 @@ static bool resume_verdict(struct itm_engine *e, struct itm_pkt *p,
 			continue;
 		if (v == ITM_DROP)
 			m->stats.dropped++;
+		else if (v == ITM_TAKEN)
+			m->stats.taken++;
 		else if (v == ITM_MODIFIED)
 			m->stats.modified++;
 		else
@@ -218,7 +230,7 @@ static bool resume_verdict(struct itm_engine *e, struct itm_pkt *p,
 		itm_pkt_parse(p);
 		p->flags |= ITM_PKT_MODIFIED;
 	}
-	return v != ITM_DROP;
+	return v != ITM_DROP && v != ITM_TAKEN;
 }
 
 void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
@@ -238,7 +250,7 @@ void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 	if (now > e->now)
 		e->now = now;
 	if (!resume_verdict(e, p, v)) {
-		engine_drop_module(e, p);
+		engine_drop_module(e, p, v);
 		return;
 	}
 	while (from < e->chain_len[h] &&

@@ -259,10 +259,11 @@ static void replay_print_json(FILE *f, struct itm_engine *e,
 		",\"bytes\":%" PRIu64 "},\"link\":{\"rate\":%" PRIu64
 		",\"overhead\":%" PRIu32 "},\"delay\":{\"mean_ns\":%" PRIu64
 		",\"max_ns\":%" PRIu64 "},\"checksums_fixed\":%" PRIu64
-		",\"drops\":", st->in_pkts, st->in_bytes, st->unparsed,
-		st->out_pkts, st->out_bytes, e->link_rate_bps, e->link_overhead,
+		",\"taken\":%" PRIu64 ",\"drops\":", st->in_pkts, st->in_bytes,
+		st->unparsed, st->out_pkts, st->out_bytes, e->link_rate_bps,
+		e->link_overhead,
 		st->out_pkts ? st->delay_sum_ns / st->out_pkts : 0,
-		st->delay_max_ns, e->csum_fixed);
+		st->delay_max_ns, e->csum_fixed, e->taken);
 	print_drops_json(f, e);
 	fputs(",\"qdisc\":", f);
 	itm_qtree_print(e->root, f, true, true);
@@ -294,7 +295,10 @@ void itm_replay_print(FILE *f, struct itm_engine *e,
 	for (c = 0; c < ITM_DROP_CAUSE_MAX; c++)
 		fprintf(f, "%s%s %" PRIu64, c ? ", " : "",
 			itm_drop_cause_name((enum itm_drop_cause)c), e->drops[c]);
-	fprintf(f, ")\n link %s overhead %" PRIu32 "b, trace time %s,"
+	fputc(')', f);
+	if (e->taken)	/* carried away by a module (ITM_TAKEN): not drops */
+		fprintf(f, ", taken %" PRIu64, e->taken);
+	fprintf(f, "\n link %s overhead %" PRIu32 "b, trace time %s,"
 		" delay mean %s max %s, checksums fixed %" PRIu64 "\n",
 		e->link_rate_bps ? itm_fmt_rate(rate, sizeof(rate), e->link_rate_bps)
 				 : "unlimited",

@@ -32,6 +32,7 @@ struct br_dir {
 	struct br_pkt *held;		/* dequeued, the socket was full */
 	uint64_t received, sent, sent_bytes, dropped, released, truncated;
 	uint64_t errors, retries, gso;
+	uint64_t taken;			/* a module took them (ITM_TAKEN) */
 	struct itm_live_loglimit log_send, log_nomem;	/* errors' lines */
 };
 

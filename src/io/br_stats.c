@@ -29,7 +29,7 @@ struct itm_qdisc *br_egress(const struct itm_backend *b, const char *dev)
 
 /* A direction's counters as `backend show -s` prints them */
 struct br_counts {
-	uint64_t received, sent, bytes, dropped, released, gso, truncated;
+	uint64_t received, sent, bytes, dropped, taken, released, gso, truncated;
 	uint64_t errors, retries, ring_drops;
 };
 
@@ -37,7 +37,7 @@ struct br_counts {
 		      .off = offsetof(struct br_counts, n), .max = UINT64_MAX }
 static const struct itm_attr br_count_attrs[] = {
 	BR_COUNT(received), BR_COUNT(sent), BR_COUNT(bytes), BR_COUNT(dropped),
-	BR_COUNT(released), BR_COUNT(gso), BR_COUNT(truncated),
+	BR_COUNT(taken), BR_COUNT(released), BR_COUNT(gso), BR_COUNT(truncated),
 	BR_COUNT(errors), BR_COUNT(retries), BR_COUNT(ring_drops),
 	ITM_ATTR_END,
 };
@@ -49,7 +49,7 @@ static void br_dump_dir(const struct br *q, int i, FILE *f, bool json)
 	const struct itm_qstats *rs = &root->stats;
 	struct br_counts c = {
 		.received = d->received, .sent = d->sent, .bytes = d->sent_bytes,
-		.dropped = d->dropped, .released = d->released, .gso = d->gso,
+		.dropped = d->dropped, .taken = d->taken, .released = d->released, .gso = d->gso,
 		.truncated = d->truncated, .errors = d->errors,
 		.retries = d->retries, .ring_drops = q->port[i].ring_drops,
 	};

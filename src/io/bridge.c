@@ -200,7 +200,10 @@ static void br_engine_free(void *ctx, struct itm_pkt *p)
 		br_send_release(q, bp);
 		break;
 	default:
-		q->dir[bp->dir].dropped++;
+		if (p->flags & ITM_PKT_TAKEN)
+			q->dir[bp->dir].taken++;
+		else
+			q->dir[bp->dir].dropped++;
 		free(bp);
 	}
 }

@@ -66,6 +66,7 @@ struct nq {
 	struct itm_engine *move_to;	/* NFQ_MOVE: the new engine */
 	uint64_t received, accepted, dropped, modified, released, gso, errors;
 	uint64_t unsent;		/* rewrites of header-only copies not sent */
+	uint64_t taken;			/* a module took them (ITM_TAKEN): NF_DROP */
 	/* errors are counted above and logged, limited, by kind */
 	struct itm_live_loglimit log_msg, log_nomem, log_rx;
 };

@@ -13,7 +13,7 @@
 
 /* The counters `backend show -s` prints, summed over the queues. */
 struct nq_counts {
-	uint64_t received, accepted, dropped, modified, gso, released;
+	uint64_t received, accepted, dropped, taken, modified, gso, released;
 	uint64_t batched, unsent, split, errors;
 };
 
@@ -21,7 +21,7 @@ struct nq_counts {
 		      .off = offsetof(struct nq_counts, n), .max = UINT64_MAX }
 static const struct itm_attr nq_count_attrs[] = {
 	NQ_COUNT(received), NQ_COUNT(accepted), NQ_COUNT(dropped),
-	NQ_COUNT(modified), NQ_COUNT(gso), NQ_COUNT(released),
+	NQ_COUNT(taken), NQ_COUNT(modified), NQ_COUNT(gso), NQ_COUNT(released),
 	NQ_COUNT(batched), NQ_COUNT(unsent), NQ_COUNT(split), NQ_COUNT(errors),
 	ITM_ATTR_END,
 };
@@ -30,7 +30,7 @@ static struct nq_counts nq_counts(const struct nq *q)
 {
 	struct nq_counts c = {
 		.received = q->received, .accepted = q->accepted,
-		.dropped = q->dropped, .modified = q->modified, .gso = q->gso,
+		.dropped = q->dropped, .taken = q->taken, .modified = q->modified, .gso = q->gso,
 		.released = q->released, .unsent = q->unsent, .errors = q->errors,
 	};
 	uint32_t i;

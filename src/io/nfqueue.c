@@ -127,6 +127,8 @@ void nfq_verdict(struct nq *q, struct nq_pkt *np, int verdict)
 	if (verdict == NF_ACCEPT) {
 		q->accepted++;
 		q->modified += modified;
+	} else if (np->p.flags & ITM_PKT_TAKEN) {
+		q->taken++;
 	} else {
 		q->dropped++;
 	}

@@ -99,7 +99,9 @@ static uint8_t pkt_run(const struct libitm_info *in, struct libitm_pkt *p,
 		in->class_update(p, *cls);
 	if (in->ctl_update)
 		in->ctl_update(p->ts_ns);
-	return v == LIBITM_DROP ? ITM_WIRE_DROP : ITM_WIRE_ACCEPT;
+	if (v == LIBITM_DROP)
+		return ITM_WIRE_DROP;
+	return v == LIBITM_TAKEN ? ITM_WIRE_TAKEN : ITM_WIRE_ACCEPT;
 }
 
 static void pkt_serve(struct libitm_reg *r, uint32_t at, uint32_t vat)

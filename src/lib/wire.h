@@ -107,6 +107,7 @@ struct itm_wire_pkt {
 enum itm_wire_verdict_code {
 	ITM_WIRE_ACCEPT = 0,
 	ITM_WIRE_DROP = 1,
+	ITM_WIRE_TAKEN = 2,	/* the process carried the packet away */
 };
 
 enum itm_wire_verdict_flag {

@@ -256,6 +256,8 @@ static uint32_t remote_apply(struct remote *r, struct itm_pkt *p,
 	p->classid = v->classid;
 	if (v->verdict == ITM_WIRE_DROP)
 		r->verdict = ITM_DROP;
+	else if (v->verdict == ITM_WIRE_TAKEN)
+		r->verdict = ITM_TAKEN;
 	if ((v->flags & ITM_WIRE_ALTERED) && r->mode == ITM_WIRE_PACKET) {
 		if (remote_take_bytes(r, p, v, bytes)) {
 			r->st.altered++;
@@ -323,7 +325,7 @@ static int remote_take(struct remote *r, struct itm_pkt *p, uint64_t seq,
 	v = itm_ring_slot(&r->rsp, at);
 	/* one copy of the header: the process cannot change it under us */
 	copy = *v;
-	if (copy.seq != seq || copy.verdict > ITM_WIRE_DROP ||
+	if (copy.seq != seq || copy.verdict > ITM_WIRE_TAKEN ||
 	    (copy.flags & ITM_WIRE_ALTERED && copy.caplen > r->bufsize))
 		return -1;
 	r->verdict = ITM_ACCEPT;

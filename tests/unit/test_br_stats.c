@@ -44,6 +44,7 @@ static int setup(void **state)
 	f->q->dir[0].sent = 9;
 	f->q->dir[0].sent_bytes = 9000;
 	f->q->dir[0].dropped = 1;
+	f->q->dir[0].taken = 2;
 	f->q->dir[1].received = 4;
 	f->q->dir[1].sent = 4;
 	f->q->port[1].ring_drops = 2;
@@ -68,10 +69,10 @@ static void test_text(void **state)
 
 	assert_string_equal(test_dump(br_dump, f->b, false),
 		"  c0>s0 rate 20Mbit root pfifo qlen 0 backlog 0 drops 0\n"
-		"    received 10 sent 9 bytes 9000 dropped 1 released 0 gso 0"
+		"    received 10 sent 9 bytes 9000 dropped 1 taken 2 released 0 gso 0"
 		" truncated 0 errors 0 retries 0 ring_drops 0\n"
 		"  s0>c0 rate none root tbf qlen 0 backlog 0 drops 0\n"
-		"    received 4 sent 4 bytes 0 dropped 0 released 0 gso 0"
+		"    received 4 sent 4 bytes 0 dropped 0 taken 0 released 0 gso 0"
 		" truncated 0 errors 0 retries 0 ring_drops 2\n");
 }
 
@@ -82,11 +83,11 @@ static void test_json(void **state)
 	assert_string_equal(test_dump(br_dump, f->b, true),
 		"{\"directions\":[{\"from\":\"c0\",\"to\":\"s0\",\"rate\":20000000,"
 		"\"root\":{\"kind\":\"pfifo\",\"qlen\":0,\"backlog\":0,\"drops\":0},"
-		"\"counters\":{\"received\":10,\"sent\":9,\"bytes\":9000,\"dropped\":1,"
+		"\"counters\":{\"received\":10,\"sent\":9,\"bytes\":9000,\"dropped\":1,\"taken\":2,"
 		"\"released\":0,\"gso\":0,\"truncated\":0,\"errors\":0,\"retries\":0,"
 		"\"ring_drops\":0}},{\"from\":\"s0\",\"to\":\"c0\",\"rate\":0,"
 		"\"root\":{\"kind\":\"tbf\",\"qlen\":0,\"backlog\":0,\"drops\":0},"
-		"\"counters\":{\"received\":4,\"sent\":4,\"bytes\":0,\"dropped\":0,"
+		"\"counters\":{\"received\":4,\"sent\":4,\"bytes\":0,\"dropped\":0,\"taken\":0,"
 		"\"released\":0,\"gso\":0,\"truncated\":0,\"errors\":0,\"retries\":0,"
 		"\"ring_drops\":2}}]}");
 }

@@ -274,7 +274,7 @@ static void test_bad_loads(void **state)
 		{ text_file(notelf, sizeof(notelf)), NULL, ENOEXEC,
 		  "invalid ELF header" },
 		{ TESTMOD("nosym"), NULL, ENOENT, "no symbol itm_module" },
-		{ TESTMOD("abi"), NULL, EPROTO, "built for module ABI 99, this itm takes 3" },
+		{ TESTMOD("abi"), NULL, EPROTO, "built for module ABI 99, this itm takes 4" },
 		{ TESTMOD("sizes"), NULL, EPROTO, "struct sizes differ" },
 		{ TESTMOD("builtin"), NULL, EEXIST, "kind \"sizeaware\" is a built-in module's" },
 		{ TESTMOD("undef"), NULL, ENOEXEC, "undefined symbol: itm_no_such_function" },
@@ -368,7 +368,8 @@ static void test_unload_holding(void **state)
 }
 
 /*
- * ABI 2's layouts on LP64 (2: a module's set of hooks, a packet's hook). A change to one of these structures changes
+ * ABI 4's layouts on LP64 (2: a module's set of hooks, a packet's hook;
+ * 4: the taken verdict and its counter). A change to one of these structures changes
  * what a loaded module sees: bump ITM_MOD_ABI (include/itm/mod.h) and
  * write the new sizes here.
  */
@@ -376,9 +377,9 @@ static void test_abi_layout(void **state)
 {
 	if (sizeof(void *) != 8)
 		skip();
-	assert_int_equal(ITM_MOD_ABI, 3);
+	assert_int_equal(ITM_MOD_ABI, 4);
 	assert_int_equal(sizeof(struct itm_mod_ops), 160);
-	assert_int_equal(sizeof(struct itm_mod), 384);
+	assert_int_equal(sizeof(struct itm_mod), 400);
 	assert_int_equal(sizeof(struct itm_pkt), 224);
 	assert_int_equal(sizeof(struct itm_l3), 56);
 	assert_int_equal(sizeof(struct itm_attr), 80);

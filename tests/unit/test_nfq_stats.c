@@ -36,6 +36,7 @@ static struct itm_backend *two_queues(void)
 	q->received = 12;
 	q->accepted = 11;
 	q->dropped = 1;
+	q->taken = 2;
 	q->errors = 1;
 	q->qs[0].out.batched = 9;
 	q->qs[1].out.split = 2;
@@ -51,7 +52,7 @@ static void test_text(void **state)
 	assert_string_equal(test_dump(nfq_dump, b, false),
 		"  queue 1000 queues 2 spread dev chain itm-q1000 hooks forward,post-routing"
 		" gso whole copy headers\n"
-		"  received 12 accepted 11 dropped 1 modified 0 gso 0 released 0"
+		"  received 12 accepted 11 dropped 1 taken 2 modified 0 gso 0 released 0"
 		" batched 9 unsent 0 split 2 errors 4\n"
 		"  queue 1000 received 7\n"
 		"  queue 1001 received 5\n");
@@ -66,7 +67,7 @@ static void test_json(void **state)
 	assert_string_equal(test_dump(nfq_dump, b, true),
 		"{\"queue\":1000,\"queues\":2,\"spread\":\"dev\",\"chain\":\"itm-q1000\","
 		"\"hooks\":[\"forward\",\"post-routing\"],\"gso\":\"whole\",\"copy\":\"headers\","
-		"\"counters\":{\"received\":12,\"accepted\":11,\"dropped\":1,\"modified\":0,"
+		"\"counters\":{\"received\":12,\"accepted\":11,\"dropped\":1,\"taken\":2,\"modified\":0,"
 		"\"gso\":0,\"released\":0,\"batched\":9,\"unsent\":0,\"split\":2,\"errors\":4},"
 		"\"per_queue\":[{\"queue\":1000,\"received\":7},{\"queue\":1001,\"received\":5}]}");
 	free(b);

@@ -85,6 +85,8 @@ static int child_process(struct libitm_pkt *p, uint32_t cls)
 	}
 	if (p->dport == 9)
 		return LIBITM_DROP;
+	if (p->dport == 8)
+		return LIBITM_TAKEN;	/* carried away, as a tunnel does */
 	p->mark = 7;
 	p->data[14 + 1] = 0x10;	/* IPv4 TOS after the Ethernet header */
 	libitm_packet_altered();
@@ -370,10 +372,15 @@ static void test_marking_reaches_output(void **state)
 	pkt_free(p);
 	assert_null(rig_send(&g, 17, 9));	/* the module's drop */
 	assert_int_equal(g.e->drops[ITM_DROP_MODULE], 1);
-	assert_non_null(strstr(dump(&g), "sent 2 verdicts 2 altered 1 held 2"));
+	/* taken: gone from the path, counted apart from the drops */
+	assert_null(rig_send(&g, 17, 8));
+	assert_int_equal(g.e->drops[ITM_DROP_MODULE], 1);
+	assert_int_equal(g.e->taken, 1);
+	assert_non_null(strstr(dump(&g), "sent 3 verdicts 3 altered 1 held 3"));
+	assert_non_null(strstr(dump(&g), "dropped 1 modified 1 taken 1\n"));
 	assert_non_null(strstr(dump(&g), "order forward: ext next\n"));
 	rig_stop(&g, &seen, &sum, &rc, &status);
-	assert_int_equal(seen, 2);
+	assert_int_equal(seen, 3);
 }
 
 static void test_crash_fails_open(void **state)

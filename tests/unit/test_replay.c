@@ -188,6 +188,54 @@ static void test_drops_by_cause(void **state)
 	itm_engine_destroy(e);
 }
 
+/* A module that carries every packet away itself, as a tunnel does. */
+static uint32_t take_classify(struct itm_mod *m, struct itm_pkt *p)
+{
+	return 1;
+}
+
+static enum itm_verdict take_process(struct itm_mod *m, struct itm_pkt *p,
+				     uint32_t cls)
+{
+	return ITM_TAKEN;
+}
+
+static const struct itm_mod_ops take_ops = {
+	.id = "take", .classify = take_classify, .process = take_process,
+};
+
+/* Taken packets are neither sent nor drops: the summary says where they went. */
+static void test_taken_in_summary(void **state)
+{
+	char in[128], msg[256], text[1024];
+	struct itm_replay_stats st;
+	struct itm_engine *e;
+	struct itm_err err;
+	FILE *f;
+
+	path(in, "take-in.pcap");
+	write_input(in, 10, 0);
+	e = engine("qdisc add root pfifo limit 100\n");
+	assert_int_equal(itm_engine_mod_register(e, &take_ops, "tun",
+						 ITM_HOOK_FORWARD, 0, 0, NULL,
+						 &err), 0);
+	assert_int_equal(itm_replay_run(e, in, NULL, NULL, &st, msg, sizeof(msg)), 0);
+	assert_int_equal(e->taken, 10);
+	assert_int_equal(e->drops[ITM_DROP_MODULE], 0);
+	assert_int_equal(st.out_pkts, 0);
+	f = fmemopen(text, sizeof(text), "w");
+	itm_replay_print(f, e, &st, false);
+	fclose(f);
+	assert_non_null(strstr(text, "dropped 0 ("));
+	assert_non_null(strstr(text, "), taken 10\n"));
+	assert_non_null(strstr(text, "dropped 0 modified 0 taken 10\n"));
+	f = fmemopen(text, sizeof(text), "w");
+	itm_replay_print(f, e, &st, true);
+	fclose(f);
+	assert_non_null(strstr(text, ",\"taken\":10,\"drops\":{"));
+	itm_engine_destroy(e);
+}
+
 static void slurp(const char *file, char **buf, long *len)
 {
 	FILE *f = fopen(file, "rb");
@@ -320,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_huge_wire_length),
 		cmocka_unit_test(test_unlimited_keeps_times),
 		cmocka_unit_test(test_drops_by_cause),
+		cmocka_unit_test(test_taken_in_summary),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_output_is_input),
 		cmocka_unit_test(test_broken_pcap),
