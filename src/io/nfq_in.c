@@ -92,28 +92,28 @@ static int nq_cb(const struct nlmsghdr *nlh, void *data)
 	struct nq *q = itm_backend_priv(b);
 	struct nlattr *a[NFQA_MAX + 1] = { 0 };
 	uint64_t now = itm_live_now();
+	const struct nfqnl_msg_packet_hdr *ph;
 	struct nq_pkt *np;
 	unsigned hook;
 
 	if (nq_parse_attrs(nlh, a) < 0 || !a[NFQA_PACKET_HDR] || !a[NFQA_PAYLOAD] ||
-	    mnl_attr_get_payload_len(a[NFQA_PACKET_HDR]) <
-	    sizeof(struct nfqnl_msg_packet_hdr)) {
+	    mnl_attr_get_payload_len(a[NFQA_PACKET_HDR]) < sizeof(*ph)) {
 		q->errors++;
 		itm_live_log_limited(&q->log_msg, "warning", "nfqueue: queue %u: "
 				     "a message without a packet header or payload, "
-				     "ignored", q->queue + nqq->qi);
+				     "ignored", nqq->link.qnum);
 		return MNL_CB_OK;
 	}
-	hook = ((const struct nfqnl_msg_packet_hdr *)
-		mnl_attr_get_payload(a[NFQA_PACKET_HDR]))->hook;
+	ph = mnl_attr_get_payload(a[NFQA_PACKET_HDR]);
+	hook = ph->hook;
 	np = nq_packet(q, a, nqq->qi, now);
 	nqq->received++;
 	if (!np) {	/* no memory: the packet goes on unmanaged */
 		q->errors++;
-		nfq_out_accept(&nqq->out, ntohl(((const struct nfqnl_msg_packet_hdr *)
-			mnl_attr_get_payload(a[NFQA_PACKET_HDR]))->packet_id), false);
-		itm_live_log_limited(&q->log_nomem, "warning", "nfqueue: no memory "
-				     "for a packet: accepted unmanaged");
+		nfq_out_accept(&nqq->out, ntohl(ph->packet_id), false);
+		itm_live_log_limited(&q->log_nomem, "warning", "nfqueue: queue %u: "
+				     "no memory for a packet: accepted unmanaged",
+				     nqq->link.qnum);
 		return MNL_CB_OK;
 	}
 	if (hook >= ITM_HOOK_MAX)
@@ -139,17 +139,15 @@ static int nq_read(struct nq_queue *nqq, struct mmsghdr *msg, int flags)
 	return n < 0 ? -errno : n;
 }
 
-/* Under the engine's lock. ENOBUFS: the kernel could not hand packets to
- * the socket; with F_FAIL_OPEN it accepted them unmanaged. */
+/* Under the engine's lock. (No ENOBUFS: the socket has NETLINK_NO_ENOBUFS,
+ * and packets it could not take went on unmanaged, F_FAIL_OPEN.) */
 static void nq_read_failed(struct nq_queue *nqq, int r)
 {
 	struct nq *q = itm_backend_priv(nqq->b);
 
 	q->errors++;
 	itm_live_log_limited(&q->log_rx, "warning", "nfqueue: queue %u: "
-			     "receive: %s%s", q->queue + nqq->qi, strerror(-r),
-			     r == -ENOBUFS ? " (packets the socket could not "
-			     "take went on unmanaged)" : "");
+			     "receive: %s", nqq->link.qnum, strerror(-r));
 }
 
 /* Under the engine's lock: run the burst, then what it let go. */
@@ -163,7 +161,7 @@ static void nq_run(struct nq_queue *nqq, struct mmsghdr *msg, int n)
 			       nqq->link.portid, nq_cb, nqq) < 0) {
 			q->errors++;	/* a netlink error: counted, not fatal */
 			itm_live_log_limited(&q->log_msg, "warning", "nfqueue: "
-					     "queue %u: netlink: %s", q->queue + nqq->qi,
+					     "queue %u: netlink: %s", nqq->link.qnum,
 					     strerror(errno));
 		}
 	}
