@@ -39,7 +39,8 @@ struct itm_engine {
 	size_t flow_state_size;
 	uint32_t flow_limit;
 	uint64_t flow_idle_ns;
-	uint64_t flow_sweep_ns;		/* next whole sweep for idle flows */
+	uint64_t flow_sweep_ns;		/* next step of the idle flows' sweep */
+	size_t flow_sweep_left;		/* entries the sweep has yet to see */
 	struct itm_flowtab *flows;	/* created by itm_engine_start */
 	struct itm_qdisc *root;
 	uint64_t link_rate_bps;		/* 0 = unlimited */

@@ -105,6 +105,8 @@ void itm_flowtab_clear(struct itm_flowtab *tab);
  * and remove those idle longer than idle_timeout_ns. Returns how many. */
 size_t itm_flowtab_expire(struct itm_flowtab *tab, uint64_t now_ns,
 			  size_t budget);
+/* The entries a whole sweep examines (every slot ever used). */
+size_t itm_flowtab_slots(const struct itm_flowtab *tab);
 
 uint32_t itm_flowtab_count(const struct itm_flowtab *tab);
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #define ITM_NSEC_PER_SEC UINT64_C(1000000000)
+#define ITM_NSEC_PER_MSEC UINT64_C(1000000)
 
 int itm_parse_u64(const char *s, uint64_t *out);	/* plain decimal or 0x */
 int itm_parse_time(const char *s, uint64_t *ns);

@@ -439,6 +439,11 @@ size_t itm_flowtab_expire(struct itm_flowtab *tab, uint64_t now_ns,
 	return removed;
 }
 
+size_t itm_flowtab_slots(const struct itm_flowtab *tab)
+{
+	return tab->used;
+}
+
 uint32_t itm_flowtab_count(const struct itm_flowtab *tab)
 {
 	return tab->count;

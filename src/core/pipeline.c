@@ -313,24 +313,36 @@ static void mod_run_timer(struct itm_mod *m, uint64_t now)
 	}
 }
 
+/* Entries a step of the whole sweep examines, 1 ms apart: a big table
+ * never holds the engine (and every queue's reader) for long. */
+#define FLOW_SWEEP_STEP 4096
+
 /*
- * Idle flows go a few at a time as packets come, and in one whole sweep
+ * Idle flows go a few at a time as packets come, and in a whole sweep
  * every quarter of the idle timeout (1 s at least), so that they also go
- * when no packet comes. While the table holds flows, that sweep is the time
- * to be woken; an empty table wakes nobody.
+ * when no packet comes; the whole sweep runs in steps. While the table
+ * holds flows, the next step or sweep is the time to be woken; an empty
+ * table wakes nobody.
  */
 static uint64_t engine_expire_flows(struct itm_engine *e, uint64_t now)
 {
 	uint64_t period = e->flow_idle_ns / 4;
+	size_t n;
 
 	if (!e->flows || !e->flow_idle_ns)
 		return UINT64_MAX;
 	if (now < e->flow_sweep_ns) {
 		itm_flowtab_expire(e->flows, now, 256);
 	} else {
-		itm_flowtab_expire(e->flows, now, SIZE_MAX);
-		e->flow_sweep_ns = now + (period > ITM_NSEC_PER_SEC ?
-					  period : ITM_NSEC_PER_SEC);
+		if (!e->flow_sweep_left)
+			e->flow_sweep_left = itm_flowtab_slots(e->flows);
+		n = e->flow_sweep_left < FLOW_SWEEP_STEP ? e->flow_sweep_left
+							  : FLOW_SWEEP_STEP;
+		itm_flowtab_expire(e->flows, now, n);
+		e->flow_sweep_left -= n;
+		e->flow_sweep_ns = now + (e->flow_sweep_left ? ITM_NSEC_PER_MSEC :
+					  period > ITM_NSEC_PER_SEC ? period :
+					  ITM_NSEC_PER_SEC);
 	}
 	return itm_flowtab_count(e->flows) ? e->flow_sweep_ns : UINT64_MAX;
 }

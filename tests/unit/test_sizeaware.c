@@ -103,6 +103,34 @@ static void test_flows_expire_without_traffic(void **state)
 	itm_engine_destroy(e);
 }
 
+/* A big table is swept in steps of at most 4096 entries, 1 ms apart. */
+static void test_flow_sweep_in_steps(void **state)
+{
+	struct itm_engine *e = engine("flows idle 2s\nmodule add sizeaware\n");
+	uint64_t t = 4 * ITM_NSEC_PER_SEC, next;
+	uint32_t before;
+	int i, steps = 0;
+
+	for (i = 0; i < 10000; i++)
+		send_pkt_at(e, ITM_NSEC_PER_SEC, 0, 0, 6, (uint16_t)(1000 + i),
+			    ITM_TCP_ACK);
+	assert_int_equal(itm_flowtab_count(e->flows), 10000);
+	e->flow_sweep_ns = t;	/* a whole sweep due now, all idle */
+	do {
+		before = itm_flowtab_count(e->flows);
+		next = itm_engine_timers(e, t);
+		assert_true(before - itm_flowtab_count(e->flows) <= 4096);
+		steps++;
+		if (next != UINT64_MAX) {
+			assert_true(next == t + ITM_NSEC_PER_MSEC);
+			t = next;
+		}
+	} while (next != UINT64_MAX);
+	assert_int_equal(steps, 3);
+	assert_int_equal(itm_flowtab_count(e->flows), 0);
+	itm_engine_destroy(e);
+}
+
 static void test_keeps_ecn_and_other_bits(void **state)
 {
 	struct itm_engine *e = engine("module add sizeaware threshold 1\n");
@@ -182,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_short_then_long),
 		cmocka_unit_test(test_flows_expire_without_traffic),
+		cmocka_unit_test(test_flow_sweep_in_steps),
 		cmocka_unit_test(test_keeps_ecn_and_other_bits),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_udp_untouched),
