@@ -12,6 +12,7 @@
 #include "itm/engine.h"
 #include "itm/json.h"
 #include "itm/modload.h"
+#include "itm/remote.h"
 
 void itm_engine_drop(void *ctx, struct itm_pkt *p, enum itm_drop_cause c)
 {
@@ -332,6 +333,11 @@ int itm_engine_mod_enable(struct itm_engine *e, const char *label, bool on,
 
 	if (!m)
 		return itm_err_tok(err, label, ENOENT, "no module \"%s\"", label);
+	/* enabled, its hook would be queued for a process that cannot answer */
+	if (on && itm_mod_is_remote(m) && itm_remote_gone(m))
+		return itm_err_tok(err, label, ENOTCONN, "module \"%s\": its process "
+				   "is gone; start it again (it registers under "
+				   "its label) or module del it", label);
 	m->enabled = on;
 	return 0;
 }

@@ -778,6 +778,7 @@ static void test_bad_registration_refused(void **state)
 /* A process that dies between packets is noticed by the proxy's timer. */
 static void test_idle_exit_noticed(void **state)
 {
+	struct itm_err err;
 	struct rig g;
 	uint64_t t;
 	int status;
@@ -795,6 +796,13 @@ static void test_idle_exit_noticed(void **state)
 	 * its hook need not be queued */
 	assert_true(itm_engine_timers(g.e, ITM_NSEC_PER_SEC) == UINT64_MAX);
 	assert_true(g.e->mods_changed);
+	assert_int_equal(itm_engine_running_hooks(g.e), 0);
+	/* enabling it again would queue its hook for nobody: refused */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(itm_engine_mod_enable(g.e, g.m->label, true, &err),
+			 -ENOTCONN);
+	assert_non_null(strstr(err.msg, "its process is gone"));
+	assert_false(g.m->enabled);
 	assert_int_equal(itm_engine_running_hooks(g.e), 0);
 	close(g.pipe[0]);
 	itm_engine_destroy(g.e);
