@@ -124,7 +124,9 @@ static uint64_t drr_rounds(uint64_t owed, uint64_t q)
 }
 
 /* Whole rounds before any active class can send: 0 if one can now, or a
- * child holds its packet back (a shaper: nothing to skip to). */
+ * child holds its packet back (a shaper: nothing to skip to). A class
+ * whose child is empty (a change shrank its limit) is left out: the
+ * rounds deactivate it. */
 static uint64_t drr_idle_rounds(struct drr *d, uint64_t now)
 {
 	uint64_t min = UINT64_MAX, r;
@@ -133,6 +135,8 @@ static uint64_t drr_idle_rounds(struct drr *d, uint64_t now)
 	for (c = d->head; c; c = c->next) {
 		struct itm_pkt *p = itm_qdisc_peek(c->child, now);
 
+		if (!p && !c->child->stats.qlen)
+			continue;
 		if (!p || itm_pkt_len(p) <= c->deficit)
 			return 0;
 		r = drr_rounds(itm_pkt_len(p) - c->deficit, c->opts.quantum);

@@ -148,8 +148,6 @@ static void test_delete_busy_class(void **state)
 	qt_del(t);
 }
 
-/* A reset resets idle classes' children too: a tbf that went into debt
- * and emptied starts again with a full bucket, as Linux's drr_reset. */
 /* A lone class owed many rounds gets them at once, not one quantum per
  * pass: a trace may claim a packet of 4 GB, a GSO packet is 64 KB, and a
  * quantum may be 1 byte. The deficit left is what the rounds leave. */
@@ -190,6 +188,28 @@ static void test_idle_rounds_skipped(void **state)
 	qt_del(t);
 }
 
+/* An active class whose child was emptied under it (replaced: its
+ * packets flushed) does not stop the rounds owed being given at once. */
+static void test_idle_rounds_past_an_emptied_class(void **state)
+{
+	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
+			      "class add parent 1: classid 1:1 drr quantum 1\n"
+			      "class add parent 1: classid 1:2 drr quantum 1\n"
+			      "qdisc add parent 1:2 handle 2: pfifo\n");
+	struct itm_pkt *a;
+
+	(void)state;
+	a = to_class(t, 0, 100, 0x10001);
+	a->wirelen = 4000000000u;
+	to_class(t, 1, 100, 0x10002);
+	qt_must(t, "qdisc replace parent 1:2 handle 3: pfifo");	/* flushed */
+	assert_ptr_equal(qt_deq(t, 0), a);
+	assert_null(qt_deq(t, 0));
+	qt_del(t);
+}
+
+/* A reset resets idle classes' children too: a tbf that went into debt
+ * and emptied starts again with a full bucket, as Linux's drr_reset. */
 static void test_reset_idle_child(void **state)
 {
 	struct qt *t = qt_new("qdisc add root handle 1: drr\n"
@@ -216,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_reset_idle_child),
 		cmocka_unit_test(test_lone_class_big_packet),
 		cmocka_unit_test(test_idle_rounds_skipped),
+		cmocka_unit_test(test_idle_rounds_past_an_emptied_class),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
