@@ -122,9 +122,27 @@ static int chain_op(const struct nfq_rules *r, int family, const char *op)
 	return itm_ipt_mangle(family, r->legacy, args);
 }
 
-static int family_install(struct nfq_rules *r, int family, unsigned hooks)
+static const int families[] = { 4, 6 };	/* r->hooks[i], r->installed[i] */
+
+/* The jumps of family i for the hooks that have none yet; the hook of a
+ * jump that failed to go in stays out of r->hooks[i]. */
+static int jumps_add(struct nfq_rules *r, int i, unsigned hooks)
 {
 	int h;
+
+	for (h = 0; h < ITM_HOOK_MAX; h++) {
+		if (!(hooks & ~r->hooks[i] & 1u << h))
+			continue;
+		if (jump(r, families[i], "-A", (enum itm_hook)h) < 0)
+			return -EIO;
+		r->hooks[i] |= 1u << h;
+	}
+	return 0;
+}
+
+static int family_install(struct nfq_rules *r, int i, unsigned hooks)
+{
+	int family = families[i];
 
 	if (chain_op(r, family, "-N") < 0)
 		return -EIO;
@@ -134,14 +152,7 @@ static int family_install(struct nfq_rules *r, int family, unsigned hooks)
 	} else if (targets(r, family, "tcp") < 0 || targets(r, family, "udp") < 0) {
 		return -EIO;
 	}
-	for (h = 0; h < ITM_HOOK_MAX; h++) {
-		if (!(hooks & (1u << h)))
-			continue;
-		if (jump(r, family, "-A", (enum itm_hook)h) < 0)
-			return -EIO;
-		r->hooks[family == 4 ? 0 : 1] |= 1u << h;
-	}
-	return 0;
+	return jumps_add(r, i, hooks);
 }
 
 void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,
@@ -158,12 +169,11 @@ void nfq_rules_init(struct nfq_rules *r, const char *dev, uint32_t port,
 
 static int install_all(struct nfq_rules *r, unsigned hooks)
 {
-	static const int families[] = { 4, 6 };
-	size_t i;
+	int i;
 
 	for (i = 0; i < 2; i++) {
 		r->installed[i] = true;
-		if (family_install(r, families[i], hooks) < 0) {
+		if (family_install(r, i, hooks) < 0) {
 			nfq_rules_remove(r);
 			return -EIO;
 		}
@@ -197,19 +207,14 @@ int nfq_rules_install(struct nfq_rules *r, unsigned hooks, struct itm_err *err)
 int nfq_rules_set_hooks(struct nfq_rules *r, unsigned hooks,
 			struct itm_err *err)
 {
-	static const int families[] = { 4, 6 };
 	int i, h;
 
 	for (i = 0; i < 2; i++) {
-		for (h = 0; h < ITM_HOOK_MAX; h++) {
-			if (!(hooks & ~r->hooks[i] & 1u << h))
-				continue;
-			if (jump(r, families[i], "-A", (enum itm_hook)h) < 0)
-				return itm_err_set(err, EIO, "iptables: could not "
-						   "add the %s jump to chain %s",
-						   builtin[h], r->chain);
-			r->hooks[i] |= 1u << h;
-		}
+		if (jumps_add(r, i, hooks) < 0)
+			return itm_err_set(err, EIO, "ip%stables: could not add "
+					   "every jump to chain %s (hooks %#x wanted, "
+					   "%#x there)", i ? "6" : "", r->chain,
+					   hooks, r->hooks[i]);
 	}
 	for (i = 0; i < 2; i++) {
 		for (h = 0; h < ITM_HOOK_MAX; h++) {
@@ -226,7 +231,6 @@ int nfq_rules_set_hooks(struct nfq_rules *r, unsigned hooks,
 /* Removes the jumps and the chain as this run installs them. */
 void nfq_rules_remove(struct nfq_rules *r)
 {
-	static const int families[] = { 4, 6 };
 	int i, h;
 
 	for (i = 0; i < 2; i++) {

@@ -241,8 +241,12 @@ static void nq_configure(struct itm_backend *b)
 	nq_set_gso(q, !(needs & ITM_QNEED_SEGMENTS) && !nq_mods_need_segments(e));
 	nq_set_copy(q, (needs & ITM_QNEED_WHOLE) || itm_engine_running_hooks(e) != 0);
 	if (hooks != q->hooks) {
-		if (nfq_rules_set_hooks(&q->rules, hooks, &err) < 0)
+		if (nfq_rules_set_hooks(&q->rules, hooks, &err) < 0) {
+			/* what is in place: the next change tries again */
 			itm_live_log("error", "%s", err.msg);
+			q->hooks = q->rules.hooks[0] & q->rules.hooks[1];
+			return;
+		}
 		q->hooks = hooks;
 	}
 }
