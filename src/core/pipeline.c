@@ -50,6 +50,23 @@ static bool mod_wants(struct itm_engine *e, const struct itm_mod *m,
 	return itm_interest_match(in, p, iif, oif);
 }
 
+/* The packet leaves the path here: refused, or taken by the module. */
+static bool verdict_ends(enum itm_verdict v)
+{
+	return v == ITM_DROP || v == ITM_TAKEN;
+}
+
+/* A module's counter for its verdict (not ITM_HELD). */
+static void mod_count_verdict(struct itm_mod *m, enum itm_verdict v)
+{
+	switch (v) {
+	case ITM_DROP: m->stats.dropped++; break;
+	case ITM_TAKEN: m->stats.taken++; break;
+	case ITM_MODIFIED: m->stats.modified++; break;
+	default: m->stats.accepted++; break;
+	}
+}
+
 /*
  * Run chain h from index `from`. A module that holds the packet leaves its
  * place in it: chain order (prio, seq) rather than an index, because the
@@ -81,21 +98,14 @@ static enum itm_verdict chain_run(struct itm_engine *e, enum itm_hook h,
 			e->held++;
 			return ITM_HELD;
 		}
-		if (v == ITM_DROP || v == ITM_TAKEN) {
-			if (v == ITM_DROP)
-				m->stats.dropped++;
-			else
-				m->stats.taken++;
+		mod_count_verdict(m, v);
+		if (verdict_ends(v))
 			return v;
-		}
 		if (v == ITM_MODIFIED) {
 			/* the next module must see the packet as it is now */
-			m->stats.modified++;
 			itm_pkt_parse(p);
 			p->flags |= ITM_PKT_MODIFIED;
 			result = ITM_MODIFIED;
-		} else {
-			m->stats.accepted++;
 		}
 	}
 	return result;
@@ -117,9 +127,10 @@ static const enum itm_hook forward_path[] = {
 };
 #define FORWARD_STEPS (sizeof(forward_path) / sizeof(forward_path[0]))
 
-/* A module refused the packet (ITM_DROP) or took it (ITM_TAKEN). */
-static void engine_drop_module(struct itm_engine *e, struct itm_pkt *p,
-			       enum itm_verdict v)
+/* A module refused the packet (ITM_DROP) or took it (ITM_TAKEN): counted
+ * and given back to the backend. */
+static void engine_end_by_module(struct itm_engine *e, struct itm_pkt *p,
+				 enum itm_verdict v)
 {
 	if (v == ITM_TAKEN) {
 		e->taken++;
@@ -142,7 +153,7 @@ static void forward_from(struct itm_engine *e, struct itm_qdisc *root,
 	e->may_hold = true;
 	for (; step < FORWARD_STEPS; step++, from = 0) {
 		v = chain_run(e, forward_path[step], p, now, from);
-		if (v == ITM_HELD || v == ITM_DROP || v == ITM_TAKEN)
+		if (v == ITM_HELD || verdict_ends(v))
 			break;
 	}
 	e->may_hold = outer;
@@ -150,8 +161,8 @@ static void forward_from(struct itm_engine *e, struct itm_qdisc *root,
 		p->resume_root = root;
 		return;
 	}
-	if (v == ITM_DROP || v == ITM_TAKEN) {
-		engine_drop_module(e, p, v);
+	if (verdict_ends(v)) {
+		engine_end_by_module(e, p, v);
 		return;
 	}
 	if (p->flags & ITM_PKT_MODIFIED)
@@ -173,8 +184,8 @@ static enum itm_fate hook_fate(struct itm_engine *e, enum itm_hook h,
 		p->flags |= ITM_PKT_ONE_HOOK;
 		return ITM_FATE_HELD;
 	}
-	if (v == ITM_DROP || v == ITM_TAKEN) {
-		engine_drop_module(e, p, v);
+	if (verdict_ends(v)) {
+		engine_end_by_module(e, p, v);
 		return ITM_FATE_DROPPED;
 	}
 	if (p->flags & ITM_PKT_MODIFIED)
@@ -215,22 +226,14 @@ static bool resume_verdict(struct itm_engine *e, struct itm_pkt *p,
 	for (i = 0; i < e->chain_len[h]; i++) {
 		struct itm_mod *m = e->chain[h][i];
 
-		if (m->prio != p->resume_prio || m->seq != p->resume_seq)
-			continue;
-		if (v == ITM_DROP)
-			m->stats.dropped++;
-		else if (v == ITM_TAKEN)
-			m->stats.taken++;
-		else if (v == ITM_MODIFIED)
-			m->stats.modified++;
-		else
-			m->stats.accepted++;
+		if (m->prio == p->resume_prio && m->seq == p->resume_seq)
+			mod_count_verdict(m, v);
 	}
 	if (v == ITM_MODIFIED) {
 		itm_pkt_parse(p);
 		p->flags |= ITM_PKT_MODIFIED;
 	}
-	return v != ITM_DROP && v != ITM_TAKEN;
+	return !verdict_ends(v);
 }
 
 void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
@@ -250,7 +253,7 @@ void itm_engine_resume(struct itm_engine *e, struct itm_pkt *p,
 	if (now > e->now)
 		e->now = now;
 	if (!resume_verdict(e, p, v)) {
-		engine_drop_module(e, p, v);
+		engine_end_by_module(e, p, v);
 		return;
 	}
 	while (from < e->chain_len[h] &&
