@@ -19,7 +19,7 @@
 # flow table must be empty. With an ASan build, the leak report is in the
 # log after SIGTERM.
 set -u
-build=${1:?usage: $0 BUILDDIR [--backend nfqueue|bridge] [--queues N] [--minutes M] [--name N]}
+build=${1:?usage: $0 BUILDDIR [--backend nfqueue|bridge] [--queues N] [--minutes M] [--name N] [--idle-s S]}
 shift
 backend=nfqueue queues=1 minutes=3 name=sk idle_s=45
 while [ $# -gt 0 ]; do

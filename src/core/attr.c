@@ -725,7 +725,7 @@ void itm_attr_print_help(FILE *f, const struct itm_attr *tab)
 	char range[512], def[256];
 
 	for (; tab && tab->name; tab++) {
-		attr_fmt_value(tab, tab->def, def, sizeof(def));
+		attr_fmt_exact(tab, tab->def, def, sizeof(def));
 		attr_help_range(tab, range, sizeof(range));
 		fprintf(f, "  %-22s %s, default %s%s. %s\n", tab->name, range, def,
 			tab->flags & ITM_ATTR_WRITABLE ? "" : ", fixed",

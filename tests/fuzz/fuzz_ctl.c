@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Control-socket fuzzer: each line of the input is a command as itmd's
- * control socket runs it (split, then run against a started engine with a
- * tree of every discipline kind and every module). A command either runs,
+ * Command-grammar fuzzer for itmd's control socket: each line of the input
+ * is split and run as the socket's commands are, through itm_cmd_run_line
+ * against a started engine with a tree of every discipline kind and every
+ * module (the socket's own refusals, a NUL byte, `link`, `backend`, are
+ * tested in test_ctl, not here). A command either runs,
  * or is refused with a reason and leaves the engine exactly as it was: the
  * whole state as `qdisc show`, `class show`, `module list`, `flows` and
  * `link` print it is the same before and after a refusal.
