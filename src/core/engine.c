@@ -177,6 +177,12 @@ static int mod_unknown_kind(const char *kind, struct itm_err *err)
 			   "unknown module \"%s\" (known:%s)", kind, known);
 }
 
+/* The words module add takes right after the kind. */
+static bool mod_placement_word(const char *w)
+{
+	return !strcmp(w, "label") || !strcmp(w, "hook") || !strcmp(w, "prio");
+}
+
 /* Interest clauses and parameters in any order, all-or-nothing. */
 static int mod_parse_args(struct itm_mod *m, int argc, char **argv,
 			  struct itm_err *err)
@@ -192,6 +198,11 @@ static int mod_parse_args(struct itm_mod *m, int argc, char **argv,
 						      &given, err);
 		if (n < 0)
 			return n;
+		if (n == 0 && mod_placement_word(argv[i]))
+			return itm_err_tok(err, argv[i], EINVAL, "%s: \"%s\" goes "
+					   "once, before the interest and the "
+					   "parameters (KIND [label L] [hook H] "
+					   "[prio P] ...)", m->ops->id, argv[i]);
 		if (n == 0)
 			return itm_err_tok(err, argv[i], EINVAL,
 					   "%s: what is \"%s\"?", m->ops->id,

@@ -63,7 +63,7 @@ expect 1 'twice.conf:2: "limit": limit given twice' -- "$itm" check -c "$work/tw
 expect 1 'twice-bool.conf:1: "noecn": ecn given twice' -- "$itm" check -c "$work/twice-bool.conf"
 expect 1 'twice-flows.conf:1: "limit": flows limit given twice' -- "$itm" check -c "$work/twice-flows.conf"
 expect 1 'twice-link.conf:1: "rate": link rate given twice' -- "$itm" check -c "$work/twice-link.conf"
-expect 1 'twice-param.conf:1: "hook": sizeaware: what is "hook"' -- "$itm" check -c "$work/twice-param.conf"
+expect 1 'twice-param.conf:1: "hook": sizeaware: "hook" goes once, before the interest and the parameters' -- "$itm" check -c "$work/twice-param.conf"
 expect 1 'twice-label.conf:1: "label": label given twice' -- "$itm" check -c "$work/twice-label.conf"
 expect 1 'twice-split.conf:1: "threshold": threshold given twice' -- "$itm" check -c "$work/twice-split.conf"
 expect 1 'twice-place.conf:2: "root": root or parent given twice' -- "$itm" check -c "$work/twice-place.conf"
