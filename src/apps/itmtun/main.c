@@ -46,7 +46,7 @@ static void control(uint64_t now)
 	int n = itmtun.pool.n, next;
 
 	itmtun.next_ctl_ns = now + itmtun.interval_ns;
-	itmtun.rate_bps = bytes * 8 * 1000000000u / (elapsed ? elapsed : 1);
+	itmtun.rate_bps = ctl_rate_bps(bytes, elapsed);
 	if (itmtun.verbose)
 		report_interval(itmtun.rate_bps, demand);
 	next = ctl_step(&itmtun.ctl, itmtun.rate_bps, demand);
