@@ -60,17 +60,52 @@ static void settle(int up)
 	assert_int_equal(pool_up(&pool), up);
 }
 
-static int setup(void **state)
+/* Connections from @local (127.0.0.1 when NULL) to a new listener. */
+static void start(const char *local)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss, from;
 	socklen_t len;
 
-	(void)state;
 	n_peer = 0;
 	listener(&ss, &len);
-	pool_init(&pool, &ss, len, FRAME_HDR + FRAME_PKT_MAX, 2);
+	from = ss;
+	((struct sockaddr_in *)&from)->sin_port = htons(7090);	/* not used */
+	if (local)
+		inet_pton(AF_INET, local, &((struct sockaddr_in *)&from)->sin_addr);
+	pool_init(&pool, &ss, &from, len, FRAME_HDR + FRAME_PKT_MAX, 2);
 	settle(2);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	start(NULL);
 	return 0;
+}
+
+/* The peer takes connections only from -p: they leave from -l, not from
+ * the address the kernel would choose (127.0.0.1 here). */
+static int setup_other_local(void **state)
+{
+	(void)state;
+	start("127.0.0.2");
+	return 0;
+}
+
+static void test_connects_from_local(void **state)
+{
+	struct sockaddr_in a;
+	socklen_t len;
+	int i;
+
+	(void)state;
+	assert_int_equal(n_peer, 2);
+	for (i = 0; i < n_peer; i++) {
+		len = sizeof(a);
+		assert_int_equal(getpeername(peer[i], (struct sockaddr *)&a, &len), 0);
+		assert_int_equal(ntohl(a.sin_addr.s_addr), 0x7f000002);
+		assert_int_not_equal(ntohs(a.sin_port), 7090);
+	}
 }
 
 static int teardown(void **state)
@@ -271,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_buckets_spread_and_stay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connects_from_local, setup_other_local, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_moves_few, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_moves_the_closed_ones, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_buffer_drops_and_is_demand, setup, teardown),

@@ -136,8 +136,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	itmtun.ctl.n = itmtun.ctl.cfg.min;
-	pool_init(&itmtun.pool, &itmtun.peer, itmtun.peer_len, itmtun.qmax,
-		  itmtun.ctl.n);
+	pool_init(&itmtun.pool, &itmtun.peer, &itmtun.local, itmtun.peer_len,
+		  itmtun.qmax, itmtun.ctl.n);
 	itmtun.next_ctl_ns = now_ns() + itmtun.interval_ns;
 	setenv("ITM_MODULE_SOCKET", sock, 1);
 	signals_init();

@@ -37,12 +37,18 @@ const char *pool_drop_name(enum pool_drop d)
 }
 
 void pool_init(struct pool *p, const struct sockaddr_storage *peer,
-	       socklen_t len, size_t qmax, int n)
+	       const struct sockaddr_storage *local, socklen_t len,
+	       size_t qmax, int n)
 {
 	int i;
 
 	memset(p, 0, sizeof(*p));
 	p->peer = *peer;
+	p->local = *local;
+	if (local->ss_family == AF_INET)
+		((struct sockaddr_in *)&p->local)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&p->local)->sin6_port = 0;
 	p->peer_len = len;
 	p->qmax = qmax;
 	p->n = n;
@@ -109,8 +115,10 @@ static void conn_start(struct pool *p, struct conn *c, uint64_t now_ns)
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
-	if (connect(c->fd, (const struct sockaddr *)&p->peer, p->peer_len) < 0 &&
-	    errno != EINPROGRESS) {
+	/* from -l: the peer takes connections only from there */
+	if (bind(c->fd, (const struct sockaddr *)&p->local, p->peer_len) < 0 ||
+	    (connect(c->fd, (const struct sockaddr *)&p->peer, p->peer_len) < 0 &&
+	     errno != EINPROGRESS)) {
 		p->st.connect_fails++;
 		conn_close(p, c, true, now_ns);
 	}

@@ -60,7 +60,8 @@ struct pool_stats {
 
 struct pool {
 	struct sockaddr_storage peer;
-	socklen_t peer_len;
+	struct sockaddr_storage local;	/* bound before connect, port 0 */
+	socklen_t peer_len;		/* and local's: the same family */
 	size_t qmax;			/* buffer bytes per connection */
 	int n;				/* connections in use */
 	struct conn c[CTL_MAX];
@@ -72,8 +73,10 @@ struct pool {
 	struct pool_stats st;
 };
 
+/* Connections from @local (any port) to @peer, both @len bytes long. */
 void pool_init(struct pool *p, const struct sockaddr_storage *peer,
-	       socklen_t len, size_t qmax, int n);
+	       const struct sockaddr_storage *local, socklen_t len,
+	       size_t qmax, int n);
 /* Frame and send a packet of flow @key; 0 or -ENOBUFS etc. (counted). */
 int pool_send(struct pool *p, uint32_t key, const uint8_t *pkt, size_t len);
 /* Connect what is missing, flush buffers, notice closed connections. */
