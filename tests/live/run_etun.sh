@@ -174,6 +174,10 @@ value() {	# NAME SIDE KEY: one counter of the last snapshot (SIDE itmtun:, ingre
 tunnel_up() { counters "$1"; [ "$(value "$1" itmtun: up)" -ge 1 ]; }
 wait_until 10 tunnel_up ea || die "EA's tunnel connection did not come up"
 wait_until 10 tunnel_up eb || die "EB's tunnel connection did not come up"
+# a peer gone without a FIN is noticed: keepalive on both ends (idle here)
+keepalive() { in_ns "$1" ss -tnoH state established "( $2 = :7090 )" | grep -q 'timer:(keepalive'; }
+check "EA's egress connection has keepalive" wait_until 5 keepalive $EA sport
+check "EB's ingress connection has keepalive" wait_until 5 keepalive $EB dport
 
 # ---- 1. ping and TCP through the tunnel -----------------------------------
 ip netns exec $C tcpdump -i c0 -n -U -w "$work/c.pcap" 2>"$work/tcpdump.log" &

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -152,6 +153,33 @@ static void test_buckets_spread_and_stay(void **state)
 		assert_int_equal(pool.flow[k].conn, first[k]);
 	assert_int_equal(pool.st.moves, 0);
 	assert_int_equal(pool.st.pkts, 16);
+}
+
+static int sockopt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	assert_int_equal(getsockopt(fd, level, name, &v, &len), 0);
+	return v;
+}
+
+/* A peer that vanishes without a FIN is noticed: keepalive probes and a
+ * limit on unacknowledged data close the connection. */
+static void test_dead_peer_detected(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		int fd = pool.c[i].fd;
+
+		assert_int_equal(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+		assert_int_equal(sockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT),
+				 POOL_USER_TIMEOUT_MS);
+		assert_true(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE) *
+			    1000 < POOL_USER_TIMEOUT_MS);
+	}
 }
 
 static void test_grow_moves_few(void **state)
@@ -307,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_buckets_spread_and_stay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connects_from_local, setup_other_local, teardown),
+		cmocka_unit_test_setup_teardown(test_dead_peer_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_moves_few, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_moves_the_closed_ones, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_buffer_drops_and_is_demand, setup, teardown),

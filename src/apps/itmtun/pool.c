@@ -24,6 +24,9 @@
 #define BACKOFF_MIN_NS 100000000ull	/* 100 ms, doubling */
 #define BACKOFF_MAX_NS 5000000000ull	/* to 5 s */
 #define NOTSENT_LOWAT (64 * 1024)	/* unsent bytes a socket takes */
+#define KEEPALIVE_IDLE_S 3		/* then a probe every INTVL_S, */
+#define KEEPALIVE_INTVL_S 1		/* CNT unanswered: the peer is gone */
+#define KEEPALIVE_CNT 3
 
 static const char *const drop_names[POOL_DROP_MAX] = {
 	[POOL_DROP_QUEUE] = "queue_full",
@@ -115,6 +118,7 @@ static void conn_start(struct pool *p, struct conn *c, uint64_t now_ns)
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
+	pool_sock_dead_peer(c->fd);
 	/* from -l: the peer takes connections only from there */
 	if (bind(c->fd, (const struct sockaddr *)&p->local, p->peer_len) < 0 ||
 	    (connect(c->fd, (const struct sockaddr *)&p->peer, p->peer_len) < 0 &&
@@ -372,4 +376,16 @@ void pool_close(struct pool *p)
 		p->c[i].fd = -1;
 		p->c[i].buf = NULL;
 	}
+}
+
+void pool_sock_dead_peer(int fd)
+{
+	int one = 1, idle = KEEPALIVE_IDLE_S, intvl = KEEPALIVE_INTVL_S,
+	    cnt = KEEPALIVE_CNT, user = POOL_USER_TIMEOUT_MS;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user, sizeof(user));
 }

@@ -19,6 +19,7 @@
 
 #include "ctl.h"
 
+#define POOL_USER_TIMEOUT_MS 10000	/* unacknowledged data: the peer is gone */
 #define POOL_FLOWS 4096		/* flow buckets */
 #define FLOW_IDLE_NS 2000000000ull	/* a bucket without packets: forgotten */
 
@@ -86,6 +87,13 @@ uint64_t pool_measure(struct pool *p, bool *demand);
 /* Use n connections from now on: buckets move as little as they can. */
 void pool_resize(struct pool *p, int n);
 int pool_up(const struct pool *p);
+/*
+ * Notice a peer that vanished without a FIN (both sides use it): data
+ * unacknowledged for POOL_USER_TIMEOUT_MS, or an idle connection whose
+ * keepalive probes go unanswered (3 s idle, then 3 probes 1 s apart),
+ * fails the socket.
+ */
+void pool_sock_dead_peer(int fd);
 void pool_close(struct pool *p);
 const char *pool_drop_name(enum pool_drop d);
 
