@@ -330,6 +330,30 @@ static void test_peer_gone_backoff(void **state)
 	send_buckets(0, 4);
 }
 
+/* The bytes buffered on a connection that fails are lost: counted. */
+static void test_failed_conn_counts_lost_bytes(void **state)
+{
+	size_t buffered;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 200000 && !pool.st.drops[POOL_DROP_QUEUE]; i++)
+		pool_send(&pool, 1, packet(), 100);
+	buffered = pool.c[0].len + pool.c[1].len;
+	assert_true(buffered > 0);
+	assert_int_equal(pool.st.lost_bytes, 0);
+	close(peer[0]);		/* unread data: a reset */
+	close(peer[1]);
+	n_peer = 0;
+	for (i = 0; i < 200 && pool_up(&pool); i++) {
+		clock_ns += MS;
+		pool_tick(&pool, clock_ns);
+		usleep(200);
+	}
+	assert_int_equal(pool_up(&pool), 0);
+	assert_int_equal(pool.st.lost_bytes, buffered);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_buffer_drops_and_is_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measure_counts_acked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_gone_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_conn_counts_lost_bytes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

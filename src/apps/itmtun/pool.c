@@ -85,6 +85,8 @@ static void conn_close(struct pool *p, struct conn *c, bool failed,
 	c->fd = -1;
 	if (failed && c->up)
 		p->st.conn_lost++;
+	if (failed)
+		p->st.lost_bytes += c->len;	/* buffered, never sent */
 	c->up = false;
 	c->len = 0;
 	c->written = c->acked_seen = 0;

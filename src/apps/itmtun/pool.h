@@ -57,6 +57,7 @@ struct pool_stats {
 	uint64_t connects, connect_fails;
 	uint64_t moves;			/* buckets moved to another connection */
 	uint64_t conn_lost;		/* connections that failed once up */
+	uint64_t lost_bytes;		/* what they had buffered: discarded */
 };
 
 struct pool {
