@@ -14,9 +14,6 @@
 
 #include "itmtun.h"
 
-#define LINK_RAW 101
-#define LINK_IPV4 228
-#define LINK_IPV6 229
 
 static struct libitm_info info;
 
@@ -41,8 +38,8 @@ static bool raw_ip(const struct libitm_pkt *p)
 {
 	unsigned ver;
 
-	if (!p->data || !p->caplen || (p->link != LINK_RAW &&
-	    p->link != LINK_IPV4 && p->link != LINK_IPV6))
+	if (!p->data || !p->caplen || (p->link != LIBITM_LINK_RAW &&
+	    p->link != LIBITM_LINK_IPV4 && p->link != LIBITM_LINK_IPV6))
 		return false;
 	ver = p->data[0] >> 4;
 	return ver == 4 || ver == 6;
