@@ -157,6 +157,21 @@ start_tun() {
 start_tun ea $EA 10.61.3.1 10.61.2.1 4 -n 1 -N 1
 start_tun eb $EB 10.61.2.1 10.61.3.1 1 -n 1 -N 1
 
+# registration trouble: while itmd cannot be reached, one line (then one
+# every 10 s), not one every 200 ms; a label already taken ends itmtun at
+# once, saying why (its own port and TUN device: EA's itmtun runs)
+other_tun() {	# LOG SECONDS SOCK: a second itmtun on EA for SECONDS at most
+	in_ns $EA timeout -s INT "$2" "$itmtun" -s "$3" -p 10.61.3.1 -l 10.61.2.1 \
+		-P 7191 -d tf-other -r 10.61.4.0/24 >"$work/$1" 2>&1
+}
+other_tun tun-down.log 1.5 "$work/none.mod"
+n=$(grep -c "register" "$work/tun-down.log")
+check "itmd unreachable: one registration line in 1.5 s, not one each 200 ms ($n)" [ "$n" = 1 ]
+other_tun tun-dup.log 5 "$work/ea.mod"
+st=$?
+check "the label taken: itmtun gave up at once (status $st)" [ "$st" != 124 -a "$st" != 0 ]
+check "the label taken: itmtun said it gives up" grep -q "giving up" "$work/tun-dup.log"
+
 # counters NAME: a fresh copy of itmtun NAME's counters (SIGUSR1) in tun-NAME.snap
 counters() {
 	local pid log=$work/tun-$1.log n0
