@@ -4,8 +4,9 @@
  * interest the remote site's prefixes. Each whole IPv4 or IPv6 packet is
  * framed onto the connection its flow keeps (pool.c) and taken off the
  * kernel's path (LIBITM_TAKEN: itmd counts it as taken, not dropped); a
- * packet the tunnel cannot take is dropped, counted by cause, never sent
- * on outside the tunnel.
+ * packet the tunnel cannot take is dropped, counted by cause. What itmd
+ * does not give itmtun in time (its deadline, a full ring, while itmtun is
+ * not registered) goes on natively: itmd fails open.
  */
 #include <stdio.h>
 #include <string.h>

@@ -3,9 +3,11 @@
  * itmtun's pool of TCP connections to the peer edge: the ingress side.
  * Slots 0..n-1 carry packets. Flows are hashed into buckets and a bucket
  * keeps its connection, so a flow's packets stay in order; a bucket moves
- * only when its connection goes (n shrank, or it failed), or to even out
- * the load when another connection carries two buckets fewer (n grew).
- * A bucket idle for FLOW_IDLE_NS is forgotten.
+ * when its connection goes (n shrank, or it failed), and at any time to
+ * even out the load when another connection carries two buckets fewer
+ * (counted in moves); its next packets may then overtake those still
+ * queued on the old connection. A bucket idle for FLOW_IDLE_NS is
+ * forgotten at the next pool_measure.
  * Each connection has a bounded buffer for the bytes its socket did not
  * take; a packet that does not fit is dropped, counted by cause.
  */
