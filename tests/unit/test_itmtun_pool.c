@@ -222,9 +222,37 @@ static void test_shrink_moves_the_closed_ones(void **state)
 			assert_true(pool.flow[k].conn < 2);
 	}
 	assert_int_equal(pool.c[0].flows + pool.c[1].flows, 12);
+	assert_int_equal(pool.st.moves, 0);	/* moves counts rebalancing only */
 	clock_ns += MS;
 	pool_tick(&pool, clock_ns);		/* drained: closed */
 	assert_int_equal(pool.c[2].fd, -1);
+}
+
+/* Rebalancing is not only for n growing: buckets moved off a failed
+ * connection (not counted in moves) even out onto it when it is back. */
+static void test_rebalance_when_a_conn_returns(void **state)
+{
+	int i;
+
+	(void)state;
+	send_buckets(0, 8);			/* 4 and 4 */
+	close(peer[0]);
+	peer[0] = -1;
+	for (i = 0; i < 200 && pool_up(&pool) == 2; i++) {
+		clock_ns += MS;
+		pool_tick(&pool, clock_ns);
+		usleep(200);
+	}
+	assert_int_equal(pool_up(&pool), 1);
+	send_buckets(0, 8);			/* all on connection 1 */
+	assert_int_equal(pool.c[1].flows, 8);
+	assert_int_equal(pool.st.moves, 0);
+	clock_ns += 100 * MS;			/* the backoff */
+	settle(2);
+	send_buckets(0, 8);
+	assert_int_equal(pool.c[0].flows, 4);
+	assert_int_equal(pool.c[1].flows, 4);
+	assert_int_equal(pool.st.moves, 4);
 }
 
 /* What the peer reads from its connection @i: whole frames, counted; the
@@ -362,6 +390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dead_peer_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_moves_few, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_moves_the_closed_ones, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebalance_when_a_conn_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_buffer_drops_and_is_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measure_counts_acked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_gone_backoff, setup, teardown),
