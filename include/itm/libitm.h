@@ -66,6 +66,12 @@ enum libitm_verdict {
 #define LIBITM_PORTS 8
 #define LIBITM_BUFSIZE_MAX 65535
 
+/* struct libitm_pkt's @link: where @data starts (pcap LINKTYPE numbers) */
+#define LIBITM_LINK_ETHERNET 1	/* an Ethernet header, maybe VLAN tags */
+#define LIBITM_LINK_RAW 101	/* an IP header, either version */
+#define LIBITM_LINK_IPV4 228	/* an IPv4 header */
+#define LIBITM_LINK_IPV6 229	/* an IPv6 header */
+
 /**
  * struct libitm_pkt - one packet as a callback sees it
  * @seq: the packet's number in this registration, from 1
@@ -82,7 +88,9 @@ enum libitm_verdict {
  * @len: the packet's length on the wire
  * @iif: input interface index, 0 when unknown
  * @oif: output interface index, 0 when unknown
- * @link: pcap LINKTYPE of @data (1 Ethernet, 101 raw IP, ...)
+ * @link: pcap LINKTYPE of @data, a LIBITM_LINK_* value: Ethernet (the
+ *        AF_PACKET bridge backend, a trace), raw IP of either version
+ *        (NFQUEUE), or raw IPv4 or IPv6 (a trace)
  * @mark: the packet mark; a callback may change it
  * @classid: the class the discipline tree reads; a callback may change it
  * @caplen: bytes at @data (packet mode); a callback may shorten it, or

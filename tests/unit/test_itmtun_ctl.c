@@ -138,10 +138,26 @@ static void test_no_target_fixed(void **state)
 	assert_int_equal(ctl_next(&c, 1, 0, true), 1);
 }
 
+/* The rate of an interval: exact, whatever its length and byte count. */
+static void test_rate_no_overflow(void **state)
+{
+	(void)state;
+	assert_int_equal(ctl_rate_bps(1250000, 1000000000u), 10 * MBIT);
+	assert_int_equal(ctl_rate_bps(0, 0), 0);
+	assert_int_equal(ctl_rate_bps(1, 0), 8000000000u);
+	/* -i 60000 at 400 Mbit/s: 3 GB, bytes * 8e9 is past 2^64 */
+	assert_int_equal(ctl_rate_bps(3000000000u, 60000000000u), 400 * MBIT);
+	/* 1 Tbit/s over 60 s */
+	assert_int_equal(ctl_rate_bps(7500000000000u, 60000000000u),
+			 1000000 * MBIT);
+	assert_int_equal(ctl_rate_bps(UINT64_MAX, 1), UINT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grows_toward_share),
+		cmocka_unit_test(test_rate_no_overflow),
 		cmocka_unit_test(test_at_least_one_step),
 		cmocka_unit_test(test_band_holds),
 		cmocka_unit_test(test_shrinks_above),

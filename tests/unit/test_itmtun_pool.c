@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,17 +61,52 @@ static void settle(int up)
 	assert_int_equal(pool_up(&pool), up);
 }
 
-static int setup(void **state)
+/* Connections from @local (127.0.0.1 when NULL) to a new listener. */
+static void start(const char *local)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss, from;
 	socklen_t len;
 
-	(void)state;
 	n_peer = 0;
 	listener(&ss, &len);
-	pool_init(&pool, &ss, len, FRAME_HDR + FRAME_PKT_MAX, 2);
+	from = ss;
+	((struct sockaddr_in *)&from)->sin_port = htons(7090);	/* not used */
+	if (local)
+		inet_pton(AF_INET, local, &((struct sockaddr_in *)&from)->sin_addr);
+	pool_init(&pool, &ss, &from, len, FRAME_HDR + FRAME_PKT_MAX, 2);
 	settle(2);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	start(NULL);
 	return 0;
+}
+
+/* The peer takes connections only from -p: they leave from -l, not from
+ * the address the kernel would choose (127.0.0.1 here). */
+static int setup_other_local(void **state)
+{
+	(void)state;
+	start("127.0.0.2");
+	return 0;
+}
+
+static void test_connects_from_local(void **state)
+{
+	struct sockaddr_in a;
+	socklen_t len;
+	int i;
+
+	(void)state;
+	assert_int_equal(n_peer, 2);
+	for (i = 0; i < n_peer; i++) {
+		len = sizeof(a);
+		assert_int_equal(getpeername(peer[i], (struct sockaddr *)&a, &len), 0);
+		assert_int_equal(ntohl(a.sin_addr.s_addr), 0x7f000002);
+		assert_int_not_equal(ntohs(a.sin_port), 7090);
+	}
 }
 
 static int teardown(void **state)
@@ -119,6 +155,33 @@ static void test_buckets_spread_and_stay(void **state)
 	assert_int_equal(pool.st.pkts, 16);
 }
 
+static int sockopt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	assert_int_equal(getsockopt(fd, level, name, &v, &len), 0);
+	return v;
+}
+
+/* A peer that vanishes without a FIN is noticed: keepalive probes and a
+ * limit on unacknowledged data close the connection. */
+static void test_dead_peer_detected(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		int fd = pool.c[i].fd;
+
+		assert_int_equal(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+		assert_int_equal(sockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT),
+				 POOL_USER_TIMEOUT_MS);
+		assert_true(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE) *
+			    1000 < POOL_USER_TIMEOUT_MS);
+	}
+}
+
 static void test_grow_moves_few(void **state)
 {
 	uint32_t k;
@@ -159,9 +222,37 @@ static void test_shrink_moves_the_closed_ones(void **state)
 			assert_true(pool.flow[k].conn < 2);
 	}
 	assert_int_equal(pool.c[0].flows + pool.c[1].flows, 12);
+	assert_int_equal(pool.st.moves, 0);	/* moves counts rebalancing only */
 	clock_ns += MS;
 	pool_tick(&pool, clock_ns);		/* drained: closed */
 	assert_int_equal(pool.c[2].fd, -1);
+}
+
+/* Rebalancing is not only for n growing: buckets moved off a failed
+ * connection (not counted in moves) even out onto it when it is back. */
+static void test_rebalance_when_a_conn_returns(void **state)
+{
+	int i;
+
+	(void)state;
+	send_buckets(0, 8);			/* 4 and 4 */
+	close(peer[0]);
+	peer[0] = -1;
+	for (i = 0; i < 200 && pool_up(&pool) == 2; i++) {
+		clock_ns += MS;
+		pool_tick(&pool, clock_ns);
+		usleep(200);
+	}
+	assert_int_equal(pool_up(&pool), 1);
+	send_buckets(0, 8);			/* all on connection 1 */
+	assert_int_equal(pool.c[1].flows, 8);
+	assert_int_equal(pool.st.moves, 0);
+	clock_ns += 100 * MS;			/* the backoff */
+	settle(2);
+	send_buckets(0, 8);
+	assert_int_equal(pool.c[0].flows, 4);
+	assert_int_equal(pool.c[1].flows, 4);
+	assert_int_equal(pool.st.moves, 4);
 }
 
 /* What the peer reads from its connection @i: whole frames, counted; the
@@ -267,15 +358,43 @@ static void test_peer_gone_backoff(void **state)
 	send_buckets(0, 4);
 }
 
+/* The bytes buffered on a connection that fails are lost: counted. */
+static void test_failed_conn_counts_lost_bytes(void **state)
+{
+	size_t buffered;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 200000 && !pool.st.drops[POOL_DROP_QUEUE]; i++)
+		pool_send(&pool, 1, packet(), 100);
+	buffered = pool.c[0].len + pool.c[1].len;
+	assert_true(buffered > 0);
+	assert_int_equal(pool.st.lost_bytes, 0);
+	close(peer[0]);		/* unread data: a reset */
+	close(peer[1]);
+	n_peer = 0;
+	for (i = 0; i < 200 && pool_up(&pool); i++) {
+		clock_ns += MS;
+		pool_tick(&pool, clock_ns);
+		usleep(200);
+	}
+	assert_int_equal(pool_up(&pool), 0);
+	assert_int_equal(pool.st.lost_bytes, buffered);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_buckets_spread_and_stay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connects_from_local, setup_other_local, teardown),
+		cmocka_unit_test_setup_teardown(test_dead_peer_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_moves_few, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_moves_the_closed_ones, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebalance_when_a_conn_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_buffer_drops_and_is_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measure_counts_acked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_gone_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_conn_counts_lost_bytes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

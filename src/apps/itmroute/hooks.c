@@ -22,8 +22,6 @@
 #include "itmroute.h"
 #include "probe.h"
 
-#define LINK_RAW 101
-#define LINK_IPV4 228
 #define PROTO_UDP 17
 #define PROTO_IPIP 4
 #define CLS_OURS 1
@@ -33,7 +31,7 @@ static struct libitm_info out_info, in_info;
 static bool raw_ipv4(const struct libitm_pkt *p)
 {
 	return p->family == 4 && p->data && p->caplen >= 20 &&
-	       (p->link == LINK_RAW || p->link == LINK_IPV4);
+	       (p->link == LIBITM_LINK_RAW || p->link == LIBITM_LINK_IPV4);
 }
 
 static uint32_t addr_of(const uint8_t a[16])

@@ -9,7 +9,6 @@
  * itmd goes away (reload, restart, a missed deadline) it registers again.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +18,11 @@
 #include <itm/libitm.h>
 
 #include "itmroute.h"
+#include "modloop.h"
 
 #define TIMER_MS 10		/* how often the probe socket is served */
 
 struct itmroute itmroute;
-static volatile sig_atomic_t quit, dump;
 
 struct route *itmroute_route_to(int node)
 {
@@ -71,58 +70,14 @@ static void on_timer(unsigned long now_ms)
 	(void)now_ms;
 	prober_tick();
 	now = prober_now_ns();
-	if (dump) {
-		dump = 0;
+	if (modloop_take_dump())
 		report_counters();
-	}
 	if (itmroute.verbose && now >= next_verbose) {
 		next_verbose = now + 1000000000ull;
 		report_counters();
 	}
-	if (quit)
+	if (modloop_quit())
 		libitm_stop();
-}
-
-static void on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		dump = 1;
-	else
-		quit = 1;
-}
-
-static void signals_init(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Register and run until stopped, registering again when itmd goes. */
-static int run(void)
-{
-	struct timespec pause = { .tv_nsec = 200000000 };
-	int r;
-
-	while (!quit) {
-		libitm_init(ITMROUTE_BUFSIZE, LIBITM_PACKET);
-		r = hooks_register();
-		if (r < 0) {
-			fprintf(stderr, "itmroute: register: %s; again in 200 ms\n",
-				strerror(-r));
-			nanosleep(&pause, NULL);
-			continue;
-		}
-		libitm_register_timer(on_timer, TIMER_MS);
-		r = libitm_run();
-		if (r != -ECONNRESET)
-			return r;
-		fprintf(stderr, "itmroute: itmd closed the registration; registering again\n");
-	}
-	return 0;
 }
 
 static int parse_args(int argc, char **argv, const char **sock,
@@ -158,6 +113,12 @@ static int parse_args(int argc, char **argv, const char **sock,
 	return 0;
 }
 
+static const struct modloop loop = {
+	.name = "itmroute", .bufsize = ITMROUTE_BUFSIZE,
+	.register_hooks = hooks_register, .timer = on_timer,
+	.timer_ms = TIMER_MS,
+};
+
 int main(int argc, char **argv)
 {
 	const char *sock = NULL, *topo = NULL, *self = NULL;
@@ -179,8 +140,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setenv("ITM_MODULE_SOCKET", sock, 1);
-	signals_init();
-	r = run();
+	modloop_signals_init();
+	r = modloop_run(&loop);
 	report_counters();
 	if (r < 0)
 		fprintf(stderr, "itmroute: %s\n", strerror(-r));

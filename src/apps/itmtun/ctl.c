@@ -61,3 +61,11 @@ int ctl_step(struct ctl *c, uint64_t rate_bps, bool demand)
 	c->n = next;
 	return next;
 }
+
+uint64_t ctl_rate_bps(uint64_t bytes, uint64_t elapsed_ns)
+{
+	__extension__ unsigned __int128 bps =
+		(unsigned __int128)bytes * 8000000000u / (elapsed_ns ? elapsed_ns : 1);
+
+	return bps > UINT64_MAX ? UINT64_MAX : (uint64_t)bps;
+}

@@ -51,4 +51,11 @@ struct ctl {
  */
 int ctl_step(struct ctl *c, uint64_t rate_bps, bool demand);
 
+/*
+ * The rate in bit/s of @bytes over @elapsed_ns (0 counts as 1 ns), for
+ * any interval and byte count (-i 60000 at 1 Gbit/s is 7.5 GB): no
+ * overflow, UINT64_MAX at most.
+ */
+uint64_t ctl_rate_bps(uint64_t bytes, uint64_t elapsed_ns);
+
 #endif

@@ -67,6 +67,7 @@ static void egress_accept(void)
 		close(fd);
 		return;
 	}
+	pool_sock_dead_peer(fd);	/* a peer gone without a FIN frees its slot */
 	eg.c[eg.n++] = (struct in_conn){ .fd = fd, .buf = buf };
 	COUNT(accepted, 1);
 }

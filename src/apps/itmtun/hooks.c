@@ -4,8 +4,9 @@
  * interest the remote site's prefixes. Each whole IPv4 or IPv6 packet is
  * framed onto the connection its flow keeps (pool.c) and taken off the
  * kernel's path (LIBITM_TAKEN: itmd counts it as taken, not dropped); a
- * packet the tunnel cannot take is dropped, counted by cause, never sent
- * on outside the tunnel.
+ * packet the tunnel cannot take is dropped, counted by cause. What itmd
+ * does not give itmtun in time (its deadline, a full ring, while itmtun is
+ * not registered) goes on natively: itmd fails open.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,9 +15,6 @@
 
 #include "itmtun.h"
 
-#define LINK_RAW 101
-#define LINK_IPV4 228
-#define LINK_IPV6 229
 
 static struct libitm_info info;
 
@@ -41,8 +39,8 @@ static bool raw_ip(const struct libitm_pkt *p)
 {
 	unsigned ver;
 
-	if (!p->data || !p->caplen || (p->link != LINK_RAW &&
-	    p->link != LINK_IPV4 && p->link != LINK_IPV6))
+	if (!p->data || !p->caplen || (p->link != LIBITM_LINK_RAW &&
+	    p->link != LIBITM_LINK_IPV4 && p->link != LIBITM_LINK_IPV6))
 		return false;
 	ver = p->data[0] >> 4;
 	return ver == 4 || ver == 6;

@@ -13,7 +13,6 @@
  * again.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +22,11 @@
 #include <itm/libitm.h>
 
 #include "itmtun.h"
+#include "modloop.h"
 
 #define TIMER_MS 1		/* how often the connections are served */
 
 struct itmtun itmtun;
-static volatile sig_atomic_t quit, dump;
 
 static uint64_t now_ns(void)
 {
@@ -46,7 +45,7 @@ static void control(uint64_t now)
 	int n = itmtun.pool.n, next;
 
 	itmtun.next_ctl_ns = now + itmtun.interval_ns;
-	itmtun.rate_bps = bytes * 8 * 1000000000u / (elapsed ? elapsed : 1);
+	itmtun.rate_bps = ctl_rate_bps(bytes, elapsed);
 	if (itmtun.verbose)
 		report_interval(itmtun.rate_bps, demand);
 	next = ctl_step(&itmtun.ctl, itmtun.rate_bps, demand);
@@ -65,56 +64,22 @@ static void on_timer(unsigned long now_ms)
 	pool_tick(&itmtun.pool, now);
 	if (now >= itmtun.next_ctl_ns)
 		control(now);
-	if (dump) {
-		dump = 0;
+	if (modloop_take_dump())
 		report_counters();
-	}
-	if (quit)
+	if (modloop_quit())
 		libitm_stop();
 }
 
-static void on_signal(int sig)
+static void on_waiting(void)
 {
-	if (sig == SIGUSR1)
-		dump = 1;
-	else
-		quit = 1;
+	pool_tick(&itmtun.pool, now_ns());
 }
 
-static void signals_init(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Register and run until stopped, registering again when itmd goes. */
-static int run(void)
-{
-	struct timespec pause = { .tv_nsec = 200000000 };
-	int r;
-
-	while (!quit) {
-		libitm_init(ITMTUN_BUFSIZE, LIBITM_PACKET);
-		r = hooks_register();
-		if (r < 0) {
-			fprintf(stderr, "itmtun: register with %s: %s; again in "
-				"200 ms\n", getenv("ITM_MODULE_SOCKET"), strerror(-r));
-			nanosleep(&pause, NULL);
-			pool_tick(&itmtun.pool, now_ns());
-			continue;
-		}
-		libitm_register_timer(on_timer, TIMER_MS);
-		r = libitm_run();
-		if (r != -ECONNRESET)
-			return r;
-		fprintf(stderr, "itmtun: itmd closed the registration; registering again\n");
-	}
-	return 0;
-}
+static const struct modloop loop = {
+	.name = "itmtun", .bufsize = ITMTUN_BUFSIZE,
+	.register_hooks = hooks_register, .timer = on_timer,
+	.timer_ms = TIMER_MS, .waiting = on_waiting,
+};
 
 int main(int argc, char **argv)
 {
@@ -136,12 +101,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	itmtun.ctl.n = itmtun.ctl.cfg.min;
-	pool_init(&itmtun.pool, &itmtun.peer, itmtun.peer_len, itmtun.qmax,
-		  itmtun.ctl.n);
+	pool_init(&itmtun.pool, &itmtun.peer, &itmtun.local, itmtun.peer_len,
+		  itmtun.qmax, itmtun.ctl.n);
 	itmtun.next_ctl_ns = now_ns() + itmtun.interval_ns;
 	setenv("ITM_MODULE_SOCKET", sock, 1);
-	signals_init();
-	r = run();
+	modloop_signals_init();
+	r = modloop_run(&loop);
 	egress_stop();
 	report_counters();
 	pool_close(&itmtun.pool);

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"  -s  itmd's module socket (itmd -M)\n"
 		"  -r  the remote site's prefix: its packets go through the tunnel (up to 4)\n"
 		"  -p  the peer edge's address: connections go there, and come only from there\n"
-		"  -l  this edge's address to listen on for the peer\n"
+		"  -l  this edge's address: listened on, and connections leave from it\n"
 		"  -P  the TCP port, both ends (%d)\n"
 		"  -d  the TUN device the peer's packets are injected into (itmtun0)\n"
 		"  -t  target rate, e.g. 10mbit (0: no controller, n stays at MIN)\n"

@@ -24,6 +24,9 @@
 #define BACKOFF_MIN_NS 100000000ull	/* 100 ms, doubling */
 #define BACKOFF_MAX_NS 5000000000ull	/* to 5 s */
 #define NOTSENT_LOWAT (64 * 1024)	/* unsent bytes a socket takes */
+#define KEEPALIVE_IDLE_S 3		/* then a probe every INTVL_S, */
+#define KEEPALIVE_INTVL_S 1		/* CNT unanswered: the peer is gone */
+#define KEEPALIVE_CNT 3
 
 static const char *const drop_names[POOL_DROP_MAX] = {
 	[POOL_DROP_QUEUE] = "queue_full",
@@ -37,12 +40,18 @@ const char *pool_drop_name(enum pool_drop d)
 }
 
 void pool_init(struct pool *p, const struct sockaddr_storage *peer,
-	       socklen_t len, size_t qmax, int n)
+	       const struct sockaddr_storage *local, socklen_t len,
+	       size_t qmax, int n)
 {
 	int i;
 
 	memset(p, 0, sizeof(*p));
 	p->peer = *peer;
+	p->local = *local;
+	if (local->ss_family == AF_INET)
+		((struct sockaddr_in *)&p->local)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&p->local)->sin6_port = 0;
 	p->peer_len = len;
 	p->qmax = qmax;
 	p->n = n;
@@ -76,6 +85,8 @@ static void conn_close(struct pool *p, struct conn *c, bool failed,
 	c->fd = -1;
 	if (failed && c->up)
 		p->st.conn_lost++;
+	if (failed)
+		p->st.lost_bytes += c->len;	/* buffered, never sent */
 	c->up = false;
 	c->len = 0;
 	c->written = c->acked_seen = 0;
@@ -109,8 +120,11 @@ static void conn_start(struct pool *p, struct conn *c, uint64_t now_ns)
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
-	if (connect(c->fd, (const struct sockaddr *)&p->peer, p->peer_len) < 0 &&
-	    errno != EINPROGRESS) {
+	pool_sock_dead_peer(c->fd);
+	/* from -l: the peer takes connections only from there */
+	if (bind(c->fd, (const struct sockaddr *)&p->local, p->peer_len) < 0 ||
+	    (connect(c->fd, (const struct sockaddr *)&p->peer, p->peer_len) < 0 &&
+	     errno != EINPROGRESS)) {
 		p->st.connect_fails++;
 		conn_close(p, c, true, now_ns);
 	}
@@ -364,4 +378,16 @@ void pool_close(struct pool *p)
 		p->c[i].fd = -1;
 		p->c[i].buf = NULL;
 	}
+}
+
+void pool_sock_dead_peer(int fd)
+{
+	int one = 1, idle = KEEPALIVE_IDLE_S, intvl = KEEPALIVE_INTVL_S,
+	    cnt = KEEPALIVE_CNT, user = POOL_USER_TIMEOUT_MS;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user, sizeof(user));
 }

@@ -3,9 +3,11 @@
  * itmtun's pool of TCP connections to the peer edge: the ingress side.
  * Slots 0..n-1 carry packets. Flows are hashed into buckets and a bucket
  * keeps its connection, so a flow's packets stay in order; a bucket moves
- * only when its connection goes (n shrank, or it failed), or to even out
- * the load when another connection carries two buckets fewer (n grew).
- * A bucket idle for FLOW_IDLE_NS is forgotten.
+ * when its connection goes (n shrank, or it failed), and at any time to
+ * even out the load when another connection carries two buckets fewer
+ * (counted in moves); its next packets may then overtake those still
+ * queued on the old connection. A bucket idle for FLOW_IDLE_NS is
+ * forgotten at the next pool_measure.
  * Each connection has a bounded buffer for the bytes its socket did not
  * take; a packet that does not fit is dropped, counted by cause.
  */
@@ -19,6 +21,7 @@
 
 #include "ctl.h"
 
+#define POOL_USER_TIMEOUT_MS 10000	/* unacknowledged data: the peer is gone */
 #define POOL_FLOWS 4096		/* flow buckets */
 #define FLOW_IDLE_NS 2000000000ull	/* a bucket without packets: forgotten */
 
@@ -56,11 +59,13 @@ struct pool_stats {
 	uint64_t connects, connect_fails;
 	uint64_t moves;			/* buckets moved to another connection */
 	uint64_t conn_lost;		/* connections that failed once up */
+	uint64_t lost_bytes;		/* what they had buffered: discarded */
 };
 
 struct pool {
 	struct sockaddr_storage peer;
-	socklen_t peer_len;
+	struct sockaddr_storage local;	/* bound before connect, port 0 */
+	socklen_t peer_len;		/* and local's: the same family */
 	size_t qmax;			/* buffer bytes per connection */
 	int n;				/* connections in use */
 	struct conn c[CTL_MAX];
@@ -72,8 +77,10 @@ struct pool {
 	struct pool_stats st;
 };
 
+/* Connections from @local (any port) to @peer, both @len bytes long. */
 void pool_init(struct pool *p, const struct sockaddr_storage *peer,
-	       socklen_t len, size_t qmax, int n);
+	       const struct sockaddr_storage *local, socklen_t len,
+	       size_t qmax, int n);
 /* Frame and send a packet of flow @key; 0 or -ENOBUFS etc. (counted). */
 int pool_send(struct pool *p, uint32_t key, const uint8_t *pkt, size_t len);
 /* Connect what is missing, flush buffers, notice closed connections. */
@@ -83,6 +90,13 @@ uint64_t pool_measure(struct pool *p, bool *demand);
 /* Use n connections from now on: buckets move as little as they can. */
 void pool_resize(struct pool *p, int n);
 int pool_up(const struct pool *p);
+/*
+ * Notice a peer that vanished without a FIN (both sides use it): data
+ * unacknowledged for POOL_USER_TIMEOUT_MS, or an idle connection whose
+ * keepalive probes go unanswered (3 s idle, then 3 probes 1 s apart),
+ * fails the socket.
+ */
+void pool_sock_dead_peer(int fd);
 void pool_close(struct pool *p);
 const char *pool_drop_name(enum pool_drop d);
 

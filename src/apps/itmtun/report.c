@@ -61,9 +61,10 @@ void report_counters(void)
 		fprintf(stderr, " %s %" PRIu64, pool_drop_name((enum pool_drop)d),
 			p->drops[d]);
 	fprintf(stderr, " cut %" PRIu64 " not_ip %" PRIu64 " connects %" PRIu64
-		" connect_fails %" PRIu64 " lost %" PRIu64 " moves %" PRIu64 "\n",
-		itmtun.in.cut, itmtun.in.not_ip, p->connects, p->connect_fails,
-		p->conn_lost, p->moves);
+		" connect_fails %" PRIu64 " lost %" PRIu64 " lost_bytes %" PRIu64
+		" moves %" PRIu64 "\n", itmtun.in.cut, itmtun.in.not_ip,
+		p->connects, p->connect_fails, p->conn_lost, p->lost_bytes,
+		p->moves);
 	fprintf(stderr, " egress: accepted %" PRIu64 " refused %" PRIu64
 		" frames %" PRIu64 " bytes %" PRIu64 " injected %" PRIu64
 		" bad_frames %" PRIu64 " tun_errors %" PRIu64 "\n",
