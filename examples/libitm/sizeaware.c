@@ -132,12 +132,13 @@ static long ip_offset(const struct libitm_pkt *p)
 {
 	long off = 0;
 
-	if (p->link == 1) {		/* Ethernet, VLAN tags skipped */
+	if (p->link == LIBITM_LINK_ETHERNET) {	/* VLAN tags skipped */
 		off = 14;
 		while (off + 4 <= (long)p->caplen &&
 		       p->data[off - 2] == 0x81 && p->data[off - 1] == 0x00)
 			off += 4;
-	} else if (p->link != 101 && p->link != 228 && p->link != 229) {
+	} else if (p->link != LIBITM_LINK_RAW && p->link != LIBITM_LINK_IPV4 &&
+		   p->link != LIBITM_LINK_IPV6) {
 		return -1;
 	}
 	return off + 2 <= (long)p->caplen ? off : -1;

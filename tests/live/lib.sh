@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Shared steps of the live test scripts that count their checks (run_live.sh,
-# run_ipip.sh, run_itmroute.sh, run_tgen.sh, tests/probe/run_probe.sh),
-# sourced: skipping, checks, a fresh work directory, and on exit a cleanup
+# run_ipip.sh, run_itmroute.sh, run_etun.sh, run_tgen.sh,
+# tests/probe/run_probe.sh), sourced: skipping, checks, dying with the logs'
+# tails, running in a namespace, waiting for a condition, a fresh work
+# directory, and on exit a cleanup
 # that stops what the script started in the background (bg_pids: SIGTERM,
 # then SIGKILL), runs its cleanup_extra (if it defines one) and takes its
 # test bed ($tb, if set) down. The fs cases have fs_lib.sh.
@@ -36,6 +38,27 @@ need() {
 # need_root WHY: root, or skip
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root ($1)"
+}
+
+# die MSG: a failure that ends the script, with the tails of $work's logs
+die() {
+	echo "FAIL: $*"
+	for f in "$work"/*.log "$work"/*.err; do
+		[ -s "$f" ] && { echo "--- $f"; tail -20 "$f"; }
+	done
+	exit 1
+}
+
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# wait_until SECONDS CMD...: true once CMD is, false when time is up
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
 }
 
 fresh_work() {	# DIR: empty

@@ -66,23 +66,6 @@ cleanup_extra() {	# once lib.sh stopped itmd, itmtun and iperf3
 	done
 }
 
-die() {
-	echo "FAIL: $*"
-	for f in "$work"/*.log "$work"/*.err; do
-		[ -s "$f" ] && { echo "--- $f"; tail -20 "$f"; }
-	done
-	exit 1
-}
-in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-wait_until() {	# SECONDS CMD...: true once CMD is
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
 
 # ---- the five namespaces --------------------------------------------------
 for ns in $A $EA $C $EB $B $X; do

@@ -47,25 +47,7 @@ cleanup_extra() {	# once lib.sh stopped itmd and itmroute
 	done
 }
 
-die() {
-	echo "FAIL: $*"
-	for f in "$work"/*.log "$work"/*.err; do
-		[ -s "$f" ] && { echo "--- $f"; tail -20 "$f"; }
-	done
-	exit 1
-}
-in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 now() { date +%s.%N; }
-
-# wait_until SECONDS CMD...: true once CMD is
-wait_until() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
 
 # ---- the four namespaces -------------------------------------------------
 for ns in $A $B $C $S; do
