@@ -57,7 +57,7 @@ wait_until() {
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
+		sleep 0.1
 	done
 }
 

@@ -262,7 +262,7 @@ case_marks_gso() {
 	iperf_client "$cap.txt" 10.77.2.2 -t 2 -b 100m || fail "iperf3: $(tail -1 "$cap.txt")"
 	capture_stop
 	kill -USR1 "$itmd_pid"
-	wait_for 3 grep -q " gso [0-9]" "$work/itmd.err"
+	wait_until 3 grep -q " gso [0-9]" "$work/itmd.err"
 	gso=$(grep -o " gso [0-9]*" "$work/itmd.err" | tail -1 | cut -d' ' -f3)
 	fields "$cap.pcap" >"$f"
 	all=$(count "$f" '$1 != "-"')
@@ -279,7 +279,7 @@ case_marks_gso() {
 	local errs dumps
 	dumps=$(grep -c " errors [0-9]" "$work/itmd.err")
 	kill -USR1 "$itmd_pid"
-	wait_for 3 [ "$(grep -c " errors [0-9]" "$work/itmd.err")" -gt "$dumps" ]
+	wait_until 3 [ "$(grep -c " errors [0-9]" "$work/itmd.err")" -gt "$dumps" ]
 	errs=$(grep -o " errors [0-9]*" "$work/itmd.err" | tail -1 | cut -d' ' -f3)
 	echo "full speed: $(iperf_goodput "$cap-full.txt") Mbit/s; backend errors ${errs:-?}"
 	check "no verdict lost at full speed (backend errors 0)" [ "${errs:-1}" = 0 ]
@@ -369,11 +369,11 @@ case_libitm() {
 	printf 'backend nfqueue\n' >"$conf"
 	ip netns exec "$I" "$itmd" -c "$conf" -S "$sock" -M "$msock" 2>"$work/itmd.err" &
 	itmd_pid=$!
-	wait_for 5 [ -S "$msock" ] || fail "itmd -M did not create its module socket"
+	wait_until 5 [ -S "$msock" ] || fail "itmd -M did not create its module socket"
 	ITM_MODULE_SOCKET=$msock "$proc" 5 2>"$work/proc.err" &
 	pid=$!
 	bg_pids="$bg_pids $pid"
-	wait_for 5 modules_listed sizeaware || fail "the module process did not register: $(cat "$work/proc.err")"
+	wait_until 5 modules_listed sizeaware || fail "the module process did not register: $(cat "$work/proc.err")"
 	# a loaded CI machine (sanitizers, two cores) must not turn a slow
 	# answer into a missed deadline of the default 10 ms
 	"$itm" -S "$sock" set sizeaware.deadline 1s || fail "set sizeaware.deadline"
@@ -403,7 +403,7 @@ case_libitm() {
 	# nothing runs at forward any more: that hook is no longer queued,
 	# without a command to itmd to notice
 	check "the forward hook's jump is gone with the process" \
-		wait_for 2 bash -c '! ip netns exec "$1" iptables-save -t mangle | grep -q -- "-A FORWARD -j itm"' _ "$I"
+		wait_until 2 bash -c '! ip netns exec "$1" iptables-save -t mangle | grep -q -- "-A FORWARD -j itm"' _ "$I"
 	list=$("$itm" -S "$sock" module list)
 	echo "killed 1.5 s into a 3 s transfer: $(iperf_goodput "$work/iperf-kill.txt") Mbit/s"
 	echo "$list" | sed 's/^/  /'
@@ -575,15 +575,6 @@ case_teardown() {
 	check "no namespace of the test bed left" [ "$left" = 0 ]
 }
 
-# wait_for SECONDS CMD...: until CMD succeeds
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
-	done
-}
 
 modules_listed() {	# NAME...: every NAME in module list
 	local l m
@@ -607,21 +598,21 @@ case_reload() {
 	# added at run time needs whole packets, its removal not any more
 	printf 'backend nfqueue\n' >"$conf"
 	start_itmd
-	check "accept-all: headers only" wait_for 3 copying "headers only" "== 192"
+	check "accept-all: headers only" wait_until 3 copying "headers only" "== 192"
 	"$itm" -S "$sock" module add dscp hook post-routing || fail "module add at run time"
-	check "a module added at run time: whole packets" wait_for 3 copying "whole packets" "> 65000"
+	check "a module added at run time: whole packets" wait_until 3 copying "whole packets" "> 65000"
 	"$itm" -S "$sock" module del dscp || fail "module del at run time"
-	check "and removed: headers only again" wait_for 3 copying "headers only" "== 192"
+	check "and removed: headers only again" wait_until 3 copying "headers only" "== 192"
 	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\n' >"$conf"
 	kill -HUP "$itmd_pid"
-	check "one module after SIGHUP" wait_for 3 modules_listed sizeaware
+	check "one module after SIGHUP" wait_until 3 modules_listed sizeaware
 	check "SIGHUP with a module: whole packets" copying "whole packets" "> 65000"
 	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\nmodule add dscp hook post-routing\n' >"$conf"
 	kill -HUP "$itmd_pid"
-	check "SIGHUP: both modules listed" wait_for 3 modules_listed sizeaware dscp
+	check "SIGHUP: both modules listed" wait_until 3 modules_listed sizeaware dscp
 	printf 'backend nfqueue\nmodule add sizeaware hook post-routing\nmodule add nosuchmodule\n' >"$conf"
 	kill -HUP "$itmd_pid"
-	check "bad file: itmd logs $conf:3:" wait_for 3 grep -q "$conf:3:" "$work/itmd.err"
+	check "bad file: itmd logs $conf:3:" wait_until 3 grep -q "$conf:3:" "$work/itmd.err"
 	grep "$conf:" "$work/itmd.err" | sed 's/^/  /'
 	check "bad file: both modules still listed" modules_listed sizeaware dscp
 	check "itmd still running" kill -0 "$itmd_pid"
