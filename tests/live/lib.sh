@@ -61,6 +61,19 @@ wait_until() {
 	done
 }
 
+# veth NS1 IF1 NS2 IF2: a veth pair between two namespaces, both ends up,
+# offloads and reverse-path filtering off (addresses are the caller's)
+veth() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" || die "veth $2"
+	local ns ifc ns_ifc
+	for ns_ifc in "$1 $2" "$3 $4"; do
+		read -r ns ifc <<<"$ns_ifc"
+		in_ns "$ns" ethtool -K "$ifc" gso off tso off gro off tx off >/dev/null 2>&1
+		in_ns "$ns" sysctl -qw "net.ipv4.conf.$ifc.rp_filter=0"
+		in_ns "$ns" ip link set "$ifc" up
+	done
+}
+
 fresh_work() {	# DIR: empty
 	rm -rf "$1"
 	mkdir -p "$1"

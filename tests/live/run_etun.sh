@@ -76,15 +76,12 @@ for ns in $A $EA $C $EB $B $X; do
 done
 # link NS1 IF1 NS2 IF2 N: 10.61.N.1 on the first, .2 on the second
 link() {
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" || die "veth $2"
 	local ns ifc h
+	veth "$1" "$2" "$3" "$4"
 	for x in "$1 $2 1" "$3 $4 2"; do
 		read -r ns ifc h <<<"$x"
 		in_ns "$ns" ip addr add "10.61.$5.$h/24" dev "$ifc"
 		in_ns "$ns" ip -6 addr add "fd61:$5::$h/64" dev "$ifc" nodad
-		in_ns "$ns" ethtool -K "$ifc" gso off tso off gro off tx off >/dev/null 2>&1
-		in_ns "$ns" sysctl -qw "net.ipv4.conf.$ifc.rp_filter=0"
-		in_ns "$ns" ip link set "$ifc" up
 	done
 }
 link $EA e0 $A a0 1

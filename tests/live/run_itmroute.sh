@@ -58,15 +58,9 @@ for ns in $A $B $C $S; do
 done
 # link NS1 IF1 ADDR1 NS2 IF2 ADDR2 (/24 each), offloads and rp_filter off
 link() {
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || die "veth $2"
-	local ns ifc addr
-	for x in "$1 $2 $3" "$4 $5 $6"; do
-		read -r ns ifc addr <<<"$x"
-		in_ns "$ns" ip addr add "$addr/24" dev "$ifc"
-		in_ns "$ns" ethtool -K "$ifc" gso off tso off gro off tx off >/dev/null 2>&1
-		in_ns "$ns" sysctl -qw "net.ipv4.conf.$ifc.rp_filter=0"
-		in_ns "$ns" ip link set "$ifc" up
-	done
+	veth "$1" "$2" "$4" "$5"
+	in_ns "$1" ip addr add "$3/24" dev "$2"
+	in_ns "$4" ip addr add "$6/24" dev "$5"
 }
 link $A to-s 10.88.1.2 $S to-a 10.88.1.1
 link $S to-b 10.88.2.1 $B to-s 10.88.2.2
