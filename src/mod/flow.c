@@ -152,12 +152,39 @@ static void flow_dump(struct itm_mod *m, FILE *out, bool json)
 	fputs(json ? "]}" : "\n", out);
 }
 
+/* The other mode's parameters, which this mode would ignore. */
+static const char *const flow_hash_only[] = { "keys", "perturb", NULL };
+static const char *const flow_map_only[] = {
+	"key", "and", "or", "xor", "rshift", "addend", NULL
+};
+
+/* The first of names whose value is not its default, or NULL */
+static const char *flow_first_set(const struct flow *f,
+				  const char *const *names)
+{
+	for (; *names; names++) {
+		const struct itm_attr *a = itm_attr_find(flow_attrs, *names);
+
+		if (itm_attr_load(a, f) != a->def)
+			return *names;
+	}
+	return NULL;
+}
+
+/* A parameter of the other mode is refused when the module is added, as
+ * tc's grammar has no place for it ("flow map key src keys dst" is an
+ * error there). At run time both sets stay writable, so that `set` can
+ * prepare the other mode before `mode` switches to it. */
 static int flow_init(struct itm_mod *m, struct itm_err *err)
 {
 	struct flow *f = itm_mod_priv(m);
+	bool hash = f->mode == FLOW_HASH;
+	const char *w = flow_first_set(f, hash ? flow_map_only : flow_hash_only);
 
-	if (f->mode == FLOW_HASH && !f->keys)
-		return itm_err_set(err, EINVAL, "flow: hash mode needs keys");
+	if (w)
+		return itm_err_set(err, EINVAL, "flow: \"%s\" belongs to mode %s, "
+				   "and this module is in mode %s", w,
+				   hash ? "map" : "hash", hash ? "hash" : "map");
 	f->count = calloc(0x10000, sizeof(*f->count));
 	if (!f->count)
 		return itm_err_set(err, ENOMEM, "flow: out of memory");

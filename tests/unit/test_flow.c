@@ -211,6 +211,35 @@ static void test_bad_configuration(void **state)
 	}
 }
 
+/* A parameter of the other mode would be ignored: refused by name, while
+ * the mode's own parameters and the default of another pass. */
+static void test_other_mode_parameter_refused(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "module add flow mode map key dst keys dst\n", "\"keys\" belongs to mode hash" },
+		{ "module add flow mode map perturb 10\n", "\"perturb\" belongs to mode hash" },
+		{ "module add flow keys dst rshift 3\n", "\"rshift\" belongs to mode map" },
+		{ "module add flow key dst\n", "\"key\" belongs to mode map" },
+		{ "module add flow addend -1\n", "\"addend\" belongs to mode map" },
+	};
+	struct itm_engine *e;
+	char msg[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		print_message("%s", bad[i][0]);
+		assert_true(itm_config_load_buf("t", bad[i][0], strlen(bad[i][0]),
+						&e, msg, sizeof(msg)) < 0);
+		assert_non_null(strstr(msg, bad[i][1]));
+	}
+	e = engine("module add flow mode map key dst and 0xff divisor 4\n"
+		   "module add flow label h keys dst perturb 10 divisor 4\n");
+	/* at run time both sets stay writable: the other mode is prepared */
+	assert_int_equal(itm_engine_param_set(e, "flow.keys", "src", NULL), 0);
+	assert_int_equal(itm_engine_param_set(e, "h.rshift", "2", NULL), 0);
+	itm_engine_destroy(e);
+}
+
 static void test_class_counts_shown(void **state)
 {
 	struct itm_engine *e = engine("module add flow mode map key proto\n");
@@ -241,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_meta_keys),
 		cmocka_unit_test(test_perturb_and_reproducible),
 		cmocka_unit_test(test_bad_configuration),
+		cmocka_unit_test(test_other_mode_parameter_refused),
 		cmocka_unit_test(test_class_counts_shown),
 	};
 
