@@ -30,7 +30,7 @@ struct itm_live {
 	struct itm_engine *e;		/* the running configuration */
 	struct itm_backend *backend;
 	int epfd, timerfd;
-	uint64_t armed;			/* when the timerfd fires, 0 = off */
+	uint64_t armed;			/* when the timerfd fires, UINT64_MAX = off */
 	bool stop;
 	pthread_mutex_t lock;		/* the engine's: see itm_live_lock */
 	struct itm_live_watch watch[ITM_LIVE_WATCH_MAX];

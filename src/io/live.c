@@ -83,12 +83,13 @@ static void live_timer_fired(void *ctx)
 
 	if (read(lv->timerfd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		itm_live_log("warning", "timerfd: %s", strerror(errno));
-	lv->armed = 0;
+	lv->armed = UINT64_MAX;
 }
 
 int itm_live_init(struct itm_live *lv, struct itm_err *err)
 {
 	memset(lv, 0, sizeof(*lv));
+	lv->armed = UINT64_MAX;	/* a new timerfd is off */
 	if (pthread_mutex_init(&lv->lock, NULL))
 		return itm_err_set(err, ENOMEM, "cannot create the engine's lock");
 	lv->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -164,7 +165,7 @@ static void live_arm(struct itm_live *lv, uint64_t when)
 			its.it_value.tv_nsec = 1;
 	}
 	timerfd_settime(lv->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
-	lv->armed = when == UINT64_MAX ? 0 : when;
+	lv->armed = when;
 }
 
 void itm_live_service(struct itm_live *lv)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -88,6 +89,33 @@ static void test_loop_and_wakeup(void **state)
 	itm_live_fini(&lv);
 }
 
+/* A wake-up that leaves the next deadline as it was makes no timerfd call
+ * (one per packet burst before): a mark set behind the loop's back stays.
+ * Nothing pending leaves the timer off. */
+static void test_timer_set_only_on_change(void **state)
+{
+	static struct itm_backend b = { .ops = &fake_ops };
+	struct itimerspec mark = { .it_value = { .tv_sec = 3600 } }, now;
+	struct itm_live lv;
+	struct itm_err err;
+
+	(void)state;
+	assert_int_equal(itm_live_init(&lv, &err), 0);
+	lv.e = test_engine("", TEST_START);
+	lv.backend = &b;
+	fk = (struct fake){ .lv = &lv };
+	itm_live_service(&lv);
+	assert_int_equal(timerfd_gettime(lv.timerfd, &now), 0);
+	assert_true(now.it_value.tv_sec == 0 && now.it_value.tv_nsec == 0);
+	assert_int_equal(timerfd_settime(lv.timerfd, 0, &mark, NULL), 0);
+	itm_live_service(&lv);
+	itm_live_service(&lv);
+	assert_int_equal(timerfd_gettime(lv.timerfd, &now), 0);
+	assert_true(now.it_value.tv_sec > 3000);
+	itm_engine_destroy(lv.e);
+	itm_live_fini(&lv);
+}
+
 /* An error on the packet path: the first logged, then one line per
  * ITM_LIVE_LOG_EVERY_NS saying how many came between. */
 static void test_log_limited(void **state)
@@ -123,6 +151,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loop_and_wakeup),
+		cmocka_unit_test(test_timer_set_only_on_change),
 		cmocka_unit_test(test_log_limited),
 	};
 
