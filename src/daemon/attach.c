@@ -110,6 +110,31 @@ bool attach_may(pid_t pid, uid_t uid)
 	       u[2] == uid;
 }
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71	/* Linux 5.14 */
+#endif
+
+/* The cookie of socket s's network namespace; 0 if the kernel cannot say */
+static uint64_t netns_cookie(int s)
+{
+	uint64_t c = 0;
+	socklen_t len = sizeof(c);
+
+	return getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0 ? 0 : c;
+}
+
+/* Whether socket s is in itmd's network namespace (yes if unknown): the
+ * packets of a socket elsewhere never meet itmd's rules. */
+static bool sock_here(int s)
+{
+	int own = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	uint64_t ours = own >= 0 ? netns_cookie(own) : 0, its = netns_cookie(s);
+
+	if (own >= 0)
+		close(own);
+	return !ours || !its || ours == its;
+}
+
 /* The socket's options: saved first when attaching (save), then set;
  * when detaching, only if the fd still names the attached socket. */
 static int sock_opts(struct att *a, uint32_t prio, uint32_t mark, bool save)
@@ -123,6 +148,8 @@ static int sock_opts(struct att *a, uint32_t prio, uint32_t mark, bool save)
 	if (fstat(s, &st) < 0 || !S_ISSOCK(st.st_mode) ||
 	    (!save && (uint64_t)st.st_ino != a->sock_ino))
 		r = -ENOTSOCK;	/* the fd was closed, its number reused */
+	if (r == 0 && save && !sock_here(s))
+		r = -EXDEV;
 	if (r == 0 && save) {
 		a->sock_ino = (uint64_t)st.st_ino;
 		if (getsockopt(s, SOL_SOCKET, SO_PRIORITY, &a->old_prio, &len) < 0 ||
@@ -141,6 +168,11 @@ int attach_sock(struct att *a, uint32_t prio, struct itm_err *err)
 {
 	int r = sock_opts(a, prio, ATTACH_SOCK_MARK, true);
 
+	if (r == -EXDEV)
+		return itm_err_set(err, EXDEV, "attach: socket %d of %d is in "
+				   "another network namespace than itmd: its "
+				   "packets never meet itmd's rules", a->fd,
+				   (int)a->pid);
 	if (r < 0)
 		return itm_err_set(err, -r, "attach: socket %d of %d: %s", a->fd,
 				   (int)a->pid, strerror(-r));

@@ -11,8 +11,9 @@
 # - a socket attached alone (by its fd) gets VIF 3's 4 Mbit/s;
 # - readlink, the procs/ listing, rm detaching (the process back in its
 #   cgroup), rmdir of a VIF in use refused (EBUSY), a non-owner refused,
-#   a process of another network namespace refused (EXDEV), and one that
-#   eth0's itmd attached refused by the itmd of lo (EBUSY);
+#   a process or a socket of another network namespace refused (EXDEV),
+#   and a process that eth0's itmd attached refused by the itmd of lo
+#   (EBUSY);
 # - a uid (VIF 3/1) and a cgroup (VIF 3/2) attached through the VIFs' uids
 #   and cgroups files share VIF 3; detached, the uid is unshaped again;
 #   bad writes refused with the lists kept;
@@ -72,6 +73,14 @@ err=$(ln -s ../../network/eth0/3/1 "$MNT/procs/$HS/eth0" 2>&1) &&
 	fail "attached a process of another network namespace"
 echo "$err" | grep -q "cross-device" || fail "other namespace: $err (expected EXDEV)"
 kill $HS
+# a socket counts by its own namespace: this one is the host's (fd 7)
+bash -c 'exec 7<>/dev/udp/127.0.0.1/9; exec sleep 30' &
+HU=$!
+sleep 0.2
+err=$(ln -s ../../../../network/eth0/3/1 "$MNT/procs/$HU/sockets/7/eth0" 2>&1) &&
+	fail "attached a socket of another network namespace"
+echo "$err" | grep -q "cross-device" || fail "other namespace's socket: $err (expected EXDEV)"
+kill $HU
 ln -s ../../network/eth0/3/1 "$MNT/procs/$SL/eth0" || fail "ln -s of a process"
 [ "$(readlink "$MNT/procs/$SL/eth0")" = ../../network/eth0/3/1 ] ||
 	fail "readlink: $(readlink "$MNT/procs/$SL/eth0")"
