@@ -22,7 +22,9 @@
 #include "itm/engine.h"
 #include "nfq.h"
 
-#define NQ_READ_TIMEOUT_MS 100	/* a reader thread looks at `stop` */
+/* A reader thread is woken to stop (nfq_link_wake); should that fail, it
+ * still looks at `stop` this often. */
+#define NQ_READ_TIMEOUT_MS 1000
 
 static uint32_t attr_u32(struct nlattr **a, int type)
 {
@@ -227,7 +229,8 @@ int nfq_queue_open(struct nq_queue *nqq, struct itm_backend *b, uint8_t qi,
 /* Blocking reads with a timeout, then the thread. */
 int nfq_queue_thread(struct nq_queue *nqq, struct itm_err *err)
 {
-	struct timeval tv = { .tv_usec = NQ_READ_TIMEOUT_MS * 1000 };
+	struct timeval tv = { .tv_sec = NQ_READ_TIMEOUT_MS / 1000,
+			      .tv_usec = NQ_READ_TIMEOUT_MS % 1000 * 1000 };
 	int fd = mnl_socket_get_fd(nqq->link.nl);
 	int r;
 
@@ -247,6 +250,10 @@ void nfq_threads_stop(struct nq *q)
 	uint32_t i;
 
 	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < q->nqueues; i++) {
+		if (q->qs[i].thread_on)
+			nfq_link_wake(&q->qs[i].link);
+	}
 	for (i = 0; i < q->nqueues; i++) {
 		if (q->qs[i].thread_on)
 			pthread_join(q->qs[i].thread, NULL);

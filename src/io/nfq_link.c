@@ -75,6 +75,17 @@ static int link_flags(struct nfq_link *l, uint32_t flags, uint32_t mask)
 	return mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
 }
 
+int nfq_link_wake(struct nfq_link *l)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, l->qnum);
+
+	nlh->nlmsg_flags |= NLM_F_ACK;	/* queued to the socket within the send */
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, 0);
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, 0);	/* no flag changes */
+	return mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
 int nfq_link_gso(struct nfq_link *l, bool gso)
 {
 	return link_flags(l, gso ? NFQA_CFG_F_GSO : 0, NFQA_CFG_F_GSO);

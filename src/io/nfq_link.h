@@ -27,6 +27,9 @@ int nfq_link_open(struct nfq_link *l, uint32_t queue, uint32_t maxlen,
 int nfq_links_open(struct nfq_link *l, unsigned count, uint32_t queue,
 		   uint32_t maxlen, struct itm_err *err);
 void nfq_link_close(struct nfq_link *l);
+/* Wake a reader blocked on the socket: an acknowledged configuration
+ * message that changes nothing; its answer arrives at once. 0 or -errno. */
+int nfq_link_wake(struct nfq_link *l);
 /* Hand GSO packets over whole (true) or have the kernel segment them
  * before queueing (false); 0 or -errno. */
 int nfq_link_gso(struct nfq_link *l, bool gso);
