@@ -135,6 +135,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) p
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.1f %%", 100 * a / b }'; }
 
 echo "bench_live: $(nproc) cores, kernel $(uname -r), ${secs} s per run, goodput the median of $runs runs, binaries from $build"
+# iperf3 runs: the goodput tables, tbf, the bridge and its shaping; each
+# takes about 3 s more than its own length (set-up, start, stop)
+n_ccs=$(wc -w <<<"$ccs")
+echo "bench_live: $((n_ccs * 12 * runs + 2 + 6 * runs)) runs, about $(( (n_ccs * 12 * runs + 2 + 6 * runs) * (secs + 3) / 60 + 1 )) minutes" >&2
 # median of the words of $1 ("-" for a failed run counts as 0)
 median() {
 	tr ' ' '\n' <<<"$1" | grep . | sed 's/^-$/0/' | sort -n |
@@ -192,11 +196,15 @@ declare -A res all
 for cc in $ccs; do
 	for off in on off; do
 		bed --mode route --offloads "$off"
-		for _ in $(seq "$runs"); do
+		for k in $(seq "$runs"); do
+			line=""
 			for row in $rows; do
 				setup_goodput $row
 				all[$cc,$row,$off]+=" $gp"
+				line="$line $row $gp"
 			done
+			# progress: the tables print when all their runs are done
+			echo "bench_live: $cc, offloads $off, run $k of $runs (Mbit/s):$line" >&2
 		done
 		for row in $rows; do
 			res[$cc,$row,$off]=$(median "${all[$cc,$row,$off]}")
