@@ -7,9 +7,11 @@
  * its inode, since the process may close the fd and reuse the number.
  */
 #include <errno.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -36,17 +38,41 @@ int attach_proc_exists(pid_t pid)
 	return stat(path, &st) == 0 ? 0 : -ENOENT;
 }
 
+/* 0 if the namespace `its` describes is itmd's (or there is no way to
+ * tell), -EXDEV if another */
+static int netns_mine(const struct stat *its)
+{
+	struct stat mine;
+
+	if (stat("/proc/self/ns/net", &mine) < 0)
+		return 0;	/* no way to tell: let it be */
+	return mine.st_dev == its->st_dev && mine.st_ino == its->st_ino ? 0 : -EXDEV;
+}
+
 int attach_proc_netns(pid_t pid)
 {
 	char path[64];
-	struct stat mine, its;
+	struct stat its;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	if (stat(path, &its) < 0)
 		return -ENOENT;
-	if (stat("/proc/self/ns/net", &mine) < 0)
-		return 0;	/* no way to tell: let it be */
-	return mine.st_dev == its.st_dev && mine.st_ino == its.st_ino ? 0 : -EXDEV;
+	return netns_mine(&its);
+}
+
+/* netns_mine for socket s's own namespace, which SIOCGSKNS hands over
+ * as a descriptor (0 when the kernel cannot say) */
+static int sock_netns(int s)
+{
+	int ns = ioctl(s, SIOCGSKNS), r = 0;
+	struct stat its;
+
+	if (ns < 0)
+		return 0;
+	if (fstat(ns, &its) == 0)
+		r = netns_mine(&its);
+	close(ns);
+	return r;
 }
 
 /* The inode of the socket fd of pid names, 0 if it names none. */
@@ -110,31 +136,6 @@ bool attach_may(pid_t pid, uid_t uid)
 	       u[2] == uid;
 }
 
-#ifndef SO_NETNS_COOKIE
-#define SO_NETNS_COOKIE 71	/* Linux 5.14 */
-#endif
-
-/* The cookie of socket s's network namespace; 0 if the kernel cannot say */
-static uint64_t netns_cookie(int s)
-{
-	uint64_t c = 0;
-	socklen_t len = sizeof(c);
-
-	return getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0 ? 0 : c;
-}
-
-/* Whether socket s is in itmd's network namespace (yes if unknown): the
- * packets of a socket elsewhere never meet itmd's rules. */
-static bool sock_here(int s)
-{
-	int own = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	uint64_t ours = own >= 0 ? netns_cookie(own) : 0, its = netns_cookie(s);
-
-	if (own >= 0)
-		close(own);
-	return !ours || !its || ours == its;
-}
-
 /* The socket's options: saved first when attaching (save), then set;
  * when detaching, only if the fd still names the attached socket. */
 static int sock_opts(struct att *a, uint32_t prio, uint32_t mark, bool save)
@@ -148,8 +149,8 @@ static int sock_opts(struct att *a, uint32_t prio, uint32_t mark, bool save)
 	if (fstat(s, &st) < 0 || !S_ISSOCK(st.st_mode) ||
 	    (!save && (uint64_t)st.st_ino != a->sock_ino))
 		r = -ENOTSOCK;	/* the fd was closed, its number reused */
-	if (r == 0 && save && !sock_here(s))
-		r = -EXDEV;
+	if (r == 0 && save)
+		r = sock_netns(s);	/* elsewhere, its packets miss our rules */
 	if (r == 0 && save) {
 		a->sock_ino = (uint64_t)st.st_ino;
 		if (getsockopt(s, SOL_SOCKET, SO_PRIORITY, &a->old_prio, &len) < 0 ||
