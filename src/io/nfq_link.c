@@ -64,12 +64,16 @@ static int link_bind(struct nfq_link *l, uint32_t queue, struct itm_err *err)
 			   NFQ_QUEUE_FIRST);
 }
 
-/* Set the queue's flags under mask. */
-static int link_flags(struct nfq_link *l, uint32_t flags, uint32_t mask)
+/* Set the queue's flags under mask; with ack, the kernel queues its
+ * answer to the socket within the send. */
+static int link_flags(struct nfq_link *l, uint32_t flags, uint32_t mask,
+		      bool ack)
 {
 	char buf[NQ_CTRL_BUF];
 	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, l->qnum);
 
+	if (ack)
+		nlh->nlmsg_flags |= NLM_F_ACK;
 	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
 	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(mask));
 	return mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
@@ -77,18 +81,12 @@ static int link_flags(struct nfq_link *l, uint32_t flags, uint32_t mask)
 
 int nfq_link_wake(struct nfq_link *l)
 {
-	char buf[256];
-	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, l->qnum);
-
-	nlh->nlmsg_flags |= NLM_F_ACK;	/* queued to the socket within the send */
-	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, 0);
-	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, 0);	/* no flag changes */
-	return mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+	return link_flags(l, 0, 0, true);	/* changes no flag */
 }
 
 int nfq_link_gso(struct nfq_link *l, bool gso)
 {
-	return link_flags(l, gso ? NFQA_CFG_F_GSO : 0, NFQA_CFG_F_GSO);
+	return link_flags(l, gso ? NFQA_CFG_F_GSO : 0, NFQA_CFG_F_GSO, false);
 }
 
 int nfq_link_copy(struct nfq_link *l, uint32_t range)
