@@ -137,8 +137,8 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) pri
 echo "bench_live: $(nproc) cores, kernel $(uname -r), ${secs} s per run, goodput the median of $runs runs, binaries from $build"
 # iperf3 runs: the goodput tables, tbf, the bridge and its shaping; each
 # takes about 3 s more than its own length (set-up, start, stop)
-n_ccs=$(wc -w <<<"$ccs")
-echo "bench_live: $((n_ccs * 12 * runs + 2 + 6 * runs)) runs, about $(( (n_ccs * 12 * runs + 2 + 6 * runs) * (secs + 3) / 60 + 1 )) minutes" >&2
+n_iperf=$(( $(wc -w <<<"$ccs") * 12 * runs + 2 + 6 * runs ))
+echo "bench_live: $n_iperf runs, about $((n_iperf * (secs + 3) / 60 + 1)) minutes" >&2
 # median of the words of $1 ("-" for a failed run counts as 0)
 median() {
 	tr ' ' '\n' <<<"$1" | grep . | sed 's/^-$/0/' | sort -n |

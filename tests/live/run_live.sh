@@ -575,7 +575,6 @@ case_teardown() {
 	check "no namespace of the test bed left" [ "$left" = 0 ]
 }
 
-
 modules_listed() {	# NAME...: every NAME in module list
 	local l m
 	l=$("$itm" -S "$sock" module list 2>/dev/null) || return 1
